@@ -1,0 +1,71 @@
+"""`reflect`: the command line. With no arguments it opens the terminal app.
+
+Each subcommand lives in `assistant/commands/<name>.py` with two functions,
+`add_arguments(parser)` and `run(args) -> int`. Modules import heavy
+libraries inside `run`, so `reflect --help` and the app start fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from knowledge.errors import ReflectError
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "index": ("assistant.commands.index", "build the search index (it also builds itself on first use)"),
+    "search": ("assistant.commands.search", "search the knowledge cards"),
+    "guard": ("assistant.commands.guard", "check a message against the boundaries"),
+    "eval": ("assistant.commands.evaluate", "measure retrieval or the guardrails on a JSONL set"),
+    "ask": ("assistant.commands.ask", "one turn of the reflection conversation"),
+    "sessions": ("assistant.commands.sessions", "list saved sessions"),
+    "export": ("assistant.commands.export", "export a session's decision record (md or docx)"),
+    "ingest": ("assistant.commands.ingest", "bring your school's own documents in"),
+    "docs": ("assistant.commands.docs", "list or remove your ingested documents"),
+    "review-policy": ("assistant.commands.review_policy", "review a behaviour policy for rigidity"),
+    "config": ("assistant.commands.config", "show config paths and effective settings"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reflect",
+        description="A reflection assistant for school leaders. With no command, opens the app.",
+    )
+    parser.add_argument("--chroma-url", help="use a chromadb server at URL instead of the local index")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # a command still being built is simply not offered
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.chroma_url:
+        os.environ["REFLECT_CHROMA_URL"] = args.chroma_url
+    if not args.command:
+        from assistant.app.main import run_app
+
+        return run_app()
+    try:
+        return int(args._run(args) or 0)
+    except ReflectError as exc:
+        print(f"reflect: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The conversation's records (pydantic): they cross into the store, the
+export and the app, so they are validated and serialisable.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Mode = Literal["live", "practice", "prep"]
+MODES: tuple[str, ...] = ("live", "practice", "prep")
+LensStatus = Literal["not_yet", "touched", "covered"]
+
+# The conversation's lenses for live and prep, in the order a leader meets them.
+LIVE_LENSES: tuple[str, ...] = (
+    "needs", "send", "equality", "safeguarding", "proportionality", "voice", "staff", "record",
+)
+GIBBS_STAGES: tuple[str, ...] = ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan")
+ROLFE_STAGES: tuple[str, ...] = ("what", "so_what", "now_what")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class LensEntry(BaseModel):
+    status: LensStatus = "not_yet"
+    notes: list[str] = Field(default_factory=list)  # what the leader said under this lens, in their words
+
+
+class LensState(BaseModel):
+    order: list[str]
+    lenses: dict[str, LensEntry]
+    current: str | None = None
+    asked: list[str] = Field(default_factory=list)  # question ids already asked (never repeat)
+
+    @classmethod
+    def for_lenses(cls, order: tuple[str, ...] | list[str]) -> "LensState":
+        return cls(order=list(order), lenses={name: LensEntry() for name in order})
+
+    def covered(self) -> list[str]:
+        return [n for n in self.order if self.lenses[n].status == "covered"]
+
+    def touched(self) -> list[str]:
+        return [n for n in self.order if self.lenses[n].status != "not_yet"]
+
+    def next_open(self, after: str | None = None) -> str | None:
+        """The first lens, in order, not yet covered (other than `after`)."""
+        for name in self.order:
+            if name != after and self.lenses[name].status != "covered":
+                return name
+        return None
+
+
+class Citation(BaseModel):
+    card_id: str
+    title: str
+    heading: str = ""
+    source: str | None = None
+    document: bool = False  # True for the school's own ingested documents
+
+
+class VerdictRecord(BaseModel):
+    action: str
+    category: str
+    reason: str = ""
+    signals: list[str] = Field(default_factory=list)
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str
+    mode: Mode
+    created: dt.datetime = Field(default_factory=now)
+    verdict: VerdictRecord | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    lens_state: LensState | None = None
+    lens: str | None = None  # the lens (or stage) this turn spoke to
+    kind: Literal["reflection", "refusal", "escalation", "summary", "notice", "plan", "decision"] = "reflection"
+    notice: str | None = None  # e.g. "the model did not answer; the offline responder replied"
+    sent_to_model: str | None = None  # the redacted text a remote model saw, for the user to inspect
+
+
+class Session(BaseModel):
+    id: str
+    title: str
+    mode: Mode = "live"
+    created: dt.datetime = Field(default_factory=now)
+    updated: dt.datetime = Field(default_factory=now)
+    pinned: str | None = None  # escalation signposting kept in view for the rest of the session
+    reflective_model: Literal["gibbs", "rolfe"] = "gibbs"
+    names: list[str] = Field(default_factory=list)  # people to redact before a remote model
+    decision: str | None = None  # the leader's own decision and reasons, in their words
+    turns: list[Turn] = Field(default_factory=list)
+
+
+class SessionSummary(BaseModel):
+    id: str
+    title: str
+    mode: Mode
+    updated: dt.datetime
+    turns: int
+    pinned: bool

@@ -1,0 +1,67 @@
+"""Typed records that cross module boundaries: cards, chunks, search hits."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field, HttpUrl, field_validator
+
+Lens = Literal[
+    "needs", "behaviour", "send", "safeguarding", "equality",
+    "proportionality", "voice", "staff", "record", "governance",
+]
+LENSES: tuple[str, ...] = Lens.__args__  # type: ignore[attr-defined]
+
+
+class Source(BaseModel):
+    title: str = Field(min_length=3)
+    url: HttpUrl
+
+
+class CardMeta(BaseModel):
+    """The YAML front matter of a card; validated so a broken card names its field."""
+
+    model_config = {"extra": "forbid"}
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = Field(min_length=3)
+    kind: Literal["guidance", "case"]
+    sources: list[Source] = Field(min_length=1)
+    lenses: list[Lens] = Field(min_length=1)
+    updated: dt.date
+
+    @field_validator("lenses")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(v))
+
+
+class Card(CardMeta):
+    body: str
+    path: str
+    content_hash: str
+
+
+class Chunk(BaseModel):
+    chunk_id: str
+    card_id: str
+    title: str
+    heading_path: list[str]
+    lenses: list[str]
+    text: str
+    kind: str = "guidance"
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.heading_path)
+
+
+class Hit(BaseModel):
+    card_id: str
+    title: str
+    heading: str
+    snippet: str
+    score: float
+    lenses: list[str] = []
+    kind: str = "guidance"
+    source: str | None = None

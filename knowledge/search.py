@@ -1,0 +1,120 @@
+"""Hybrid search over the cards: dense (chromadb) + BM25, reciprocal rank fusion,
+with glossary expansion of the field's abbreviations. Results are card-level:
+the best section of each card, deduplicated.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from knowledge.chunker import chunk_card, embedding_text
+from knowledge.errors import ReflectError
+from knowledge.glossary import expansions_in
+from knowledge.lexical import LexicalIndex
+from knowledge.loader import load_cards
+from knowledge.models import Chunk, Hit
+
+MAX_QUERY_CHARS = 10_000
+RRF_K = 60
+CANDIDATES = 40
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class QueryError(ReflectError):
+    pass
+
+
+def validate_query(query: str) -> str:
+    """Clean a user's query or say clearly why it cannot be searched."""
+    if _CONTROL.search(query):
+        raise QueryError("the query contains control characters; remove them and try again")
+    cleaned = " ".join(query.split())
+    if not cleaned:
+        raise QueryError("the query is empty; type what you want to find")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is too long ({len(cleaned):,} characters; the limit is {MAX_QUERY_CHARS:,}); "
+            "shorten it to the question you want answered"
+        )
+    return cleaned
+
+
+def expand_query(query: str) -> str:
+    extra = expansions_in(query)
+    return f"{query} ({'; '.join(extra)})" if extra else query
+
+
+def _snippet(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + " …"
+
+
+class Searcher:
+    """Holds the lexical index and the chromadb collection; safe to share."""
+
+    def __init__(self) -> None:
+        from knowledge.embedder import get_embedder
+        from knowledge.index import CARDS_COLLECTION, ensure_index, get_client
+
+        ensure_index()
+        self._embedder = get_embedder()
+        self._collection = get_client().get_collection(CARDS_COLLECTION)
+        cards = load_cards()
+        self._source = {c.id: c.sources[0].title for c in cards}
+        self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in chunk_card(card)}
+        self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
+
+    def dense_rank(self, query: str, limit: int = CANDIDATES) -> list[str]:
+        vector = self._embedder.embed_one(query)
+        found = self._collection.query(
+            query_embeddings=[vector.tolist()], n_results=min(limit, len(self._chunks)), include=[]
+        )
+        return found["ids"][0]
+
+    def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
+        query = expand_query(validate_query(query))
+        fused: dict[str, float] = {}
+        for ranking in (self.dense_rank(query), self._lexical.rank(query, CANDIDATES)):
+            for rank, chunk_id in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if lenses:
+            wanted = set(lenses)
+            for chunk_id in fused:
+                if wanted & set(self._chunks[chunk_id].lenses):
+                    fused[chunk_id] *= 1.15  # a nudge towards the lens in hand, never a filter
+        best: dict[str, tuple[float, str]] = {}
+        for chunk_id, score in fused.items():
+            card_id = self._chunks[chunk_id].card_id
+            if card_id not in best or score > best[card_id][0]:
+                best[card_id] = (score, chunk_id)
+        ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))[:k]
+        return [self._hit(chunk_id, score) for score, chunk_id in ranked]
+
+    def _hit(self, chunk_id: str, score: float) -> Hit:
+        chunk = self._chunks[chunk_id]
+        return Hit(
+            card_id=chunk.card_id, title=chunk.title, heading=chunk.heading,
+            snippet=_snippet(chunk.text), score=round(score, 5), lenses=chunk.lenses,
+            kind=chunk.kind, source=self._source.get(chunk.card_id),
+        )
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _shared() -> Searcher:
+    return Searcher()
+
+
+def get_searcher() -> Searcher:
+    """The process's searcher, built (and the index brought up to date) on first use."""
+    with _lock:
+        return _shared()
+
+
+def search(query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
+    return get_searcher().search(query, k=k, lenses=lenses)

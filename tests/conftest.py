@@ -1,0 +1,31 @@
+"""Every test runs against a private data directory and no user config, offline."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+for key in [k for k in os.environ if k.startswith("REFLECT_")]:
+    del os.environ[key]
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_data_dir(tmp_path_factory):
+    """One data directory for the run, so the card index is built once."""
+    path = tmp_path_factory.mktemp("reflect-data")
+    os.environ["REFLECT_DATA_DIR"] = str(path)
+    os.environ["REFLECT_CONFIG_FILE"] = str(path / "no-config.toml")
+    yield path
+
+
+@pytest.fixture
+def private_data_dir(tmp_path, monkeypatch):
+    """A fresh data directory for tests that change the index or sessions."""
+    from knowledge import index
+
+    monkeypatch.setenv("REFLECT_DATA_DIR", str(tmp_path))
+    yield tmp_path
+    index._client.cache_clear()

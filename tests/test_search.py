@@ -1,0 +1,144 @@
+"""Retrieval as a user meets it: offline, incremental, clear on bad input."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from knowledge import index, loader
+from knowledge.search import get_searcher
+
+
+def test_index_and_search_run_with_the_network_blocked(private_data_dir):
+    import pytest_socket
+
+    pytest_socket.disable_socket()
+    try:
+        status = index.ensure_index()
+        assert status.cards >= 37 and status.embedded_cards == status.cards
+        from knowledge.search import Searcher
+
+        hits = Searcher().search("a pupil with an EHCP is at risk of permanent exclusion", k=5)
+    finally:
+        pytest_socket.enable_socket()
+    assert hits and hits[0].card_id == "send-ehcp-and-exclusion-risk"
+
+
+def test_results_are_one_per_card_with_a_section_and_snippet():
+    hits = get_searcher().search("removal from class and isolation rooms", k=8)
+    ids = [h.card_id for h in hits]
+    assert len(ids) == len(set(ids)) == 8
+    assert "removal-and-internal-inclusion" in ids[:3]
+    assert all(h.heading and h.snippet and h.score > 0 for h in hits)
+
+
+def test_abbreviations_are_expanded_through_the_glossary():
+    ids = [h.card_id for h in get_searcher().search("LADO", k=3)]
+    assert "allegations-against-staff-lado" in ids
+    ids = [h.card_id for h in get_searcher().search("VSH and CLA at risk of PEX", k=5)]
+    assert "exclusion-vulnerable-groups" in ids
+
+
+def test_only_changed_cards_are_re_embedded(private_data_dir, tmp_path, monkeypatch):
+    cards = tmp_path / "cards"
+    shutil.copytree(loader.CARDS_DIR, cards)
+    monkeypatch.setattr(loader, "CARDS_DIR", cards)
+    monkeypatch.setattr(loader.load_cards, "__defaults__", (cards,))
+    first = index.ensure_index()
+    assert first.embedded_cards == first.cards
+    again = index.ensure_index()
+    assert again.embedded_cards == 0 and again.removed_cards == 0 and not index.needs_build()
+    target = cards / "attendance-support-first.md"
+    target.write_text(target.read_text() + "\nOne more sentence about attendance.\n")
+    changed = index.ensure_index()
+    assert changed.embedded_cards == 1
+    (cards / "therapeutic-thinking.md").unlink()
+    removed = index.ensure_index()
+    assert removed.removed_cards == 1 and removed.embedded_cards == 0
+
+
+def test_a_broken_card_stops_the_build_and_leaves_the_index_untouched(private_data_dir, tmp_path, monkeypatch, capsys):
+    cards = tmp_path / "cards"
+    shutil.copytree(loader.CARDS_DIR, cards)
+    monkeypatch.setattr(loader.load_cards, "__defaults__", (cards,))
+    built = index.ensure_index()
+    bad = cards / "attendance-support-first.md"
+    bad.write_text(bad.read_text().replace("kind: guidance", "kind: [unclosed"))
+    assert main(["index"]) == 2
+    err = capsys.readouterr().err
+    assert "attendance-support-first.md" in err and "YAML" in err
+    collection = index.get_client().get_collection(index.CARDS_COLLECTION)
+    assert collection.count() == built.chunks
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "empty"),
+    ("   \n\t ", "empty"),
+    ("x" * 100_000, "too long"),
+    ("exclusion\x00\x07", "control characters"),
+])
+def test_bad_queries_get_a_clear_error_and_non_zero_exit(query, message, capsys):
+    assert main(["search", query]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_search_jsonl_writes_one_line_per_input_in_order(tmp_path, capsys):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text("\n".join(json.dumps({"id": f"q{i}", "query": q}) for i, q in enumerate(
+        ["Gibbs reflective cycle", "handling a child's disclosure", "what is a managed move"])))
+    assert main(["search", "--jsonl", str(queries), "-k", "3"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["id"] for line in lines] == ["q0", "q1", "q2"]
+    assert lines[0]["cards"][0] == "reflective-practice-models"
+    assert "kcsie-handling-a-disclosure" in lines[1]["cards"]
+    assert "managed-moves-and-offsite-direction" in lines[2]["cards"]
+
+
+def test_search_jsonl_with_a_broken_line_names_the_line(tmp_path, capsys):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": 1, "query": "fine"}\n{not json}\n')
+    assert main(["search", "--jsonl", str(queries)]) == 2
+    assert "line 2" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.server
+def test_the_index_can_live_on_a_chromadb_server(tmp_path, monkeypatch):
+    chroma = Path(shutil.which("chroma") or Path(__import__("sys").executable).parent / "chroma")
+    if not chroma.exists():
+        pytest.skip("the chroma command is not installed")
+    port = _free_port()
+    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}"
+        monkeypatch.setenv("REFLECT_CHROMA_URL", url)
+        status = index.ensure_index()
+        assert status.location == url and status.embedded_cards == status.cards
+        from knowledge.search import Searcher
+
+        hits = Searcher().search("handling a disclosure from a child", k=3)
+        assert "kcsie-handling-a-disclosure" in [h.card_id for h in hits]
+        assert not (tmp_path / "index").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        index._client.cache_clear()

@@ -1,0 +1,263 @@
+"""The conversation engine: one turn is guard → retrieve → respond → guard → store.
+
+No Textual here: the CLI and the app are both thin clients of `Engine`.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from typing import Callable
+
+from pydantic import BaseModel
+
+from assistant import lens_tracker
+from assistant.composer import Draft, OfflineComposer, ReplyContext
+from assistant.config import Settings, load_settings
+from assistant.models import Citation, LensState, Session, Turn, VerdictRecord
+from assistant.store import SessionStore
+from knowledge.errors import ReflectError
+
+MAX_MESSAGE_CHARS = 200_000
+RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
+RECENT_TURNS = 6
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
+
+OnChunk = Callable[[str], None]
+
+
+class TurnResult(BaseModel):
+    session: str
+    verdict: VerdictRecord
+    reply: str
+    kind: str
+    citations: list[Citation]
+    lenses: list[str]  # covered so far
+    touched: list[str]
+    pinned: str | None
+    notice: str | None = None
+    sent_to_model: str | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "session": self.session,
+            "verdict": {"action": self.verdict.action, "category": self.verdict.category},
+            "reply": self.reply,
+            "citations": [c.card_id for c in self.citations],
+            "lenses": self.lenses,
+            "pinned": self.pinned,
+            "notice": self.notice,
+        }
+
+
+def clean_message(text: str) -> str:
+    """Reject what cannot be a message; keep everything else, minus control bytes."""
+    if not isinstance(text, str):
+        raise ReflectError("the message must be text")
+    cleaned = _CONTROL.sub("", text).strip()
+    if not cleaned:
+        raise ReflectError("the message is empty; type what is on your mind")
+    if len(cleaned) > MAX_MESSAGE_CHARS:
+        raise ReflectError(
+            f"the message is too long ({len(cleaned):,} characters; the limit is {MAX_MESSAGE_CHARS:,}); "
+            "paste the part that matters, or ingest the document with `reflect ingest`"
+        )
+    return cleaned
+
+
+class Engine:
+    def __init__(self, store: SessionStore | None = None, settings: Settings | None = None,
+                 chat_model=None, model_is_remote: bool | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.store = store or SessionStore()
+        self.composer = OfflineComposer()
+        self._chat_model = chat_model
+        self._remote = self.settings.must_redact if model_is_remote is None else model_is_remote
+        self._lock = threading.Lock()
+
+    # --- heavy parts, loaded on first use (the app warms them in a worker) ---
+
+    def warm_up(self) -> None:
+        self.guard
+        self.searcher
+
+    @property
+    def guard(self):
+        from guardrails import get_guard
+
+        return get_guard()
+
+    @property
+    def searcher(self):
+        from knowledge.search import get_searcher
+
+        return get_searcher()
+
+    @property
+    def model_responder(self):
+        from assistant.model_responder import ModelResponder
+
+        if self._chat_model is None and self.settings.provider == "none":
+            return None
+        return ModelResponder(self.settings, chat_model=self._chat_model, remote=self._remote)
+
+    # --- sessions ------------------------------------------------------------
+
+    def new_session(self, mode: str | None = None, title: str | None = None, names: list[str] | None = None) -> Session:
+        mode = mode or self.settings.default_mode
+        if mode not in ("live", "practice", "prep"):
+            raise ReflectError(f"unknown mode '{mode}': choose live, practice or prep")
+        return self.store.create(mode=mode, title=title, names=names or [],
+                                 reflective_model=self.settings.reflective_model)
+
+    def session(self, session_id: str) -> Session:
+        return self.store.get(session_id)
+
+    def set_mode(self, session: Session, mode: str) -> Session:
+        if mode not in ("live", "practice", "prep"):
+            raise ReflectError(f"unknown mode '{mode}': choose live, practice or prep")
+        session.mode = mode  # lens state restarts for the new mode from the next turn
+        self.store.save(session)
+        return session
+
+    def lens_state(self, session: Session) -> LensState:
+        for turn in reversed(session.turns):
+            if turn.lens_state is not None and turn.mode == session.mode:
+                return turn.lens_state
+        return LensState.for_lenses(lens_tracker.lens_order(session))
+
+    def record_decision(self, session: Session, text: str) -> Session:
+        """The leader's own decision and reasons, in their words (never the assistant's)."""
+        session.decision = clean_message(text)
+        self.store.save(session)
+        return session
+
+    def governance_summary(self, session: Session, confirmed: bool) -> str:
+        """A neutral collation for governors, only after explicit confirmation."""
+        from assistant.governance import CONFIRMATION, governance_summary
+        from assistant.record import build_record
+
+        if not confirmed:
+            raise ReflectError(CONFIRMATION)
+        text = governance_summary(build_record(session))
+        self.store.append(session, Turn(role="assistant", text=text, mode=session.mode, kind="summary"))
+        return text
+
+    # --- a turn --------------------------------------------------------------
+
+    def turn(self, session: Session, text: str, on_chunk: OnChunk | None = None,
+             cancel: threading.Event | None = None) -> TurnResult:
+        message = clean_message(text)
+        with self._lock:
+            return self._turn(session, message, on_chunk, cancel)
+
+    def _turn(self, session, message, on_chunk, cancel) -> TurnResult:
+        from guardrails import Recent
+
+        recent = [
+            Recent(text=t.text[:2000], action=t.verdict.action, category=t.verdict.category)
+            for t in session.turns if t.role == "user" and t.verdict
+        ][-RECENT_TURNS:]
+        verdict = self.guard.check(message, recent=recent)
+        record = VerdictRecord(action=verdict.action, category=verdict.category,
+                               reason=verdict.reason, signals=list(verdict.signals))
+        if session.title == "New session":
+            session.title = _title_from(message)
+        state_before = self.lens_state(session)
+        self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record))
+
+        if verdict.action == "escalate":
+            session.pinned = verdict.reply  # stays in view for the rest of the session
+            self.store.save(session)
+            return self._reply(session, record, verdict.reply, "escalation", [], state_before, None)
+        if verdict.action == "refuse":
+            return self._reply(session, record, verdict.reply, "refusal", [], state_before, None)
+
+        decision = _DECISION.match(message)
+        if decision:
+            session.decision = message[decision.end():].strip() or message
+            self.store.save(session)
+
+        answering = _last_lens(session)
+        state = lens_tracker.update(state_before, message, answering)
+        if session.mode == "practice" and answering == state.order[-1] and state.lenses[answering].status == "covered":
+            session.decision = message  # the practice target, in the person's own words
+            self.store.save(session)
+        target = _target(state, answering)
+        hits = self._retrieve(message, target, session)
+        ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits,
+                           first=not any(t.role == "assistant" and t.kind != "escalation" for t in session.turns))
+        draft = self.composer.compose(ctx)
+        if target:
+            state.current = target
+        state.asked = [*state.asked, *draft.question_ids]
+
+        notice = sent = None
+        text = draft.text
+        responder = self.model_responder
+        if responder is not None:
+            outcome = responder.respond(ctx, draft, on_chunk=on_chunk, cancel=cancel,
+                                        check=lambda t: self._output_ok(t, draft))
+            text, notice, sent = outcome.text, outcome.notice, outcome.sent
+            if outcome.replaced_by is not None:
+                return self._reply(session, record, outcome.replaced_by, "refusal", [], state, draft.lens,
+                                   notice=notice, sent=sent)
+        replacement = self._output_check(text, draft)
+        if replacement is not None:
+            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice, sent=sent)
+        if on_chunk and responder is None:
+            on_chunk(text)
+        return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens,
+                           notice=notice, sent=sent)
+
+    def _retrieve(self, message: str, target: str | None, session: Session):
+        from assistant.composer import CARD_LENSES
+
+        query = message[:RETRIEVAL_CHARS]
+        hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))
+        try:
+            from knowledge.documents import search_documents
+
+            hits = [*hits, *search_documents(query, k=2)]
+        except (ImportError, ReflectError):
+            pass
+        return hits
+
+    def _output_ok(self, text: str, draft: Draft) -> str | None:
+        """None if the text may be shown; otherwise the template that replaces it."""
+        return self._output_check(text, draft)
+
+    def _output_check(self, text: str, draft: Draft) -> str | None:
+        checked = text
+        for echo in draft.echoes:  # the leader's own words are theirs, not the assistant's claims
+            checked = checked.replace(echo, "…")
+        verdict = self.guard.check_output(checked)
+        return None if verdict.action == "allow" else verdict.reply
+
+    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None) -> TurnResult:
+        turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
+                    lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
+        self.store.append(session, turn)
+        return TurnResult(
+            session=session.id, verdict=record, reply=text, kind=kind, citations=citations,
+            lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
+            sent_to_model=sent,
+        )
+
+
+def _last_lens(session: Session) -> str | None:
+    for turn in reversed(session.turns):
+        if turn.role == "assistant" and turn.kind in ("reflection", "plan"):
+            return turn.lens
+    return None
+
+
+def _target(state: LensState, answering: str | None) -> str | None:
+    if answering and state.lenses.get(answering) and state.lenses[answering].status != "covered":
+        return answering  # the leader has not answered yet: stay, with new questions
+    return state.next_open()
+
+
+def _title_from(message: str) -> str:
+    words = message.split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")

@@ -1,0 +1,76 @@
+"""Write a decision record as Markdown or Word (.docx)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.record import CATEGORY_NOTES, MODE_TITLES, DecisionRecord, decision_heading
+from knowledge.errors import ReflectError
+
+NOT_RECORDED = "Not recorded. The assistant does not supply decisions; record your own and your reasons."
+
+
+def sections(record: DecisionRecord) -> list[tuple[str, list[str], bool]]:
+    """(heading, paragraphs, as bullets) — shared by both formats so they say the same."""
+    out: list[tuple[str, list[str], bool]] = [
+        ("About this record", [
+            f"Session: {record.title} ({record.session_id})",
+            f"Mode: {MODE_TITLES.get(record.mode, record.mode)}",
+            f"Started: {record.created:%d %B %Y %H:%M} UTC; exported {record.exported:%d %B %Y %H:%M} UTC",
+            "A record of the leader's own reasoning, made with a reflection assistant that does not decide.",
+        ], True),
+        ("The situation, in your words", [record.situation], False),
+    ]
+    for lens in record.lenses:
+        body = lens.notes or ["Not yet considered." if lens.status == "not_yet" else "Touched on; nothing noted."]
+        out.append((f"Lens: {lens.title}", body, True))
+    out.append(("Alternatives weighed", record.alternatives or ["None noted in this session."], True))
+    out.append(("Guidance cited", [
+        f"{s.title} — {s.heading} [{s.card_id}]" + (f"; source: {s.source}" if s.source else "")
+        for s in record.sources] or ["None cited."], True))
+    out.append((decision_heading(record.mode), [record.decision or NOT_RECORDED], False))
+    out.append(("Open questions", record.open_questions or ["None: every lens was considered."], True))
+    notes = [f"{CATEGORY_NOTES.get(n.category, n.category)}: “{n.asked}”" for n in record.boundary_notes]
+    out.append(("Boundary notes and escalations", notes or ["None."], True))
+    if record.escalation:
+        out.append(("Safeguarding signposting given", [record.escalation], False))
+    return out
+
+
+def to_markdown(record: DecisionRecord) -> str:
+    lines = [f"# Decision record: {record.title}", ""]
+    for heading, paragraphs, bullets in sections(record):
+        lines += [f"## {heading}", ""]
+        lines += [f"- {p}" for p in paragraphs] if bullets else [*paragraphs]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_docx(record: DecisionRecord, path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Decision record: {record.title}", level=0)
+    for heading, paragraphs, bullets in sections(record):
+        document.add_heading(heading, level=1)
+        for paragraph in paragraphs:
+            for line in paragraph.split("\n"):
+                document.add_paragraph(line, style="List Bullet" if bullets else None)
+    document.save(str(path))
+
+
+def export(record: DecisionRecord, path: Path, fmt: str | None = None) -> Path:
+    path = Path(path).expanduser()
+    fmt = fmt or path.suffix.lstrip(".").lower() or "md"
+    if fmt not in ("md", "docx"):
+        raise ReflectError(f"unknown export format '{fmt}': choose md or docx")
+    if path.suffix.lower() != f".{fmt}":
+        path = path.with_suffix(f".{fmt}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "md":
+            path.write_text(to_markdown(record), encoding="utf-8")
+        else:
+            to_docx(record, path)
+    except OSError as exc:
+        raise ReflectError(f"could not write {path}: {exc.strerror or exc}") from None
+    return path

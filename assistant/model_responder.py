@@ -1,0 +1,142 @@
+"""An optional language model (through langchain) that words the reply more
+naturally. It never decides what is allowed: the offline draft chooses the
+lens, the questions and the sources; the output rail checks the model's text
+as it streams and whole; any failure falls back to the offline draft.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from typing import Callable
+
+from pydantic import BaseModel
+
+from assistant.composer import Draft, ReplyContext
+from assistant.config import Settings
+from assistant.redaction import Redactor
+from prompts.bank import load_template
+
+CHECK_EVERY = 160  # characters of new text between output-rail checks while streaming
+WINDOW = 800  # the rail looks at this much of the latest text mid-stream
+HOLD_BACK = 16  # characters held back so a placeholder split across chunks is restored whole
+
+
+class ModelOutcome(BaseModel):
+    text: str
+    notice: str | None = None
+    sent: str | None = None  # what the model saw (redacted when remote), for the user to inspect
+    replaced_by: str | None = None  # the rail's template when the model produced a determination
+
+
+def build_chat_model(settings: Settings):
+    if settings.provider == "ollama":
+        from langchain_ollama import ChatOllama
+
+        return ChatOllama(model=settings.model, base_url=settings.base_url or "http://localhost:11434",
+                          temperature=0.3, client_kwargs={"timeout": settings.timeout_seconds})
+    if settings.provider == "openai":
+        from langchain_openai import ChatOpenAI
+
+        key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+        return ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=key, temperature=0.3,
+                          timeout=settings.timeout_seconds, max_retries=0)
+    raise ValueError(f"no chat model for provider {settings.provider!r}")
+
+
+def render_prompt(ctx: ReplyContext, draft: Draft) -> tuple[str, str]:
+    sections = "\n\n".join(
+        f"[{h.card_id}] {h.title} — {h.heading}\n{h.snippet}" for h in ctx.hits[:5]
+    ) or "(none)"
+    history = "\n".join(
+        f"{t.role}: {t.text[:600]}" for t in ctx.session.turns[-6:] if t.kind != "escalation"
+    )
+    lens_state = ", ".join(f"{name}: {entry.status}" for name, entry in ctx.state.lenses.items())
+    human = load_template("turn").format(
+        mode=ctx.session.mode, lens_state=lens_state, next_lens=draft.lens or "(all covered)",
+        sections=sections, question_hints=draft.text, history=history or "(start)", message=ctx.message,
+    )
+    return load_template("system"), human
+
+
+class ModelResponder:
+    def __init__(self, settings: Settings, chat_model=None, remote: bool = False) -> None:
+        self.settings = settings
+        self._model = chat_model
+        self.remote = remote
+
+    def respond(self, ctx: ReplyContext, draft: Draft, on_chunk: Callable[[str], None] | None,
+                cancel: threading.Event | None, check: Callable[[str], str | None]) -> ModelOutcome:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        redactor = Redactor(names=ctx.session.names) if self.remote else None
+        system, human = render_prompt(ctx, draft)
+        if redactor:
+            human = redactor.redact(human)
+        try:
+            model = self._model or build_chat_model(self.settings)
+        except Exception as exc:  # a misconfigured provider must not lose the turn
+            return self._fallback(draft, f"the language model could not be set up ({exc})", human)
+
+        chunks: queue.Queue = queue.Queue()
+        stop = threading.Event()
+
+        def pump() -> None:
+            try:
+                for piece in model.stream([SystemMessage(system), HumanMessage(human)]):
+                    if stop.is_set():
+                        break
+                    chunks.put(piece.content if isinstance(piece.content, str) else str(piece.content))
+                chunks.put(None)
+            except Exception as exc:  # delivered to the reader, which falls back
+                chunks.put(exc)
+
+        threading.Thread(target=pump, daemon=True, name="model-stream").start()
+        deadline = time.monotonic() + self.settings.timeout_seconds
+        raw, shown, last_check = "", 0, 0
+        restore = redactor.restore if redactor else (lambda s: s)
+        while True:
+            if cancel is not None and cancel.is_set():
+                stop.set()
+                text = restore(raw).strip()
+                return ModelOutcome(text=(text + "\n\n*(stopped)*") if text else draft.text,
+                                    notice="You stopped the reply.", sent=human)
+            try:
+                piece = chunks.get(timeout=min(0.1, max(0.0, deadline - time.monotonic())) or 0.01)
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    stop.set()
+                    return self._fallback(draft, "the language model did not answer in time", human)
+                continue
+            if isinstance(piece, Exception):
+                return self._fallback(draft, f"the language model failed ({type(piece).__name__})", human)
+            if piece is None:
+                break
+            raw += piece
+            visible = restore(raw)
+            if len(raw) - last_check >= CHECK_EVERY:
+                last_check = len(raw)
+                template = check(visible[-WINDOW:])
+                if template is not None:
+                    stop.set()
+                    return ModelOutcome(text=template, replaced_by=template, sent=human)
+            if on_chunk and len(visible) - HOLD_BACK > shown:
+                on_chunk(visible[shown:len(visible) - HOLD_BACK])
+                shown = len(visible) - HOLD_BACK
+
+        text = restore(raw).strip()
+        if not text:
+            return self._fallback(draft, "the language model returned nothing", human)
+        template = check(text)
+        if template is not None:
+            return ModelOutcome(text=template, replaced_by=template, sent=human)
+        if on_chunk and len(text) > shown:
+            on_chunk(text[shown:])
+        if draft.citations and not any(c.card_id in text for c in draft.citations):
+            text += "\n\nSources: " + ", ".join(f"[`{c.card_id}`]" for c in draft.citations)
+        return ModelOutcome(text=text, sent=human)
+
+    @staticmethod
+    def _fallback(draft: Draft, why: str, sent: str) -> ModelOutcome:
+        return ModelOutcome(text=draft.text, sent=sent,
+                            notice=f"{why[0].upper()}{why[1:]}; this reply comes from the offline responder.")

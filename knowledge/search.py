@@ -66,18 +66,37 @@ class Searcher:
         self._source = {c.id: c.sources[0].title for c in cards}
         self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in chunk_card(card)}
         self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
+        self._card_ids, self._centroids = self._card_centroids()
 
-    def dense_rank(self, query: str, limit: int = CANDIDATES) -> list[str]:
-        vector = self._embedder.embed_one(query)
+    def _card_centroids(self):
+        """Each card's mean section vector: a whole-card signal beside the best section."""
+        import numpy as np
+
+        stored = self._collection.get(include=["embeddings", "metadatas"])
+        by_card: dict[str, list] = {}
+        for meta, vector in zip(stored["metadatas"], stored["embeddings"]):
+            by_card.setdefault(meta["card_id"], []).append(vector)
+        ids = sorted(by_card)
+        means = np.stack([np.mean(np.asarray(by_card[i], dtype=np.float32), axis=0) for i in ids])
+        return ids, means / np.linalg.norm(means, axis=1, keepdims=True)
+
+    def dense_rank(self, vector, limit: int = CANDIDATES) -> list[str]:
         found = self._collection.query(
             query_embeddings=[vector.tolist()], n_results=min(limit, len(self._chunks)), include=[]
         )
         return found["ids"][0]
 
+    def card_rank(self, vector, limit: int = CANDIDATES) -> list[str]:
+        import numpy as np
+
+        order = np.argsort(-(self._centroids @ vector), kind="stable")[:limit]
+        return [self._card_ids[i] for i in order]
+
     def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
         query = expand_query(validate_query(query))
+        vector = self._embedder.embed_one(query)
         fused: dict[str, float] = {}
-        for ranking in (self.dense_rank(query), self._lexical.rank(query, CANDIDATES)):
+        for ranking in (self.dense_rank(vector), self._lexical.rank(query, CANDIDATES)):
             for rank, chunk_id in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         if lenses:
@@ -90,8 +109,21 @@ class Searcher:
             card_id = self._chunks[chunk_id].card_id
             if card_id not in best or score > best[card_id][0]:
                 best[card_id] = (score, chunk_id)
+        # The whole-card ranking joins the fusion at card level; a card it alone
+        # surfaces is shown through its best-matching section.
+        for rank, card_id in enumerate(self.card_rank(vector)):
+            bonus = 1.0 / (RRF_K + rank + 1)
+            if card_id in best:
+                best[card_id] = (best[card_id][0] + bonus, best[card_id][1])
+            else:
+                best[card_id] = (bonus, self._best_section(card_id, vector))
         ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))[:k]
         return [self._hit(chunk_id, score) for score, chunk_id in ranked]
+
+    def _best_section(self, card_id: str, vector) -> str:
+        found = self._collection.query(query_embeddings=[vector.tolist()], n_results=1,
+                                       where={"card_id": card_id}, include=[])
+        return found["ids"][0][0]
 
     def _hit(self, chunk_id: str, score: float) -> Hit:
         chunk = self._chunks[chunk_id]

@@ -90,21 +90,19 @@ def echo_fragment(message: str, max_words: int = 14) -> str | None:
 
 
 def choose_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN):
-    """The best unasked questions for the lens, skipping what the leader already answered."""
-    said = leader_words(ctx.session, ctx.message).lower()
-    cues = load_cues()
+    """The best unasked questions for the lens, skipping what the leader already answered.
+
+    Questions made relevant by what the leader said come first, then those
+    drawing on a card that retrieval found; ties are broken by a seeded order.
+    """
+    said = leader_words(ctx.session, ctx.message)
     hit_ids = {h.card_id for h in ctx.hits}
     asked = set(ctx.state.asked)
     scored = []
-    for q in load_bank().for_mode_lens(ctx.session.mode, lens):
-        if q.id in asked:
+    for q in load_bank().for_lens(ctx.session.mode, lens):
+        if q.id in asked or q.is_covered(said):
             continue
-        if q.covers:
-            hits = sum(1 for stem in q.covers if cues.matcher([stem]).search(said))
-            if hits / len(q.covers) >= 0.5:
-                continue
-        score = 2 * sum(1 for stem in q.when if cues.matcher([stem]).search(said))
-        score += 1 if set(q.cards) & hit_ids else 0
+        score = 2 * q.relevance(said) + (1 if set(q.cards) & hit_ids else 0)
         scored.append((-score, seeded(ctx.session.id, q.id), q))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [q for _, _, q in scored[:count]]

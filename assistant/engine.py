@@ -134,11 +134,11 @@ class Engine:
 
     def governance_summary(self, session: Session, confirmed: bool) -> str:
         """A neutral collation for governors, only after explicit confirmation."""
-        from assistant.governance import CONFIRMATION, governance_summary
+        from assistant.governance import confirmation_text, governance_summary
         from assistant.record import build_record
 
         if not confirmed:
-            raise ReflectError(CONFIRMATION)
+            raise ReflectError(confirmation_text())
         text = governance_summary(build_record(session))
         self.store.append(session, Turn(role="assistant", text=text, mode=session.mode, kind="summary"))
         return text

@@ -6,14 +6,13 @@ seeded, so replies vary between sessions and never read like a form.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
+from prompts.bank import Phrases as PhraseData
 from prompts.bank import load_phrases
 
-STAGE_SETS = ("gibbs", "rolfe")
 
-
-def _pick(options: list[str], seed: tuple[str, ...], salt: str) -> str:
+def _pick(options, seed: tuple[str, ...], salt: str) -> str:
+    options = list(options)
     if not options:
         return ""
     digest = hashlib.sha256("|".join((*seed, salt)).encode()).hexdigest()
@@ -27,65 +26,57 @@ def _join(items: list[str]) -> str:
 
 
 class Phrases:
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: PhraseData) -> None:
         self.data = data
 
     @classmethod
     def load(cls) -> "Phrases":
-        raw = load_phrases()
-        return cls(raw.model_dump() if hasattr(raw, "model_dump") else dict(raw))
-
-    # --- lens and stage names -------------------------------------------------
-
-    def _lens(self, mode: str, lens: str) -> dict[str, Any]:
-        if mode == "practice":
-            for stage_set in STAGE_SETS:
-                stage = self.data.get("practice_stages", {}).get(stage_set, {}).get(lens)
-                if stage:
-                    return stage
-        return self.data.get("lens_intros", {}).get(lens, {"name": lens.replace("_", " "), "why": ""})
+        return cls(load_phrases())
 
     def lens_name(self, mode: str, lens: str) -> str:
-        return self._lens(mode, lens).get("name", lens)
-
-    # --- pieces of a reply ----------------------------------------------------
+        if mode == "practice":
+            return self.data.stage(lens).name
+        intro = self.data.lens_intros.get(lens)
+        return intro.name if intro else lens.replace("_", " ")
 
     def opening(self, mode: str, named: list[str], seed: tuple[str, ...]) -> str:
-        options = self.data.get("openings", {}).get(mode, [])
-        if named:
-            with_named = [o for o in options if "{named}" in o]
-            return _pick(with_named or options, seed, "opening").format(named=_join(named))
-        return _pick([o for o in options if "{named}" not in o] or options, seed, "opening").format(named="")
+        options = self.data.openings[mode]
+        with_named = [o for o in options if "{named}" in o]
+        plain = [o for o in options if "{named}" not in o]
+        if named and with_named:
+            return _pick(with_named, seed, "opening").format(named=_join(named))
+        return _pick(plain or options, seed, "opening").format(named="this situation")
 
     def acknowledgement(self, echo: str | None, seed: tuple[str, ...]) -> str:
-        options = self.data.get("acknowledgements", [])
-        if echo:
-            with_echo = [o for o in options if "{echo}" in o]
-            return _pick(with_echo or options, seed, "ack").format(echo=echo)
-        return _pick([o for o in options if "{echo}" not in o] or options, seed, "ack").format(echo="")
+        options = self.data.acknowledgements
+        with_echo = [o for o in options if "{echo}" in o]
+        plain = [o for o in options if "{echo}" not in o]
+        if echo and with_echo:
+            return _pick(with_echo, seed, "ack").format(echo=echo)
+        return _pick(plain or options, seed, "ack").format(echo="")
 
     def safety_check(self, seed: tuple[str, ...]) -> str:
-        return _pick(self.data.get("safety_check", []), seed, "safety")
+        return _pick(self.data.safety_check, seed, "safety")
 
     def lens_intro(self, mode: str, lens: str, first: bool, seed: tuple[str, ...]) -> str:
-        info = self._lens(mode, lens)
-        name, why = info.get("name", lens), info.get("why") or info.get("purpose", "")
-        if first:
-            return f"Let's start with **{name}**. {why}".strip()
-        return f"Now **{name}**. {why}".strip()
+        if mode == "practice":
+            return self.data.stage(lens).intro
+        intro = self.data.lens_intros[lens]
+        lead = "Let's start with" if first else _pick(["Now to", "Turning to", "Let's look at"], seed, "lead")
+        return f"{lead} **{intro.name}**. {intro.why}"
 
     def next_up(self, mode: str, lens: str, seed: tuple[str, ...]) -> str:
-        info = self._lens(mode, lens)
-        transitions = info.get("transitions") or []
-        if transitions:
-            return _pick(transitions, seed, "next")
-        return f"After that I'd like to look at **{info.get('name', lens)}**."
+        if mode == "practice":
+            stage = self.data.stage(lens)
+            return f"When you're ready, we'll move on to **{stage.name}**: {stage.purpose[0].lower()}{stage.purpose[1:]}"
+        return _pick(self.data.lens_intros[lens].transitions, seed, "next")
 
     def grounding_lead(self, seed: tuple[str, ...]) -> str:
-        return _pick(self.data.get("grounding_leads", []) or ["Why it matters:"], seed, "ground")
+        return _pick(self.data.grounding_leads, seed, "ground")
 
     def closing(self, mode: str, seed: tuple[str, ...]) -> str:
-        return _pick(self.data.get("closings", {}).get(mode, []), seed, "closing")
+        return _pick(self.data.closings[mode], seed, "closing")
 
-    def nothing_left(self, lens: str) -> str:
-        return "I have no further questions under this lens; say what you think is still open, or we can move on."
+    @staticmethod
+    def nothing_left(lens: str) -> str:
+        return "I've no further questions under this lens; tell me what still feels open, or we can move on."

@@ -5,28 +5,19 @@ from assistant.composer import Draft, ReplyContext, choose_questions, cite_tag, 
 from assistant.models import LIVE_LENSES
 from prompts.cues import load_cues
 
-TRANSPLANT_CAUTION = (
-    "Bring these as questions, not templates: practice that works in one school does not transplant "
-    "without its context — its culture, staff and community — so ask what conditions made it work "
-    "[`peer-support-vs-school-improvement`]."
-)
-OUT_OF_SCOPE = [
-    "Investigating any individual or incident, or weighing accounts of what happened.",
-    "Deciding or recommending a sanction, suspension, exclusion or any HR outcome.",
-    "Making safeguarding decisions: those stay with the DSL and the school's procedures (and the LADO for concerns about adults).",
-    "Anything beyond what the school has explicitly commissioned.",
-]
+DEFAULT_FOCUS = ["needs", "send", "proportionality"]
 
 
 def compose_plan(ctx: ReplyContext, phrases) -> Draft:
+    plan = phrases.data.prep_plan
     brief = ctx.message
-    touched = [lens for lens in LIVE_LENSES if ctx.state.lenses.get(lens) and ctx.state.lenses[lens].status != "not_yet"]
-    focus = (touched or ["needs", "send", "proportionality"])[:4]
+    touched = [lens for lens in LIVE_LENSES if ctx.state.lenses[lens].status != "not_yet"]
+    focus = (touched or DEFAULT_FOCUS)[:4]
     named = named_terms(brief, "needs") + named_terms(brief, "responses", 2)
-    parts = [
-        phrases.opening("prep", named, (ctx.session.id, "plan")),
-        "## Diagnostic questions",
-    ]
+    section = plan.sections
+    parts = [phrases.opening("prep", named, (ctx.session.id, "plan")), f"## {plan.title}", plan.lead]
+
+    parts += [f"### {section['diagnostic_questions'].heading}", section["diagnostic_questions"].lead]
     question_ids: list[str] = []
     for lens in ["context", *focus]:
         questions = choose_questions(ctx, lens, count=2)
@@ -40,18 +31,21 @@ def compose_plan(ctx: ReplyContext, phrases) -> Draft:
     if not cases:
         from knowledge.search import get_searcher
 
-        cases = [h for h in get_searcher().search(f"case study {brief[:500]}", k=10) if h.kind == "case"][:2]
-    parts.append("## Guidance and case studies to bring")
-    parts.append("\n".join(f"- *{h.title}* — {h.heading} {cite_tag(h)}" for h in [*guidance, *cases]))
-    parts.append(TRANSPLANT_CAUTION)
+        cases = [h for h in get_searcher().search(f"case study {brief[:500]}", k=12) if h.kind == "case"][:2]
+    bring = section["guidance_and_cases"]
+    parts += [f"### {bring.heading}", bring.lead,
+              "\n".join(f"- *{h.title}* — {h.heading} {cite_tag(h)}" for h in [*guidance, *cases]),
+              f"{bring.caution} [`peer-support-vs-school-improvement`]"]
 
-    risks = [r for r in load_cues().risks if load_cues().matcher(r.cues).search(brief)][:4]
-    parts.append("## Likely risks to have in view")
-    parts.append("\n".join(f"- {r.risk} " + " ".join(f"[`{c}`]" for c in r.cards) for r in risks)
-                 if risks else "- None stand out from the brief yet; the diagnostic questions should surface them.")
+    cues = load_cues()
+    risks = [r for r in cues.risks if cues.matcher(r.cues).search(brief)][:4]
+    parts += [f"### {section['likely_risks'].heading}", section["likely_risks"].lead,
+              "\n".join(f"- {r.risk} " + " ".join(f"[`{c}`]" for c in r.cards) for r in risks)
+              if risks else "- None stand out from the brief yet; the diagnostic questions should surface them."]
 
-    parts.append("## Out of scope for the session")
-    parts.append("\n".join(f"- {line}" for line in OUT_OF_SCOPE) + " [`service-layers-and-boundaries`]")
-    parts.append("Tell me more about any part of the brief and I'll sharpen the questions for that lens.")
+    scope = section["out_of_scope"]
+    parts += [f"### {scope.heading}", scope.lead, "\n".join(f"- {item}" for item in scope.items)
+              + " [`service-layers-and-boundaries`]",
+              "Tell me more about any part of the brief and I'll sharpen the questions for that lens."]
     return Draft(text="\n\n".join(parts), lens="context", kind="plan",
                  citations=[citation_for(h) for h in [*guidance, *cases]], question_ids=question_ids)

@@ -24,10 +24,10 @@ def run(args: argparse.Namespace) -> int:
     store = SessionStore()
     session = store.get(args.session)
     if args.governance:
-        from assistant.governance import CONFIRMATION, governance_summary
+        from assistant.governance import confirmation_text, governance_summary
 
         if not args.confirm:
-            raise ReflectError(CONFIRMATION + " (add --confirm)")
+            raise ReflectError(confirmation_text() + " (add --confirm)")
         text = governance_summary(build_record(session))
         path = Path(args.output or f"{session.id}-governance.md")
         path.write_text(text, encoding="utf-8")

@@ -1,0 +1,79 @@
+"""Sessions persist privately, upgrade their schema, and survive a killed process."""
+from __future__ import annotations
+
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from assistant.models import Turn
+from assistant.store import MIGRATIONS, SessionStore
+from knowledge.errors import ReflectError
+
+
+def test_the_database_is_private_and_at_the_latest_schema(tmp_path):
+    store = SessionStore(tmp_path / "s.sqlite3")
+    assert stat.S_IMODE((tmp_path / "s.sqlite3").stat().st_mode) == 0o600
+    assert store.version == len(MIGRATIONS)
+
+
+def test_an_old_database_is_upgraded_in_place_without_losing_sessions(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    db.execute("INSERT INTO sessions VALUES ('abc', 'Old one', 'live', '2026-01-01T00:00:00+00:00', "
+               "'2026-01-01T00:00:00+00:00', '{\"id\": \"abc\", \"title\": \"Old one\"}')")
+    db.commit()
+    db.close()
+    store = SessionStore(path)
+    assert store.version == len(MIGRATIONS)
+    assert [s.title for s in store.list()] == ["Old one"]
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}").connection.close()
+    with pytest.raises(ReflectError, match="newer version"):
+        SessionStore(path)
+
+
+def test_a_corrupt_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "bad.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ReflectError, match="cannot be opened"):
+        SessionStore(path)
+
+
+def test_rename_delete_search_and_resume(tmp_path):
+    store = SessionStore(tmp_path / "s.sqlite3")
+    one = store.create(mode="live")
+    store.append(one, Turn(role="user", text="Year 8 pupil with anxiety refusing the bus", mode="live"))
+    two = store.create(mode="practice")
+    store.append(two, Turn(role="user", text="A lunchtime restraint", mode="practice"))
+    store.rename(one.id, "Bus refusal")
+    assert [s.title for s in store.search("anxiety")] == ["Bus refusal"]
+    assert store.get(one.id[:4]).turns[0].text.startswith("Year 8")
+    store.delete(two.id)
+    assert [s.id for s in store.list()] == [one.id]
+    with pytest.raises(ReflectError):
+        store.rename(one.id, "   ")
+
+
+def test_a_turn_is_committed_the_moment_it_is_appended(tmp_path):
+    """A process killed straight after appending loses nothing."""
+    path = tmp_path / "s.sqlite3"
+    script = textwrap.dedent(f"""
+        import os
+        from assistant.store import SessionStore
+        from assistant.models import Turn
+        store = SessionStore({str(path)!r})
+        s = store.create(mode="live", title="Killed")
+        store.append(s, Turn(role="user", text="shown before the crash", mode="live"))
+        os._exit(9)
+    """)
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 9
+    session = SessionStore(path).list()[0]
+    assert session.title == "Killed" and session.turns == 1

@@ -17,7 +17,7 @@ from assistant.config import Settings
 from assistant.redaction import Redactor
 from prompts.bank import load_template
 
-CHECK_EVERY = 160  # characters of new text between output-rail checks while streaming
+CHECK_EVERY = 160  # at most this much unchecked text is held before the rail looks again
 WINDOW = 800  # the rail looks at this much of the latest text mid-stream
 HOLD_BACK = 16  # characters held back so a placeholder split across chunks is restored whole
 
@@ -93,7 +93,7 @@ class ModelResponder:
 
         threading.Thread(target=pump, daemon=True, name="model-stream").start()
         deadline = time.monotonic() + self.settings.timeout_seconds
-        raw, shown, last_check = "", 0, 0
+        raw, shown = "", 0
         restore = redactor.restore if redactor else (lambda s: s)
         while True:
             if cancel is not None and cancel.is_set():
@@ -114,15 +114,16 @@ class ModelResponder:
                 break
             raw += piece
             visible = restore(raw)
-            if len(raw) - last_check >= CHECK_EVERY:
-                last_check = len(raw)
+            # Only checked text is shown: check at each sentence end, or every CHECK_EVERY characters.
+            if len(visible) - shown >= CHECK_EVERY or (piece.rstrip() and piece.rstrip()[-1] in ".!?\n"):
                 template = check(visible[-WINDOW:])
                 if template is not None:
                     stop.set()
                     return ModelOutcome(text=template, replaced_by=template, sent=human)
-            if on_chunk and len(visible) - HOLD_BACK > shown:
-                on_chunk(visible[shown:len(visible) - HOLD_BACK])
-                shown = len(visible) - HOLD_BACK
+                safe = len(visible) - HOLD_BACK
+                if on_chunk and safe > shown:
+                    on_chunk(visible[shown:safe])
+                    shown = safe
 
         text = restore(raw).strip()
         if not text:

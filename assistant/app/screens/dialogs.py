@@ -1,0 +1,82 @@
+"""Small modal dialogs: confirm, ask for a line of text, show copyable text."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no. Enter or y confirms; Esc or n cancels."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel", title: str = "Please confirm") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question, self.yes, self.no, self.title_text = question, yes, no, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            yield Markdown(self.question, classes="dialog-text")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", variant="primary", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """One line of text. Enter saves; Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.value, self.placeholder, self.hint = title, value, placeholder, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            if self.hint:
+                yield Label(self.hint, classes="dialog-text", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="text")
+            yield Label("Enter to save · Esc to cancel", classes="dim")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """Text the user can read and copy (an error, what was sent to a model)."""
+
+    BINDINGS = [Binding("escape,q", "dismiss", "Close"), Binding("c", "copy", "Copy")]
+
+    def __init__(self, title: str, text: str, markdown: bool = False) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.text, self.markdown = title, text, markdown
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "c copy · Esc close"
+            yield Markdown(self.text) if self.markdown else Static(self.text, markup=False)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.notify("Copied to the clipboard.")

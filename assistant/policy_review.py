@@ -1,0 +1,445 @@
+"""A rigidity review of a school's behaviour, attendance or exclusion policy.
+
+It reads the policy with the same extraction as ingest (knowledge.extract)
+and, using the patterns in policy_review.yaml, reports:
+
+- rules that fix an outcome whatever the circumstances, quoted, with their
+  location;
+- for each, whether a SEND-sensitive pathway stands with it (in the same
+  sentence, paragraph or section), or only a general SEND statement
+  elsewhere in the policy (weaker), or nothing;
+- what the guidance expects a behaviour policy to say that this one seems
+  not to;
+- the card that explains why each point matters.
+
+The policy's text is data: it is matched against patterns and quoted, never
+followed. The output asks questions in the product's voice; it never says a
+policy is unlawful or discriminatory.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel
+
+from knowledge.extract import Block, Extracted, extract
+
+PATTERNS_FILE = Path(__file__).with_name("policy_review.yaml")
+Reach = Literal["sentence", "paragraph", "section", "policy", "none"]
+_REACH_WORDS = {
+    "sentence": "in the same sentence",
+    "paragraph": "in the same paragraph",
+    "section": "in the same section",
+}
+
+
+class Pathway(BaseModel):
+    reach: Reach
+    label: str | None = None
+    quote: str | None = None
+    location: str | None = None
+
+
+class RuleFinding(BaseModel):
+    rules: list[str]
+    labels: list[str]
+    quote: str
+    location: str
+    page: int | None = None
+    section: str | None = None
+    paragraph: int | None = None
+    pathway: Pathway
+    concern: bool
+    question: str
+    cards: list[str]
+
+
+class ExpectedElement(BaseModel):
+    id: str
+    label: str
+    present: bool
+    applies: bool = True
+    quote: str | None = None
+    location: str | None = None
+    question: str
+    cards: list[str]
+
+
+class PolicyReview(BaseModel):
+    file: str
+    kind: str
+    pages: int | None
+    findings: list[RuleFinding]
+    elements: list[ExpectedElement]
+    send_clause: Pathway | None
+    card_notes: dict[str, str] = {}
+
+    @property
+    def concerns(self) -> list[RuleFinding]:
+        return [f for f in self.findings if f.concern]
+
+    @property
+    def missing(self) -> list[ExpectedElement]:
+        return [e for e in self.elements if e.applies and not e.present]
+
+    def to_markdown(self) -> str:
+        return "\n".join(_render(self, _Markdown()))
+
+    def to_docx(self, path: str | Path) -> Path:
+        from docx import Document
+
+        document = Document()
+        writer = _Docx(document)
+        for _ in _render(self, writer):
+            pass
+        path = Path(path)
+        document.save(str(path))
+        return path
+
+
+# ---------------------------------------------------------------- patterns
+
+
+class _Rules(BaseModel):
+    hedges_before: re.Pattern
+    fixed: list[dict]
+    pathways: list[dict]
+    negations: re.Pattern
+    expected: list[dict]
+    cards: dict[str, str]
+
+    model_config = {"arbitrary_types_allowed": True}
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    raw = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    vocab = raw["vocab"]
+
+    def compile_(pattern: str) -> re.Pattern:
+        for _ in range(3):  # vocabulary entries may use each other
+            pattern = re.sub(r"\{(\w+)\}", lambda m: vocab.get(m.group(1), m.group(0)), pattern)
+        return re.compile(pattern, re.IGNORECASE)
+
+    fixed = [
+        {**rule, "patterns": [compile_(p) for p in rule["patterns"]],
+         "needs": compile_(rule["needs"]) if rule.get("needs") else None}
+        for rule in raw["fixed_outcome"]
+    ]
+    pathways = [{**p, "pattern": compile_(p["pattern"])} for p in raw["pathways"]]
+    expected = [
+        {**e, "all_of": [compile_(p) for p in e["all_of"]],
+         "applies_if": compile_(e["applies_if"]) if e.get("applies_if") else None}
+        for e in raw["expected"]
+    ]
+    return _Rules(
+        hedges_before=compile_(raw["hedges_before"]), fixed=fixed, pathways=pathways,
+        negations=compile_(raw["negations"]), expected=expected, cards=raw["cards"],
+    )
+
+
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|s|ss|para|paras|no|mr|mrs|ms|dr|st|vs|cf|approx)\.|\b[A-Z]\.)$", re.IGNORECASE)
+
+
+def sentences(text: str) -> list[str]:
+    """Split at . ! ? followed by a capital, except after common abbreviations."""
+    out, start = [], 0
+    for match in re.finditer(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])", text):
+        if _ABBREVIATIONS.search(text[start:match.start() + 1]):
+            continue
+        out.append(text[start:match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+# ---------------------------------------------------------------- review
+
+
+def review_policy(path: str | Path) -> PolicyReview:
+    """Read a policy file and report where its wording fixes outcomes."""
+    return review_extracted(extract(path))
+
+
+def review_extracted(doc: Extracted) -> PolicyReview:
+    rules = _rules()
+    body = [b for b in doc.blocks if b.kind != "heading"]
+    sections: dict[object, list[Block]] = {}
+    for block in doc.blocks:
+        sections.setdefault(_section_key(block), []).append(block)
+    send_clause = _policy_wide(body, rules)
+
+    findings: list[RuleFinding] = []
+    for block in body:
+        for sentence in sentences(block.text):
+            matched = _fixed_rules(sentence, rules)
+            if not matched:
+                continue
+            pathway = _pathway(sentence, block, sections.get(_section_key(block), []), rules) or send_clause
+            reach: Reach = pathway.reach if pathway else "none"
+            if pathway is send_clause and pathway is not None:
+                pathway = Pathway(reach="policy", label=pathway.label, quote=pathway.quote, location=pathway.location)
+            cards = list(dict.fromkeys(c for rule in matched for c in rule["cards"]))
+            if reach in ("policy", "none") and "equality-act-reasonable-adjustments" not in cards:
+                cards.append("equality-act-reasonable-adjustments")
+            findings.append(RuleFinding(
+                rules=[r["id"] for r in matched], labels=[r["label"] for r in matched],
+                quote=sentence, location=block.location, page=block.page, section=block.section,
+                paragraph=block.paragraph, pathway=pathway or Pathway(reach="none"),
+                concern=reach in ("policy", "none"), question=" ".join(matched[0]["question"].split()),
+                cards=cards,
+            ))
+
+    elements = [_expected(element, body, sections, rules) for element in rules.expected]
+    return PolicyReview(
+        file=doc.name, kind=doc.kind, pages=doc.pages, findings=findings, elements=elements,
+        send_clause=send_clause, card_notes={k: " ".join(v.split()) for k, v in rules.cards.items()},
+    )
+
+
+def _section_key(block: Block) -> object:
+    return block.section if block.section is not None else ("page", block.page)
+
+
+def _fixed_rules(sentence: str, rules: _Rules) -> list[dict]:
+    found = []
+    for rule in rules.fixed:
+        if rule["needs"] is not None and not rule["needs"].search(sentence):
+            continue
+        for pattern in rule["patterns"]:
+            if any(not _hedged(sentence, m.start()) for m in pattern.finditer(sentence)):
+                found.append(rule)
+                break
+    return found
+
+
+def _hedged(sentence: str, start: int) -> bool:
+    """A hedge among the three words just before the match ("may result in")."""
+    before = " ".join(re.findall(r"[\w']+", sentence[max(0, start - 60):start])[-3:])
+    return bool(_rules().hedges_before.search(before))
+
+
+def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...]) -> tuple[dict, str] | None:
+    """The first pathway in text, looking sentence by sentence and skipping negated ones."""
+    for sentence in sentences(text):
+        if rules.negations.search(sentence):
+            continue
+        for pathway in rules.pathways:
+            if pathway["reach"] in reaches and pathway["pattern"].search(sentence):
+                return pathway, sentence
+    return None
+
+
+def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -> Pathway | None:
+    found = _pathway_in(sentence, rules, ("sentence", "section"))
+    if found:
+        return Pathway(reach="sentence", label=found[0]["label"], quote=found[1], location=block.location)
+    found = _pathway_in(block.text, rules, ("section",))
+    if found:
+        return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=block.location)
+    for other in section:
+        if other is block:
+            continue
+        found = _pathway_in(other.text, rules, ("section",))
+        if found:
+            return Pathway(reach="section", label=found[0]["label"], quote=found[1], location=other.location)
+    return None
+
+
+def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
+    """The policy's general SEND statement, if it has one (a weaker pathway)."""
+    wide = [p for p in rules.pathways if p.get("policy_wide")]
+    for block in body:
+        for sentence in sentences(block.text):
+            if rules.negations.search(sentence) or _fixed_rules(sentence, rules):
+                continue
+            for pathway in wide:
+                if pathway["pattern"].search(sentence):
+                    return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)
+    return None
+
+
+def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules) -> ExpectedElement:
+    whole = "\n".join(b.text for b in body)
+    applies = element["applies_if"] is None or bool(element["applies_if"].search(whole))
+    if element["scope"] == "section":
+        scopes = [(blocks, "\n".join(b.text for b in blocks)) for blocks in sections.values()]
+    else:
+        scopes = [([b], f"{b.section or ''}\n{b.text}") for b in body]
+    where: Block | None = None
+    for blocks, text in scopes:
+        if all(p.search(text) for p in element["all_of"]):
+            where = next((b for b in blocks if b.kind != "heading" and element["all_of"][-1].search(b.text)),
+                         next((b for b in blocks if b.kind != "heading"), blocks[0]))
+            break
+    return ExpectedElement(
+        id=element["id"], label=element["label"], present=where is not None, applies=applies,
+        quote=_clip(where.text) if where else None, location=where.location if where else None,
+        question=" ".join(element["question"].split()), cards=list(element["cards"]),
+    )
+
+
+def _clip(text: str, limit: int = 220) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# ---------------------------------------------------------------- output
+
+
+class _Markdown:
+    """Writes lines of Markdown; the same calls drive the Word writer."""
+
+    def heading(self, text: str, level: int) -> str:
+        return f"\n{'#' * level} {text}\n"
+
+    def para(self, text: str) -> str:
+        return text + "\n"
+
+    def quote(self, text: str) -> str:
+        safe = text.replace("\n", " ")
+        return f"> {_escape(safe)}\n"
+
+    def bullet(self, text: str) -> str:
+        return f"- {text}"
+
+    def cards(self, ids: list[str], notes: dict[str, str]) -> str:
+        return "\n".join(f"  - `{c}`: {notes.get(c, '')}".rstrip(": ") for c in ids) + "\n"
+
+
+def _escape(text: str) -> str:
+    """Quoted policy text is shown, never interpreted: neutralise Markdown at line start."""
+    return re.sub(r"^([#>*\-+=|`])", r"\\\1", text)
+
+
+class _Docx:
+    def __init__(self, document) -> None:
+        self.document = document
+
+    def heading(self, text: str, level: int) -> str:
+        self.document.add_heading(text, level=min(level - 1, 9) if level > 1 else 0)
+        return text
+
+    def para(self, text: str) -> str:
+        paragraph = self.document.add_paragraph()
+        for i, part in enumerate(re.split(r"\*\*(.+?)\*\*", text)):
+            run = paragraph.add_run(part.replace("`", ""))
+            run.bold = i % 2 == 1
+        return text
+
+    def quote(self, text: str) -> str:
+        self.document.add_paragraph(text, style="Quote")
+        return text
+
+    def bullet(self, text: str) -> str:
+        paragraph = self.document.add_paragraph(style="List Bullet")
+        for i, part in enumerate(re.split(r"\*\*(.+?)\*\*", text)):
+            paragraph.add_run(part.replace("`", "")).bold = i % 2 == 1
+        return text
+
+    def cards(self, ids: list[str], notes: dict[str, str]) -> str:
+        for card in ids:
+            paragraph = self.document.add_paragraph(style="List Bullet 2")
+            paragraph.add_run(card).bold = True
+            if notes.get(card):
+                paragraph.add_run(f": {notes[card]}")
+        return ""
+
+
+def _render(review: PolicyReview, out):
+    concerns, settled, missing = review.concerns, [f for f in review.findings if not f.concern], review.missing
+    yield out.heading(f"Policy review: {review.file}", 1)
+    yield out.para(
+        "A reading of the policy's wording, to help you reflect on it. It looks for rules that set an "
+        "outcome before anyone asks why, asks whether a route for SEND and disability stands beside each "
+        "one, and notes what the guidance expects a behaviour policy to say that this one doesn't seem to. "
+        "It doesn't decide whether the policy is lawful or right for your school: that judgement stays with "
+        "you, your governors and your advisers."
+    )
+    yield out.heading("At a glance", 2)
+    weaker = sum(1 for f in concerns if f.pathway.reach == "policy")
+    if review.findings:
+        yield out.bullet(
+            f"{_count(len(review.findings), 'rule')} fix an outcome in advance"
+            if len(review.findings) != 1 else "1 rule fixes an outcome in advance"
+        )
+        yield out.bullet(f"{len(concerns)} of them have no SEND-sensitive route beside them"
+                         + (f" ({weaker} rely only on the policy's general SEND statement)" if weaker else ""))
+        if settled:
+            yield out.bullet(f"{len(settled)} have a pathway in the same sentence, paragraph or section")
+    else:
+        yield out.bullet("no rules were found that fix an outcome whatever the circumstances")
+    if missing:
+        yield out.bullet(f"{_count(len(missing), 'thing')} the guidance expects didn't turn up: "
+                         + "; ".join(e.label for e in missing))
+    else:
+        yield out.bullet("everything on the checklist of expected elements turned up")
+    yield out.para("")
+
+    if concerns:
+        yield out.heading("Rules that set the outcome in advance", 2)
+        for n, finding in enumerate(concerns, start=1):
+            yield out.heading(f"{n}. {_capital(finding.location)}", 3)
+            yield out.quote(finding.quote)
+            yield out.para(f"**What it does:** {', '.join(finding.labels)}.")
+            if finding.pathway.reach == "policy":
+                yield out.para(
+                    f"**Beside it:** nothing in its sentence, paragraph or section. The policy does have a general "
+                    f"statement ({finding.pathway.location}): “{_clip(finding.pathway.quote or '', 160)}” That is "
+                    "weaker: would a member of staff applying this rule at the end of a long day know that "
+                    "statement reaches it?"
+                )
+            else:
+                yield out.para(
+                    "**Beside it:** nothing about SEND, disability, adjustments or discretion in its sentence, "
+                    "paragraph or section, and no general SEND statement elsewhere in the policy."
+                )
+            yield out.para(f"**A question for you:** {finding.question}")
+            yield out.para("**Why it matters:**")
+            yield out.cards(finding.cards, review.card_notes)
+
+    if settled:
+        yield out.heading("Rules with a pathway beside them", 2)
+        yield out.para(
+            "These rules name an outcome, but the policy gives staff a route to think again "
+            "beside them. The question is whether that route is used, and recorded when it is."
+        )
+        for finding in settled:
+            where = _REACH_WORDS.get(finding.pathway.reach, "")
+            yield out.bullet(
+                f"{_capital(finding.location)}: “{_clip(finding.quote, 140)}” Beside it, {where}: "
+                f"{finding.pathway.label} (“{_clip(finding.pathway.quote or '', 120)}”)."
+            )
+        yield out.para("")
+
+    yield out.heading("What the guidance expects, and whether it's here", 2)
+    for element in review.elements:
+        if not element.applies:
+            yield out.bullet(f"**{_capital(element.label)}:** the policy doesn't mention this, so it wasn't checked.")
+        elif element.present:
+            yield out.bullet(f"**{_capital(element.label)}:** found ({element.location}): “{element.quote}”")
+    for element in missing:
+        yield out.heading(_capital(element.label), 3)
+        yield out.para(element.question)
+        yield out.para("**Why it matters:**")
+        yield out.cards(element.cards, review.card_notes)
+
+    yield out.heading("Before you change anything", 2)
+    yield out.para(
+        "These are questions about wording, found by reading for patterns, so some will miss and some "
+        "will be beside the point. How the policy works day to day matters as much as what it says. Who "
+        "would you want to read it with: your SENCO, your DSL, a governor, a parent who has been through it?"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

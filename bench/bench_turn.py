@@ -1,0 +1,35 @@
+"""An offline turn end to end: guard, retrieval, compose, output check, store."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from timing import percentiles, row, time_ms
+
+MESSAGES = [
+    "Year 8 girl with anxiety has refused to go into maths for a week and was given a detention for it.",
+    "Her mum says she is not sleeping and the maths teacher raised his voice at her last month.",
+    "We have not assessed her needs formally; she is on the SEN register for literacy only.",
+    "The detention was under our lateness policy which gives the same sanction to everyone.",
+    "Alternatives: a phased return to maths with a trusted adult, or work in the library for a week.",
+    "She said she feels stupid in maths and everyone stares when she arrives late.",
+    "The maths teacher feels the rules have to be the same for everyone or the class falls apart.",
+    "I will write up the reasons on Bromcom and tell governors in my termly report.",
+]
+
+
+def run() -> list[dict]:
+    from assistant.config import Settings
+    from assistant.engine import Engine
+    from assistant.store import SessionStore
+
+    engine = Engine(store=SessionStore(Path(tempfile.mkdtemp()) / "bench.sqlite3"), settings=Settings())
+    engine.warm_up()
+    engine.turn(engine.new_session("live"), MESSAGES[0])  # warm every path once
+    samples = []
+    for _ in range(4):
+        session = engine.new_session("live")
+        for message in MESSAGES:
+            samples.append(time_ms(lambda: engine.turn(session, message)))
+    p50, p95 = percentiles(samples)
+    return [row("turn", "offline turn p50 warm", p50), row("turn", "offline turn p95 warm", p95)]

@@ -1,0 +1,195 @@
+"""The offline conversation, as a leader, a member of staff and a consultant meet it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from docx import Document
+
+from assistant.export import export, to_markdown
+from assistant.record import build_record
+from engine_helpers import cited_ids, offline_engine, real_card
+from knowledge.errors import ReflectError
+
+DETERMINATIONS = re.compile(
+    r"\byou should (exclude|suspend|dismiss)|\bthe right decision is\b|\bthis (is|was) (not )?discrimination\b|"
+    r"\bis lying\b|\bmeets the threshold\b", re.IGNORECASE)
+
+
+def questions_in(reply: str) -> list[str]:
+    return [line[2:].strip() for line in reply.splitlines() if line.startswith("- ") and line.rstrip().endswith("?")]
+
+
+def walk(engine, session, messages):
+    results = []
+    for message in messages:
+        result = engine.turn(session, message)
+        assert result.verdict.action == "allow", (message, result.verdict)
+        results.append(result)
+    return results
+
+
+def assert_grounded_and_fresh(results):
+    asked: list[str] = []
+    for result in results:
+        ids = cited_ids(result.reply)
+        assert ids and all(real_card(i) for i in ids), result.reply
+        assert {c.card_id for c in result.citations} <= set(ids)
+        assert not DETERMINATIONS.search(result.reply), result.reply
+        for q in questions_in(result.reply):
+            assert q not in asked, f"repeated question: {q}"
+            asked.append(q)
+    return asked
+
+
+LIVE = [
+    "Year 9 boy, autistic, EHC plan. He walked out of science when the fire alarm test went off and swore at the "
+    "teacher who followed him. Our policy says walking out plus swearing at staff means a day in internal exclusion. "
+    "His parents are already angry about last month.",
+    "The alarm test definitely set it off. His plan mentions noise sensitivity and says staff should give him "
+    "space rather than follow him when he leaves a room.",
+    "His plan is reviewed every year and the SENCO says the last review was in June. We haven't applied for an "
+    "early review yet and I'm not sure the provision has been fully in place this term.",
+    "We knew about the noise sensitivity because it's in the plan, so we can't say we didn't know. I'm worried "
+    "that the day in internal exclusion would be a sanction for something that arises from his autism.",
+    "No safeguarding worries that I know of; he's settled at home and the DSL has no concerns on file for him.",
+    "Alternatives could be a restorative conversation with the teacher, a quiet exit pass, and a plan for alarm "
+    "tests with warning in advance. A day out of class seems a lot for this.",
+    "He told his key worker he panicked and that the teacher following him made it worse. Mum wants a meeting.",
+    "The science teacher was shaken and feels undermined if nothing happens; the team need to know how to respond.",
+]
+
+
+def test_live_mode_walks_the_lenses_grounded_and_without_repeating(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    results = walk(engine, session, LIVE)
+    first = results[0].reply
+    assert "999" in first and "DSL" in first  # first make sure nobody is at risk now
+    assert "**the needs behind the behaviour**" in first
+    covered = [len(r.lenses) for r in results]
+    assert covered == sorted(covered) and covered[-1] >= 5
+    assert_grounded_and_fresh(results)
+    # It reflects the leader's own words back.
+    assert any(term in first for term in ("autism", "EHC plan", "internal exclusion"))
+    assert re.search(r"Next|next|move on|After|turn to|look at", results[1].reply)
+
+
+def test_the_export_holds_what_the_leader_said_and_no_determination(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    walk(engine, session, LIVE[:6])
+    engine.turn(session, "Decision: no internal exclusion. Restorative meeting with the teacher, an exit pass, "
+                         "and an early review request, because the walk-out arose from a known noise sensitivity.")
+    engine.turn(session, "Should I exclude him instead? Just tell me yes or no.")
+    session = engine.session(session.id)
+    record = build_record(session)
+    md = to_markdown(record)
+    assert "fire alarm test" in md and "quiet exit pass" in md
+    assert "because the walk-out arose from a known noise sensitivity" in md
+    assert "asked the assistant for a sanction" in md
+    assert not DETERMINATIONS.search(md)
+    path = export(record, tmp_path / "record.docx", "docx")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Your decision and reasons (in your words)" in text and "exit pass" in text
+
+
+PRACTICE = [
+    "I was on lunch duty and a Year 5 girl hit another child, then ran off. I shouted at her across the field.",
+    "She stopped, then ran behind the shed. Another adult came and she calmed down after ten minutes or so.",
+    "I felt embarrassed afterwards, and a bit angry that I'd lost my temper in front of everyone.",
+    "The good bit was that the other child was looked after quickly. Shouting made it worse, I think.",
+    "She has had a hard time at home recently and I think she was frightened, not just being defiant.",
+    "I've learned that my tone matters more than the words and that she needed space to calm down.",
+    "My target: next time I will get close, lower my voice and offer her a way out before anything else.",
+]
+
+
+def test_practice_mode_walks_gibbs_and_ends_with_the_persons_own_target(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    results = walk(engine, session, PRACTICE)
+    assert "**description**" in results[0].reply.lower()
+    stages = [len(r.lenses) for r in results]
+    assert stages == sorted(stages) and stages[-1] == 6
+    assert_grounded_and_fresh(results[:-1])
+    session = engine.session(session.id)
+    assert "lower my voice" in (session.decision or "")
+    md = to_markdown(build_record(session))
+    assert "Practice target (in your words)" in md and "lower my voice" in md
+
+
+def test_practice_mode_can_use_rolfes_short_cycle(tmp_path):
+    engine = offline_engine(tmp_path, reflective_model="rolfe")
+    session = engine.new_session("practice")
+    results = walk(engine, session, PRACTICE[:1] + PRACTICE[4:])
+    assert "What?" in results[0].reply
+    assert results[-1].lenses == ["what", "so_what", "now_what"]
+
+
+PREP = [
+    "Brief: a secondary trust wants a session for its heads on why suspensions of pupils with SEND and "
+    "looked-after children are rising, and whether their behaviour policy's fixed sanctions are part of it.",
+    "The schools are in a coastal town with high disadvantage; two heads are new this year.",
+    "They already look at suspension data each term but not by SEND or protected characteristic.",
+    "Their policy has a tariff: three behaviour points equals a detention, ten equals internal exclusion.",
+    "The SENCOs say they're rarely consulted before a suspension decision is made.",
+    "They want to leave the session with questions for governors and a plan for reviewing the policy.",
+]
+
+
+def test_prep_mode_produces_a_session_plan_then_sharpens_it(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    results = walk(engine, session, PREP)
+    plan = results[0]
+    assert plan.kind == "reflection" or plan.kind == "plan"
+    for heading in ["Diagnostic questions", "Guidance and case studies to bring", "Likely risks", "Out of scope"]:
+        assert heading in plan.reply
+    assert "transplant" in plan.reply
+    assert any(real_card(i) and i.startswith("case-") for i in cited_ids(plan.reply))
+    assert "No investigation" in plan.reply
+    covered = [len(r.lenses) for r in results]
+    assert covered == sorted(covered) and covered[-1] >= 3
+    assert_grounded_and_fresh(results)
+
+
+def test_governance_summary_needs_explicit_confirmation_and_decides_nothing(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    walk(engine, session, LIVE[:3])
+    with pytest.raises(ReflectError, match="Would you like to create it"):
+        engine.governance_summary(session, confirmed=False)
+    summary = engine.governance_summary(session, confirmed=True)
+    assert "fire alarm test" in summary and "No decision was recorded" in summary
+    assert not DETERMINATIONS.search(summary)
+
+
+def test_an_escalation_is_pinned_for_the_rest_of_the_session(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    first = engine.turn(session, "A Year 6 girl has just told her teacher that her mum's boyfriend hits her and "
+                                 "she is scared to go home tonight.")
+    assert first.verdict.action == "escalate" and first.kind == "escalation"
+    assert "999" in first.reply and first.pinned == first.reply
+    later = engine.turn(session, "Thinking more generally, how do we support the class teacher afterwards?")
+    assert later.verdict.action == "allow" and later.pinned == first.reply
+    assert engine.session(session.id).pinned == first.reply
+
+
+@pytest.mark.parametrize("bad", ["", "   \n ", "\x00\x01\x02"])
+def test_an_empty_message_is_a_clear_error_and_nothing_is_stored(tmp_path, bad):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    with pytest.raises(ReflectError, match="empty"):
+        engine.turn(session, bad)
+    assert engine.session(session.id).turns == []
+
+
+def test_a_huge_paste_is_handled_and_kept_whole(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    text = "We are reviewing our approach to removal from class for pupils with SEND. " * 1500
+    result = engine.turn(session, text)
+    assert result.verdict.action == "allow" and cited_ids(result.reply)
+    assert engine.session(session.id).turns[0].text == text.strip()

@@ -66,19 +66,21 @@ class Searcher:
         self._source = {c.id: c.sources[0].title for c in cards}
         self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in chunk_card(card)}
         self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
-        self._card_ids, self._centroids = self._card_centroids()
+        self._load_vectors()
 
-    def _card_centroids(self):
-        """Each card's mean section vector: a whole-card signal beside the best section."""
+    def _load_vectors(self) -> None:
+        """Section vectors from the index, kept for the whole-card ranking:
+        each card's mean section vector, and its rows to find its best section."""
         import numpy as np
 
-        stored = self._collection.get(include=["embeddings", "metadatas"])
-        by_card: dict[str, list] = {}
-        for meta, vector in zip(stored["metadatas"], stored["embeddings"]):
-            by_card.setdefault(meta["card_id"], []).append(vector)
-        ids = sorted(by_card)
-        means = np.stack([np.mean(np.asarray(by_card[i], dtype=np.float32), axis=0) for i in ids])
-        return ids, means / np.linalg.norm(means, axis=1, keepdims=True)
+        stored = self._collection.get(include=["embeddings"])
+        self._rows: dict[str, list[tuple[str, int]]] = {}
+        for row, chunk_id in enumerate(stored["ids"]):
+            self._rows.setdefault(self._chunks[chunk_id].card_id, []).append((chunk_id, row))
+        self._matrix = np.asarray(stored["embeddings"], dtype=np.float32)
+        self._card_ids = sorted(self._rows)
+        means = np.stack([self._matrix[[r for _, r in self._rows[c]]].mean(axis=0) for c in self._card_ids])
+        self._centroids = means / np.linalg.norm(means, axis=1, keepdims=True)
 
     def dense_rank(self, vector, limit: int = CANDIDATES) -> list[str]:
         found = self._collection.query(
@@ -121,9 +123,9 @@ class Searcher:
         return [self._hit(chunk_id, score) for score, chunk_id in ranked]
 
     def _best_section(self, card_id: str, vector) -> str:
-        found = self._collection.query(query_embeddings=[vector.tolist()], n_results=1,
-                                       where={"card_id": card_id}, include=[])
-        return found["ids"][0][0]
+        rows = self._rows[card_id]
+        scores = self._matrix[[r for _, r in rows]] @ vector
+        return rows[int(scores.argmax())][0]
 
     def _hit(self, chunk_id: str, score: float) -> Hit:
         chunk = self._chunks[chunk_id]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Callable
 
 from pydantic import BaseModel, Field
 
@@ -30,12 +31,16 @@ QUESTIONS_PER_TURN = 2
 
 
 class ReplyContext(BaseModel):
+    model_config = {"arbitrary_types_allowed": True}
+
     session: Session
     message: str
     state: LensState
     target: str | None  # the lens (or stage) this reply asks about; None when all are covered
     hits: list[Hit]
     first: bool
+    query: str = ""
+    lookup: Callable[[str, str], Hit | None] | None = None  # (card id, query) -> that card's best section
 
 
 class Draft(BaseModel):
@@ -61,13 +66,14 @@ def leader_words(session: Session, message: str) -> str:
 
 
 def named_terms(text: str, group: str, limit: int = 3) -> list[str]:
-    found = []
-    for term in load_cues().named[group]:
-        if re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text, re.IGNORECASE) and not any(
-            term.lower() in f.lower() for f in found
-        ):
-            found.append(term)
-    return found[:limit]
+    """Phrases for what the leader named ("autism", "an EHC plan"), in the order they named them."""
+    found: list[tuple[int, str]] = []
+    for phrase, words in load_cues().named[group].items():
+        positions = [m.start() for w in words
+                     for m in re.finditer(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.IGNORECASE)]
+        if positions:
+            found.append((min(positions), phrase))
+    return [phrase for _, phrase in sorted(found)[:limit]]
 
 
 def echo_fragment(message: str, max_words: int = 14) -> str | None:
@@ -75,8 +81,7 @@ def echo_fragment(message: str, max_words: int = 14) -> str | None:
     candidates = sentences(message)
     if not candidates:
         return None
-    cues = load_cues()
-    all_named = [t for group in cues.named.values() for t in group]
+    all_named = [w for group in load_cues().named.values() for words in group.values() for w in words]
 
     def weight(sentence: str) -> int:
         return sum(1 for t in all_named if t.lower() in sentence.lower())
@@ -109,27 +114,30 @@ def choose_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TU
 
 
 def ground(ctx: ReplyContext, lens: str | None, question_cards: list[str]) -> Hit | None:
-    """The retrieved section to quote: one the questions draw on, in the lens, not cited before."""
+    """The section to quote: from a card the questions draw on, else the best retrieved
+    section in the lens; cards already cited this session come last."""
     cited = {c.card_id for t in ctx.session.turns for c in t.citations}
+    if ctx.lookup:
+        for card_id in sorted(dict.fromkeys(question_cards), key=lambda c: c in cited):
+            hit = ctx.lookup(card_id, ctx.query or ctx.message)
+            if hit:
+                return hit
     wanted = CARD_LENSES.get(lens or "", set())
 
     def rank(hit: Hit) -> tuple:
-        return (
-            hit.card_id not in question_cards,
-            not (wanted & set(hit.lenses)),
-            hit.card_id in cited,
-            ctx.hits.index(hit),
-        )
+        return (hit.heading.startswith("Questions to ask yourself"), hit.card_id in cited,
+                not (wanted & set(hit.lenses)), ctx.hits.index(hit))
 
     return min(ctx.hits, key=rank) if ctx.hits else None
 
 
-def first_sentence(snippet: str, limit: int = 220) -> str:
+def first_sentence(snippet: str, limit: int = 260) -> str:
+    """The opening sentence of a section, for a brief quote."""
     text = snippet.rstrip(" …")
-    match = re.search(r"^(.{40,}?[.;:])\s", text + " ")
+    match = re.search(r"^(.{40,}?[.!?])(\s|$)", text)
     sentence = match.group(1) if match else text
-    if len(sentence) > limit:
-        sentence = sentence[:limit].rsplit(" ", 1)[0] + " …"
+    if len(sentence) > limit or not match:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     return sentence
 
 
@@ -160,7 +168,7 @@ class OfflineComposer:
         # 1. Reflect the leader's own words back.
         fragment = echo_fragment(ctx.message)
         if ctx.first:
-            named = named_terms(ctx.message, "needs") + named_terms(ctx.message, "responses", 2) + named_terms(
+            named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1) + named_terms(
                 ctx.message, "people", 1)
             parts.append(self.phrases.opening(ctx.session.mode, named, seed))
         else:
@@ -189,7 +197,7 @@ class OfflineComposer:
         hit = ground(ctx, lens, question_cards)
         citations = []
         if hit:
-            parts.append(f"{self.phrases.grounding_lead(seed)} {first_sentence(hit.snippet)} {cite_tag(hit)}"
+            parts.append(f"{self.phrases.grounding_lead(ctx.session.mode, seed)} {first_sentence(hit.snippet)} {cite_tag(hit)}"
                          f" — *{hit.title}*, {hit.heading}.")
             citations.append(citation_for(hit))
 

@@ -179,13 +179,17 @@ class Engine:
             self.store.save(session)
 
         answering = _last_lens(session)
+        if answering is None and session.mode == "practice":
+            answering = state_before.order[0]  # the first account of an incident is its description
         state = lens_tracker.update(state_before, message, answering)
         if session.mode == "practice" and answering == state.order[-1] and state.lenses[answering].status == "covered":
             session.decision = message  # the practice target, in the person's own words
             self.store.save(session)
         target = _target(state, answering)
-        hits = self._retrieve(message, target, session)
-        ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits,
+        query = message[:RETRIEVAL_CHARS]
+        hits = self._retrieve(query, target)
+        ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
+                           lookup=self.searcher.card_hit,
                            first=not any(t.role == "assistant" and t.kind != "escalation" for t in session.turns))
         draft = self.composer.compose(ctx)
         if target:
@@ -210,10 +214,9 @@ class Engine:
         return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens,
                            notice=notice, sent=sent)
 
-    def _retrieve(self, message: str, target: str | None, session: Session):
+    def _retrieve(self, query: str, target: str | None):
         from assistant.composer import CARD_LENSES
 
-        query = message[:RETRIEVAL_CHARS]
         hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))
         try:
             from knowledge.documents import search_documents

@@ -71,8 +71,11 @@ class Phrases:
             return f"When you're ready, we'll move on to **{stage.name}**: {stage.purpose[0].lower()}{stage.purpose[1:]}"
         return _pick(self.data.lens_intros[lens].transitions, seed, "next")
 
-    def grounding_lead(self, seed: tuple[str, ...]) -> str:
-        return _pick(self.data.grounding_leads, seed, "ground")
+    def grounding_lead(self, mode: str, seed: tuple[str, ...]) -> str:
+        leads = self.data.grounding_leads
+        if mode == "practice":  # coaching, not law: keep the legal framing for live and prep
+            leads = [lead for lead in leads if not any(w in lead.lower() for w in ("legal", "dut", "law"))] or leads
+        return _pick(leads, seed, "ground")
 
     def closing(self, mode: str, seed: tuple[str, ...]) -> str:
         return _pick(self.data.closings[mode], seed, "closing")

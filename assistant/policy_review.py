@@ -87,7 +87,8 @@ class PolicyReview(BaseModel):
         return [e for e in self.elements if e.applies and not e.present]
 
     def to_markdown(self) -> str:
-        return "\n".join(_render(self, _Markdown()))
+        text = "\n".join(_render(self, _Markdown()))
+        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
     def to_docx(self, path: str | Path) -> Path:
         from docx import Document
@@ -106,6 +107,7 @@ class PolicyReview(BaseModel):
 
 class _Rules(BaseModel):
     hedges_before: re.Pattern
+    hedged_verbs: re.Pattern
     fixed: list[dict]
     pathways: list[dict]
     negations: re.Pattern
@@ -137,7 +139,7 @@ def _rules() -> _Rules:
         for e in raw["expected"]
     ]
     return _Rules(
-        hedges_before=compile_(raw["hedges_before"]), fixed=fixed, pathways=pathways,
+        hedges_before=compile_(raw["hedges_before"]), hedged_verbs=compile_(raw["hedged_verbs"]), fixed=fixed, pathways=pathways,
         negations=compile_(raw["negations"]), expected=expected, cards=raw["cards"],
     )
 
@@ -213,16 +215,17 @@ def _fixed_rules(sentence: str, rules: _Rules) -> list[dict]:
         if rule["needs"] is not None and not rule["needs"].search(sentence):
             continue
         for pattern in rule["patterns"]:
-            if any(not _hedged(sentence, m.start()) for m in pattern.finditer(sentence)):
+            if any(not _hedged(sentence, m) for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
     return found
 
 
-def _hedged(sentence: str, start: int) -> bool:
-    """A hedge among the three words just before the match ("may result in")."""
-    before = " ".join(re.findall(r"[\w']+", sentence[max(0, start - 60):start])[-3:])
-    return bool(_rules().hedges_before.search(before))
+def _hedged(sentence: str, match: re.Match) -> bool:
+    """A hedge just before the match ("may result in") or before its verb ("three lates may lead to")."""
+    rules = _rules()
+    before = " ".join(re.findall(r"[\w']+", sentence[max(0, match.start() - 60):match.start()])[-3:])
+    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0)))
 
 
 def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...]) -> tuple[dict, str] | None:
@@ -244,7 +247,7 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
     if found:
         return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=block.location)
     for other in section:
-        if other is block:
+        if other is block or other.kind == "heading":  # a heading names a topic; it is no pathway
             continue
         found = _pathway_in(other.text, rules, ("section",))
         if found:
@@ -308,8 +311,6 @@ class _Markdown:
     def bullet(self, text: str) -> str:
         return f"- {text}"
 
-    def cards(self, ids: list[str], notes: dict[str, str]) -> str:
-        return "\n".join(f"  - `{c}`: {notes.get(c, '')}".rstrip(": ") for c in ids) + "\n"
 
 
 def _escape(text: str) -> str:
@@ -326,6 +327,8 @@ class _Docx:
         return text
 
     def para(self, text: str) -> str:
+        if not text:
+            return text
         paragraph = self.document.add_paragraph()
         for i, part in enumerate(re.split(r"\*\*(.+?)\*\*", text)):
             run = paragraph.add_run(part.replace("`", ""))
@@ -342,17 +345,23 @@ class _Docx:
             paragraph.add_run(part.replace("`", "")).bold = i % 2 == 1
         return text
 
-    def cards(self, ids: list[str], notes: dict[str, str]) -> str:
-        for card in ids:
-            paragraph = self.document.add_paragraph(style="List Bullet 2")
-            paragraph.add_run(card).bold = True
-            if notes.get(card):
-                paragraph.add_run(f": {notes[card]}")
-        return ""
+
+
+def _groups(findings: list[RuleFinding]) -> list[list[RuleFinding]]:
+    """Neighbouring findings of one kind in one section (a tariff table, a ladder) read as one."""
+    groups: list[list[RuleFinding]] = []
+    for finding in findings:
+        last = groups[-1][-1] if groups else None
+        if last and (last.rules[0], last.section, last.pathway.reach) == (finding.rules[0], finding.section, finding.pathway.reach):
+            groups[-1].append(finding)
+        else:
+            groups.append([finding])
+    return groups
 
 
 def _render(review: PolicyReview, out):
     concerns, settled, missing = review.concerns, [f for f in review.findings if not f.concern], review.missing
+    cited: list[str] = []
     yield out.heading(f"Policy review: {review.file}", 1)
     yield out.para(
         "A reading of the policy's wording, to help you reflect on it. It looks for rules that set an "
@@ -364,70 +373,86 @@ def _render(review: PolicyReview, out):
     yield out.heading("At a glance", 2)
     weaker = sum(1 for f in concerns if f.pathway.reach == "policy")
     if review.findings:
-        yield out.bullet(
-            f"{_count(len(review.findings), 'rule')} fix an outcome in advance"
-            if len(review.findings) != 1 else "1 rule fixes an outcome in advance"
-        )
-        yield out.bullet(f"{len(concerns)} of them have no SEND-sensitive route beside them"
-                         + (f" ({weaker} rely only on the policy's general SEND statement)" if weaker else ""))
-        if settled:
-            yield out.bullet(f"{len(settled)} have a pathway in the same sentence, paragraph or section")
+        total = f"{_count(len(review.findings), 'rule')} set{'s' if len(review.findings) == 1 else ''} an outcome in advance"
+        if not settled:
+            tally = f"{total}, and {'it has no' if len(concerns) == 1 else 'none of them has a'} SEND-sensitive route beside it"
+        elif not concerns:
+            tally = f"{total}, each with a route to think again beside it in the same sentence, paragraph or section"
+        else:
+            tally = (f"{total}: {len(concerns)} with no SEND-sensitive route beside {'it' if len(concerns) == 1 else 'them'}, "
+                     f"{len(settled)} with one in the same sentence, paragraph or section")
+        if weaker:
+            tally += f" ({weaker} relying only on the policy's general SEND statement)"
+        yield out.bullet(tally + ".")
     else:
-        yield out.bullet("no rules were found that fix an outcome whatever the circumstances")
+        yield out.bullet("No rules turned up that set an outcome whatever the circumstances.")
     if missing:
         yield out.bullet(f"{_count(len(missing), 'thing')} the guidance expects didn't turn up: "
-                         + "; ".join(e.label for e in missing))
+                         + "; ".join(e.label for e in missing) + ".")
     else:
-        yield out.bullet("everything on the checklist of expected elements turned up")
+        yield out.bullet("Everything on the list of what the guidance expects turned up.")
     yield out.para("")
 
     if concerns:
         yield out.heading("Rules that set the outcome in advance", 2)
-        for n, finding in enumerate(concerns, start=1):
-            yield out.heading(f"{n}. {_capital(finding.location)}", 3)
-            yield out.quote(finding.quote)
-            yield out.para(f"**What it does:** {', '.join(finding.labels)}.")
-            if finding.pathway.reach == "policy":
+        for n, group in enumerate(_groups(concerns), start=1):
+            first = group[0]
+            where = first.location if len(group) == 1 else f"{len(group)} rules, {_span(group)}"
+            yield out.heading(f"{n}. {_capital(where)}", 3)
+            for finding in group:
+                yield out.quote(finding.quote if len(group) == 1 else f"{finding.quote} ({_tail(finding.location)})")
+            labels = list(dict.fromkeys(label for f in group for label in f.labels))
+            yield out.para(f"**What it does:** {'; '.join(labels)}.")
+            if first.pathway.reach == "policy":
                 yield out.para(
-                    f"**Beside it:** nothing in its sentence, paragraph or section. The policy does have a general "
-                    f"statement ({finding.pathway.location}): “{_clip(finding.pathway.quote or '', 160)}” That is "
-                    "weaker: would a member of staff applying this rule at the end of a long day know that "
-                    "statement reaches it?"
+                    f"**Beside it:** nothing in its sentence, paragraph or section. The policy's general "
+                    f"statement ({first.pathway.location}) says: “{_clip(first.pathway.quote or '', 160)}” "
+                    "That is weaker: would a member of staff applying this rule at the end of a long day know "
+                    "the statement reaches it?"
                 )
             else:
                 yield out.para(
                     "**Beside it:** nothing about SEND, disability, adjustments or discretion in its sentence, "
                     "paragraph or section, and no general SEND statement elsewhere in the policy."
                 )
-            yield out.para(f"**A question for you:** {finding.question}")
-            yield out.para("**Why it matters:**")
-            yield out.cards(finding.cards, review.card_notes)
+            yield out.para(f"**A question for you:** {first.question}")
+            cards = list(dict.fromkeys(c for f in group for c in f.cards))[:3]
+            cited.extend(cards)
+            yield out.para("**Why it matters:** " + ", ".join(f"`{c}`" for c in cards))
 
     if settled:
-        yield out.heading("Rules with a pathway beside them", 2)
+        yield out.heading("Rules with a route beside them", 2)
         yield out.para(
-            "These rules name an outcome, but the policy gives staff a route to think again "
-            "beside them. The question is whether that route is used, and recorded when it is."
+            "These rules name an outcome, and the policy gives staff a route to think again beside them. "
+            "The question here is whether that route is used, and recorded when it is."
         )
         for finding in settled:
-            where = _REACH_WORDS.get(finding.pathway.reach, "")
+            beside = "" if finding.pathway.reach == "sentence" else f" (“{_clip(finding.pathway.quote or '', 120)}”)"
             yield out.bullet(
-                f"{_capital(finding.location)}: “{_clip(finding.quote, 140)}” Beside it, {where}: "
-                f"{finding.pathway.label} (“{_clip(finding.pathway.quote or '', 120)}”)."
+                f"{_capital(finding.location)}: “{_clip(finding.quote, 140)}” Beside it, "
+                f"{_REACH_WORDS.get(finding.pathway.reach, '')}: {finding.pathway.label}{beside}."
             )
         yield out.para("")
 
     yield out.heading("What the guidance expects, and whether it's here", 2)
     for element in review.elements:
         if not element.applies:
-            yield out.bullet(f"**{_capital(element.label)}:** the policy doesn't mention this, so it wasn't checked.")
+            yield out.bullet(f"**{_capital(element.label)}:** the policy doesn't mention this, so it wasn't looked for.")
         elif element.present:
             yield out.bullet(f"**{_capital(element.label)}:** found ({element.location}): “{element.quote}”")
+    if missing:
+        yield out.para("")
     for element in missing:
         yield out.heading(_capital(element.label), 3)
         yield out.para(element.question)
-        yield out.para("**Why it matters:**")
-        yield out.cards(element.cards, review.card_notes)
+        cited.extend(element.cards)
+        yield out.para("**Why it matters:** " + ", ".join(f"`{c}`" for c in element.cards))
+
+    if cited:
+        yield out.heading("The cards behind these questions", 2)
+        for card in dict.fromkeys(cited):
+            yield out.bullet(f"`{card}`: {review.card_notes.get(card, '')}".rstrip(": "))
+        yield out.para("")
 
     yield out.heading("Before you change anything", 2)
     yield out.para(
@@ -435,6 +460,18 @@ def _render(review: PolicyReview, out):
         "will be beside the point. How the policy works day to day matters as much as what it says. Who "
         "would you want to read it with: your SENCO, your DSL, a governor, a parent who has been through it?"
     )
+
+
+def _span(group: list[RuleFinding]) -> str:
+    first, last = _tail(group[0].location), _tail(group[-1].location)
+    head = group[0].location.rsplit(", ", 1)[0] if ", " in group[0].location else ""
+    a, b = first.split(" ")[-1].split("–")[0], last.split(" ")[-1].split("–")[-1]
+    unit = "paragraphs" if first.startswith("paragraph") else "lines"
+    return f"{head}, {unit} {a}–{b}".lstrip(", ")
+
+
+def _tail(location: str) -> str:
+    return location.rsplit(", ", 1)[-1]
 
 
 def _count(n: int, noun: str) -> str:

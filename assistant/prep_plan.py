@@ -22,7 +22,8 @@ def compose_plan(ctx: ReplyContext, phrases) -> Draft:
     for lens in ["context", *focus]:
         questions = choose_questions(ctx, lens, count=2)
         if questions:
-            parts.append(f"**{phrases.lens_name('prep', lens).capitalize()}**\n"
+            name = phrases.lens_name("prep", lens)
+            parts.append(f"**{name[:1].upper()}{name[1:]}**\n"
                          + "\n".join(f"- {q.text}" for q in questions))
             question_ids += [q.id for q in questions]
 

@@ -17,6 +17,7 @@ from knowledge.models import Chunk, Hit
 
 MAX_QUERY_CHARS = 10_000
 RRF_K = 60
+QUESTIONS_HEADING = "Questions to ask yourself"
 CANDIDATES = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -67,6 +68,7 @@ class Searcher:
         self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in chunk_card(card)}
         self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
         self._load_vectors()
+        self._last_query = None  # (query, vector): a turn's follow-up lookups reuse the embedding
 
     def _load_vectors(self) -> None:
         """Section vectors from the index, kept for the whole-card ranking:
@@ -96,7 +98,7 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
         query = expand_query(validate_query(query))
-        vector = self._embedder.embed_one(query)
+        vector = self._vector(query)
         fused: dict[str, float] = {}
         for ranking in (self.dense_rank(vector), self._lexical.rank(query, CANDIDATES)):
             for rank, chunk_id in enumerate(ranking):
@@ -122,8 +124,23 @@ class Searcher:
         ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))[:k]
         return [self._hit(chunk_id, score) for score, chunk_id in ranked]
 
-    def _best_section(self, card_id: str, vector) -> str:
+    def card_hit(self, card_id: str, query: str) -> Hit | None:
+        """The section of one named card that best matches the query, for quoting:
+        a card's closing questions are for the leader, not a source to quote."""
+        if card_id not in self._rows:
+            return None
+        vector = self._vector(expand_query(validate_query(query)))
+        return self._hit(self._best_section(card_id, vector, quotable=True), 0.0)
+
+    def _vector(self, query: str):
+        if self._last_query is None or self._last_query[0] != query:
+            self._last_query = (query, self._embedder.embed_one(query))
+        return self._last_query[1]
+
+    def _best_section(self, card_id: str, vector, quotable: bool = False) -> str:
         rows = self._rows[card_id]
+        if quotable:
+            rows = [r for r in rows if not self._chunks[r[0]].heading.startswith(QUESTIONS_HEADING)] or rows
         scores = self._matrix[[r for _, r in rows]] @ vector
         return rows[int(scores.argmax())][0]
 

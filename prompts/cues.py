@@ -17,7 +17,7 @@ class Risk(BaseModel):
 
 class LensCues(BaseModel):
     cues: dict[str, list[str]]
-    named: dict[str, list[str]]
+    named: dict[str, dict[str, list[str]]]  # group -> phrase said -> words that name it
     risks: list[Risk]
 
     def matcher(self, stems: list[str]) -> re.Pattern[str]:

@@ -109,7 +109,8 @@ def test_practice_mode_walks_gibbs_and_ends_with_the_persons_own_target(tmp_path
     engine = offline_engine(tmp_path)
     session = engine.new_session("practice")
     results = walk(engine, session, PRACTICE)
-    assert "**description**" in results[0].reply.lower()
+    assert results[0].lenses == ["description"]  # the first account is the description
+    assert "**feelings**" in results[0].reply.lower()
     stages = [len(r.lenses) for r in results]
     assert stages == sorted(stages) and stages[-1] == 6
     assert_grounded_and_fresh(results[:-1])
@@ -123,7 +124,7 @@ def test_practice_mode_can_use_rolfes_short_cycle(tmp_path):
     engine = offline_engine(tmp_path, reflective_model="rolfe")
     session = engine.new_session("practice")
     results = walk(engine, session, PRACTICE[:1] + PRACTICE[4:])
-    assert "What?" in results[0].reply
+    assert "So what?" in results[0].reply
     assert results[-1].lenses == ["what", "so_what", "now_what"]
 
 

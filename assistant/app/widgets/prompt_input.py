@@ -31,7 +31,7 @@ class PromptInput(TextArea):
         kwargs.setdefault("show_line_numbers", False)
         kwargs.setdefault("tab_behavior", "focus")
         super().__init__(**kwargs)
-        self.history: list[str] = []
+        self.sent: list[str] = []
         self._browse: int | None = None  # index into history while recalling
         self._draft = ""
 
@@ -57,18 +57,18 @@ class PromptInput(TextArea):
 
     def remember(self, text: str) -> None:
         text = text.strip()
-        if text and (not self.history or self.history[-1] != text):
-            self.history.append(text)
+        if text and (not self.sent or self.sent[-1] != text):
+            self.sent.append(text)
         self._browse = None
 
     def action_cursor_up(self, select: bool = False) -> None:
-        if not select and self.cursor_location[0] == 0 and self.history:
+        if not select and self.cursor_location[0] == 0 and self.sent:
             if self._browse is None:
                 self._draft = self.text
-                self._browse = len(self.history)
+                self._browse = len(self.sent)
             if self._browse > 0:
                 self._browse -= 1
-                self._show(self.history[self._browse])
+                self._show(self.sent[self._browse])
             return
         super().action_cursor_up(select)
 
@@ -76,11 +76,11 @@ class PromptInput(TextArea):
         last = self.document.line_count - 1
         if not select and self._browse is not None and self.cursor_location[0] == last:
             self._browse += 1
-            if self._browse >= len(self.history):
+            if self._browse >= len(self.sent):
                 self._browse = None
                 self._show(self._draft)
             else:
-                self._show(self.history[self._browse])
+                self._show(self.sent[self._browse])
             return
         super().action_cursor_down(select)
 

@@ -1,0 +1,29 @@
+"""First run: what the assistant does and never does, and where data is kept."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Markdown
+
+from .texts import welcome_markdown
+
+
+class WelcomeScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "dismiss", "Start")]
+
+    def __init__(self, data: str, model: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.text = welcome_markdown(data, model)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="welcome"):
+            yield Markdown(self.text)
+            yield Button("Start (Enter)", variant="primary", id="start")
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)

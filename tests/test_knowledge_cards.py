@@ -1,0 +1,77 @@
+"""The knowledge base holds every card the product promises, each well formed."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.chunker import chunk_card
+from knowledge.glossary import expand_abbreviations, load_glossary
+from knowledge.loader import load_cards
+from knowledge.models import LENSES
+
+GUIDANCE = """
+equality-act-disability-definition equality-act-discrimination-arising equality-act-reasonable-adjustments
+equality-act-direct-indirect equality-act-harassment-victimisation public-sector-equality-duty
+tendency-to-physical-abuse send-graduated-approach send-ehcp-and-exclusion-risk behaviour-policy-send-pathways
+removal-and-internal-inclusion suspension-exclusion-legal-framework exclusion-vulnerable-groups
+managed-moves-and-offsite-direction kcsie-dsl-and-staff-duties kcsie-handling-a-disclosure
+allegations-against-staff-lado contextual-safeguarding send-and-safeguarding-barriers early-help-and-multi-agency
+attendance-support-first mental-health-and-behaviour behaviour-as-communication-and-trauma
+public-law-decision-making proportionality-in-practice recording-defensible-reasons tiered-support-model
+relational-approaches therapeutic-thinking reflective-practice-models peer-support-vs-school-improvement
+leader-and-staff-wellbeing service-layers-and-boundaries
+""".split()
+CASES = ["case-semh-resource-provision", "case-secondary-therapeutic-thinking",
+         "case-mainstream-exclusion-reduction", "case-junior-school-semh"]
+
+CARDS = {card.id: card for card in load_cards()}
+
+
+def body_words(body: str) -> int:
+    return len(re.findall(r"\S+", body))
+
+
+def test_every_required_card_is_present_with_its_kind():
+    assert len(GUIDANCE) == 33
+    for card_id in GUIDANCE:
+        assert CARDS[card_id].kind == "guidance", card_id
+    for card_id in CASES:
+        assert CARDS[card_id].kind == "case", card_id
+
+
+@pytest.mark.parametrize("card_id", sorted(CARDS))
+def test_card_is_well_formed(card_id):
+    card = CARDS[card_id]
+    assert card.sources and all(str(s.url).startswith("https://") for s in card.sources)
+    assert set(card.lenses) <= set(LENSES)
+    assert 150 <= body_words(card.body) <= 600, body_words(card.body)
+    sections = re.split(r"^#{2,3} .*$", card.body, flags=re.MULTILINE)
+    assert all(s.strip() for s in sections[1:]), "a heading without text"
+    assert "## Questions to ask yourself" in card.body
+    questions = card.body.split("## Questions to ask yourself", 1)[1]
+    assert 3 <= questions.count("?") <= 8
+    assert all(c.text.strip() for c in chunk_card(card))
+
+
+@pytest.mark.parametrize("card_id", CASES)
+def test_case_cards_say_what_to_ask_before_borrowing(card_id):
+    assert "## Before you borrow this" in CARDS[card_id].body
+
+
+def test_case_cards_carry_the_seed_figures_in_todays_terms():
+    text = CARDS["case-mainstream-exclusion-reduction"].body
+    for figure in ["9.4%", "3.8%", "3.9%", "0.9%", "93.3%", "95.2%"]:
+        assert figure in text
+    assert "suspension" in text.lower()
+    assert "Hertfordshire" in CARDS["therapeutic-thinking"].body
+    assert "West Sussex" in CARDS["case-secondary-therapeutic-thinking"].body
+
+
+def test_the_glossary_covers_the_fields_abbreviations():
+    terms = {t.term for t in load_glossary()} | {a for t in load_glossary() for a in t.aliases}
+    for abbreviation in ["PEX", "FTE", "EHCP", "DSL", "LADO", "SENCO", "AP", "PRU", "CAMHS", "MASH",
+                         "CLA", "LAC", "PA", "SEMH", "SLCN", "IRP", "VSH"]:
+        assert abbreviation in terms, abbreviation
+    assert "permanent exclusion" in expand_abbreviations("PEX for a CLA pupil").lower()
+    assert expand_abbreviations("keep pace with the odd pupil") == "keep pace with the odd pupil"

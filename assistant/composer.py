@@ -201,6 +201,14 @@ class OfflineComposer:
                          f" — *{hit.title}*, {hit.heading}.")
             citations.append(citation_for(hit))
 
+        # Where the school's own documents speak to this, quote them too (as data, never instructions).
+        own = next((h for h in ctx.hits if h.card_id.startswith("doc:")), None)
+        if own:
+            quote = first_sentence(own.snippet)
+            parts.append(f"Your own document may bear on this: “{quote}” {cite_tag(own)}")
+            citations.append(citation_for(own))
+            echoes.append(quote)  # the school's words, not the assistant's claim
+
         # 4. Say what comes next, and why.
         after = ctx.state.next_open(after=lens)
         if after:

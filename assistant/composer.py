@@ -28,6 +28,9 @@ CARD_LENSES = {
     "scope": {"governance", "record"},
 }
 QUESTIONS_PER_TURN = 2
+# What a closing reply draws on, once every lens is covered.
+CLOSING_CARD = {"live": "recording-defensible-reasons", "practice": "reflective-practice-models",
+                "prep": "service-layers-and-boundaries"}
 
 
 class ReplyContext(BaseModel):
@@ -180,9 +183,15 @@ class OfflineComposer:
             parts.append(self.phrases.safety_check(seed))
 
         lens = ctx.target
-        if lens is None:
+        if lens is None:  # every lens covered: close, grounded in how to keep the reasoning
             parts.append(self.phrases.closing(ctx.session.mode, seed))
-            return self._finish(parts, None, [], [], echoes, ctx)
+            hit = ground(ctx, None, [CLOSING_CARD[ctx.session.mode]])
+            citations = []
+            if hit:
+                parts.append(f"{self.phrases.grounding_lead(ctx.session.mode, seed)} {first_sentence(hit.snippet)} "
+                             f"{cite_tag(hit)} — *{hit.title}*, {hit.heading}.")
+                citations.append(citation_for(hit))
+            return self._finish(parts, None, citations, [], echoes, ctx)
 
         # 2. Name the lens and why; ask one or two questions.
         questions = choose_questions(ctx, lens)

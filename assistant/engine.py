@@ -21,6 +21,7 @@ MAX_MESSAGE_CHARS = 200_000
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
 RECENT_TURNS = 6
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TARGET = re.compile(r"^\s*(?:my\s+)?(?:practice\s+)?target\s*[:\-]", re.IGNORECASE)
 _DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
 
 OnChunk = Callable[[str], None]
@@ -182,7 +183,9 @@ class Engine:
         if answering is None and session.mode == "practice":
             answering = state_before.order[0]  # the first account of an incident is its description
         state = lens_tracker.update(state_before, message, answering)
-        if session.mode == "practice" and answering == state.order[-1] and state.lenses[answering].status == "covered":
+        final = state.lenses[state.order[-1]]
+        if session.mode == "practice" and final.status == "covered" and (
+                answering in (state.order[-1], None) or _TARGET.match(message)):
             session.decision = message  # the practice target, in the person's own words
             self.store.save(session)
         target = _target(state, answering)

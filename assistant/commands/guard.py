@@ -1,0 +1,54 @@
+"""`reflect guard`: check a message against the boundaries, one message or a JSONL file."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="?", help="the message to check")
+    parser.add_argument("--json", action="store_true", help="print the whole verdict as JSON")
+    parser.add_argument("--jsonl", metavar="FILE",
+                        help='read lines {"id", "text"}; write {"id", "action", "category", "reason"} in order')
+    parser.add_argument("--dsl", action="store_true", help="the writer is the designated safeguarding lead")
+    parser.add_argument("--output", action="store_true",
+                        help="check TEXT as a generated reply (the output rail) instead of a user's message")
+
+
+def run(args: argparse.Namespace) -> int:
+    from knowledge.errors import ReflectError
+    from knowledge.jsonl import read_jsonl
+
+    if args.jsonl is None and args.text is None:
+        raise ReflectError('give a message to check, or --jsonl FILE')
+    if args.jsonl is not None and args.text is not None:
+        raise ReflectError("give either a message or --jsonl FILE, not both")
+    rows = read_jsonl(args.jsonl, required=("id", "text")) if args.jsonl else None
+    if rows is None and not args.text.strip():
+        raise ReflectError("the message is empty")
+    for row in rows or []:
+        if not isinstance(row["text"], str):
+            raise ReflectError(f"{args.jsonl}: item {row['id']!r}: 'text' must be a string")
+
+    from guardrails import get_guard
+
+    guard = get_guard()
+    writer_is_dsl = True if args.dsl else None
+    if rows is not None:
+        for row in rows:
+            verdict = guard.check_output(row["text"]) if args.output else guard.check(row["text"], writer_is_dsl=writer_is_dsl)
+            print(json.dumps({"id": row["id"], "action": verdict.action, "category": verdict.category,
+                              "reason": verdict.reason}, ensure_ascii=False))
+        return 0
+    verdict = guard.check_output(args.text) if args.output else guard.check(args.text, writer_is_dsl=writer_is_dsl)
+    if args.json:
+        json.dump(verdict.model_dump(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    print(f"{verdict.action}: {verdict.category}")
+    print(verdict.reason)
+    if verdict.reply:
+        print()
+        print(verdict.reply)
+    return 0

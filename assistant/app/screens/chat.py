@@ -34,9 +34,9 @@ class ChatScreen(Screen):
         Binding("ctrl+n", "app.new_session", "New"),
         Binding("f4", "app.cycle_mode", "Mode"),
         Binding("f5", "app.sources", "Sources"),
-        Binding("f6", "app.copy_reply", "Copy reply", priority=True),
-        Binding("f8", "app.export('md')", "Export .md"),
-        Binding("f9", "app.export('docx')", "Export .docx"),
+        Binding("f6", "app.copy_reply", "Copy", priority=True),  # over the text box's select-line
+        Binding("f8", "app.export('md')", ".md"),
+        Binding("f9", "app.export('docx')", ".docx"),
         Binding("ctrl+g", "app.governance", "Governors"),
         Binding("ctrl+r", "app.record_decision", "Decision"),
     ]
@@ -50,7 +50,7 @@ class ChatScreen(Screen):
                 yield Static("", id="status", markup=False)
                 yield PromptInput(id="prompt", placeholder="Type here. Enter sends; Shift+Enter or Ctrl+J for a new line.")
             yield SidePanel(id="side")
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         await self.app.chat_mounted()
@@ -90,21 +90,20 @@ class ChatScreen(Screen):
                 if turn.notice:
                     widgets.append(Notice(turn.notice))
         await log.mount_all(widgets)
-        log.scroll_end(animate=False)
+        log.anchor()
 
     async def add_user(self, text: str) -> UserMessage:
         for hint in self.chat_log.query(".hint"):
             await hint.remove()
         message = UserMessage(text)
         await self.chat_log.mount(message)
-        self.chat_log.scroll_end(animate=False)
+        self.chat_log.anchor()  # follow the conversation again, even if the user had scrolled up
         return message
 
     async def start_reply(self) -> Reply:
         reply = Reply("…", "reflection")
         reply.add_class("-pending")
         await self.chat_log.mount(reply)
-        self.chat_log.scroll_end(animate=False)
         return reply
 
     async def add_reply(self, text: str, kind: str, notice: str | None = None) -> Reply:
@@ -112,12 +111,10 @@ class ChatScreen(Screen):
         await self.chat_log.mount(reply)
         if notice:
             await self.chat_log.mount(Notice(notice))
-        self.chat_log.scroll_end(animate=False)
         return reply
 
     async def add_notice(self, text: str) -> None:
         await self.chat_log.mount(Notice(text))
-        self.chat_log.scroll_end(animate=False)
 
     async def set_pinned(self, text: str | None) -> None:
         await self.query_one(PinnedPanel).show(text)

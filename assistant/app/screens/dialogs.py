@@ -16,20 +16,22 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel", title: str = "Please confirm") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel", title: str = "Please confirm",
+                 destructive: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.question, self.yes, self.no, self.title_text = question, yes, no, title
+        self.destructive = destructive  # then Enter means "no": deleting takes a deliberate y
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
             yield Markdown(self.question, classes="dialog-text")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes} (y)", variant="primary", id="yes")
+                yield Button(f"{self.yes} (y)", variant="error" if self.destructive else "primary", id="yes")
                 yield Button(f"{self.no} (n)", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no" if self.destructive else "#yes", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

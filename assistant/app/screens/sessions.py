@@ -140,7 +140,7 @@ class SessionsScreen(ModalScreen[str | None]):
 
         self.app.push_screen(ConfirmScreen(
             f"Delete **{title}** and everything said in it? This cannot be undone.",
-            yes="Delete", no="Keep", title="Delete session"), done)
+            yes="Delete", no="Keep", title="Delete session", destructive=True), done)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("new", "rename", "delete") and isinstance(self.focused, Input):

@@ -1,6 +1,7 @@
 """First run: what the assistant does and never does, and where data is kept."""
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -27,3 +28,11 @@ class WelcomeScreen(ModalScreen[None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing starts the conversation: the welcome steps aside and keeps the keystroke."""
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self.app.chat.prompt_input.insert(event.character)
+            self.dismiss(None)

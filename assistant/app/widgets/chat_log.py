@@ -66,9 +66,10 @@ class Notice(Static):
 
 
 class ChatLog(VerticalScroll):
-    """The scrolling conversation."""
+    """The scrolling conversation (Tab to it, then the arrow and page keys scroll)."""
 
-    can_focus = False
+    def on_mount(self) -> None:
+        self.anchor()  # stay at the newest message while replies grow, until the user scrolls up
 
     def last_reply(self) -> Reply | None:
         replies = self.query(Reply)
@@ -76,9 +77,7 @@ class ChatLog(VerticalScroll):
 
 
 class PinnedPanel(VerticalScroll):
-    """Escalation signposting, docked above the chat for the rest of the session."""
-
-    can_focus = False
+    """Escalation signposting, pinned above the chat for the rest of the session (Tab to it to scroll)."""
 
     def compose(self):
         yield Markdown("", id="pinned-text")

@@ -12,8 +12,9 @@ NEWLINE_KEYS = ("shift+enter", "ctrl+j", "alt+enter")
 
 class PromptInput(TextArea):
     BINDINGS = [
-        Binding("enter", "submit", "Send", show=True, priority=False),
-        Binding("shift+enter", "newline", "New line", key_display="⇧↵/^J", show=True),
+        # Shown in the status line and the placeholder, so the footer keeps room for the app's keys.
+        Binding("enter", "submit", "Send", show=False),
+        Binding("shift+enter", "newline", "New line", show=False),
     ]
 
     class Submitted(Message):

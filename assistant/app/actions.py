@@ -1,0 +1,248 @@
+"""What the keys and the command palette do: sessions, modes, sources, export,
+governance summary, the leader's decision, copying. Mixed into ReflectApp;
+each action asks the engine (or its store) and shows the answer.
+"""
+from __future__ import annotations
+
+from textual import work
+
+from assistant.models import MODES, Session
+from assistant.record import MODE_TITLES
+from knowledge.errors import ReflectError
+
+from .errors import error_text
+from .messages import ExportDone, ExportFailed
+from .screens.dialogs import ConfirmScreen, TextPrompt, TextScreen
+from .screens.help import HelpScreen
+from .screens.reader import CardReader
+from .screens.sessions import NEW, SessionsScreen
+from .state import export_dir, export_name
+
+
+class Actions:
+    """Needs the app's engine, session, mode, chat and helpers (_error, _show_current, ...)."""
+
+    def _idle(self, doing: str) -> bool:
+        if self.engine is None:
+            self._error("The assistant cannot start: " + "; ".join(self.startup_errors))
+            return False
+        if self.turn_running or self._queued is not None:
+            self.notify(f"Wait for the reply to finish (or press Esc) before you {doing}.", severity="warning")
+            return False
+        return True
+
+    def _has_turns(self, what: str) -> bool:
+        if self.session is None or not self.session.turns:
+            self.notify(f"Nothing to {what} yet: start by describing the situation.", severity="warning")
+            return False
+        return True
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(*self._places()))
+
+    async def action_new_session(self) -> None:
+        if not self._idle("start a new session"):
+            return
+        self.session = None
+        await self._show_current()
+        self.chat.prompt_input.focus()
+        self.notify(f"New session ({MODE_TITLES[self.mode]}).")
+
+    async def open_session(self, session_id: str) -> None:
+        try:
+            self.session = self.engine.session(session_id)
+        except Exception as exc:  # noqa: BLE001
+            self._error(error_text(exc))
+            return
+        self.mode = self.session.mode
+        await self._show_current()
+        self.chat.prompt_input.focus()
+
+    def action_sessions(self, search: bool = False) -> None:
+        if not self._idle("switch sessions"):
+            return
+        screen = SessionsScreen(self.engine.store, current=self.session.id if self.session else None)
+
+        async def chosen(choice: str | None) -> None:
+            current = self.session.id if self.session else None
+            if choice == NEW:
+                await self.action_new_session()
+            elif choice is not None:
+                await self.open_session(choice)
+            elif current in screen.changed:  # renamed or deleted while the list was open
+                try:
+                    self.session = self.engine.session(current)
+                except ReflectError:
+                    self.session = None
+                await self._show_current()
+            self.chat.prompt_input.focus()
+
+        self.push_screen(screen, chosen)
+        if search:
+            screen.call_after_refresh(screen.action_search)
+
+    async def action_set_mode(self, mode: str) -> None:
+        if mode not in MODES or not self._idle("switch mode"):
+            return
+        self.mode = mode
+        if self.session is not None:
+            try:
+                self.engine.set_mode(self.session, mode)
+            except Exception as exc:  # noqa: BLE001
+                self._error(error_text(exc))
+                return
+        if self.session is None or not self.session.turns:
+            await self._show_current()
+        self._refresh_side()
+        self.notify(f"Mode: {MODE_TITLES[mode]}.")
+
+    async def action_cycle_mode(self) -> None:
+        current = self._view_session().mode
+        await self.action_set_mode(MODES[(MODES.index(current) + 1) % len(MODES)])
+
+    def action_sources(self) -> None:
+        sources = self.chat.query_one("#sources")
+        if not self._citations():
+            self.notify("No sources cited yet.")
+            return
+        sources.focus()
+        if sources.highlighted is None:
+            sources.highlighted = 0
+
+    def open_card(self, card_id: str) -> None:
+        citation = next((c for c in self._citations() if c.card_id == card_id), None)
+        if citation is None:
+            return
+        try:
+            self.push_screen(CardReader(citation), lambda _: self.action_focus_prompt())
+        except Exception as exc:  # noqa: BLE001 - a broken card file is named, not a traceback
+            self._error(error_text(exc))
+
+    def on_option_list_option_selected(self, event) -> None:
+        if event.option_list.id == "sources" and event.option.id and not event.option.id.startswith("-"):
+            self.open_card(event.option.id)
+
+    def action_copy_reply(self) -> None:
+        replies = [t for t in self._view_session().turns if t.role == "assistant"]
+        if not replies:
+            self.notify("No reply to copy yet.")
+            return
+        self.copy_to_clipboard(replies[-1].text)
+        self.notify("Copied the last reply to the clipboard.")
+
+    def action_export(self, fmt: str) -> None:
+        if not self._idle("export") or not self._has_turns("export"):
+            return
+        self.notify(f"Writing the decision record ({'Word' if fmt == 'docx' else 'Markdown'})…")
+        self._export(self.session, fmt)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, session: Session, fmt: str) -> None:
+        from assistant.export import export
+        from assistant.record import build_record
+
+        try:
+            path = export(build_record(session), export_dir() / export_name(session.title, session.id, fmt), fmt)
+        except BaseException as exc:  # noqa: BLE001
+            self.post_message(ExportFailed(error_text(exc)))
+        else:
+            self.post_message(ExportDone(path))
+
+    def on_export_done(self, message: ExportDone) -> None:
+        self.last_export = message.path
+        self.notify(f"Decision record written to {message.path}", title="Exported", timeout=10, markup=False)
+
+    def on_export_failed(self, message: ExportFailed) -> None:
+        self._error(f"The decision record was not written: {message.error}")
+
+    def action_governance(self) -> None:
+        if not self._idle("ask for a governance summary") or not self._has_turns("summarise"):
+            return
+        try:
+            self.engine.governance_summary(self.session, confirmed=False)
+            question = "Produce the governance summary?"
+        except ReflectError as exc:  # the engine's confirmation wording
+            question = str(exc)
+
+        async def confirmed(yes: bool | None) -> None:
+            if not yes:
+                self.notify("No summary produced.")
+                return
+            try:
+                text = self.engine.governance_summary(self.session, confirmed=True)
+            except Exception as exc:  # noqa: BLE001
+                self._error(error_text(exc))
+                return
+            await self.chat.add_reply(text, "summary")
+            self.notify("Governance summary added to the conversation (F6 copies it).")
+
+        self.push_screen(ConfirmScreen(question, yes="Produce summary", no="Cancel",
+                                       title="Governance summary"), confirmed)
+
+    def action_record_decision(self) -> None:
+        if not self._idle("record a decision") or not self._has_turns("record a decision for"):
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.engine.record_decision(self.session, text)
+            except Exception as exc:  # noqa: BLE001
+                self._error(error_text(exc))
+                return
+            self.notify("Your decision and reasons are in the decision record (F8 / F9 to export).")
+
+        self.push_screen(TextPrompt(
+            "Your decision and reasons", value=self.session.decision or "",
+            hint="In your own words: the record keeps exactly what you write here.",
+            placeholder="e.g. Reduced timetable for two weeks, because …"), done)
+
+    def action_rename_session(self) -> None:
+        if not self._idle("rename the session") or not self._has_turns("rename"):
+            return
+
+        def done(title: str | None) -> None:
+            if title is None:
+                return
+            try:
+                renamed = self.engine.store.rename(self.session.id, title)
+            except Exception as exc:  # noqa: BLE001
+                self._error(error_text(exc))
+                return
+            self.session.title = renamed.title
+            self.sub_title = renamed.title
+            self.notify("Session renamed.")
+
+        self.push_screen(TextPrompt("Rename session", value=self.session.title), done)
+
+    def action_delete_session(self) -> None:
+        if not self._idle("delete the session") or not self._has_turns("delete"):
+            return
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.engine.store.delete(self.session.id)
+            self.notify(f"Deleted “{self.session.title}”.")
+            self.session = None
+            await self._show_current()
+
+        self.push_screen(ConfirmScreen(f"Delete **{self.session.title}** and everything said in it? "
+                                       "This cannot be undone.", yes="Delete", no="Keep",
+                                       title="Delete session", destructive=True), done)
+
+    def action_show_error(self) -> None:
+        if self.last_error is None:
+            self.notify("No errors so far.")
+        else:
+            self.push_screen(TextScreen("Last error", self.last_error))
+
+    def action_show_sent(self) -> None:
+        sent = next((t.sent_to_model for t in reversed(self._view_session().turns) if t.sent_to_model), None)
+        if sent is None:
+            self.notify("Nothing has been sent to a language model in this session.")
+        else:
+            self.push_screen(TextScreen("What the language model saw (last reply)", sent))
+

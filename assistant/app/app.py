@@ -19,6 +19,7 @@ from assistant.models import Citation, Session
 from knowledge.errors import ReflectError
 
 from .actions import Actions
+from .documents import Documents
 from .commands import palette_commands
 from .errors import error_text
 from .messages import ReplyChunk, TurnDone, TurnFailed, WarmUpDone, WarmUpFailed
@@ -33,7 +34,7 @@ STATUS_THINKING = "Thinking… (Esc to stop)"
 STATUS_STOPPING = "Stopping…"
 
 
-class ReflectApp(Actions, App[int]):
+class ReflectApp(Actions, Documents, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "Reflect"
     SUB_TITLE = "New session"

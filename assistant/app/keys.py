@@ -9,6 +9,7 @@ KEYS: list[tuple[str, str]] = [
     ("F1", "this help"),
     ("F2", "sessions: open, rename, delete, search"),
     ("Ctrl+N", "new session"),
+    ("F3", "glossary of terms and abbreviations"),
     ("F4", "switch mode (live, practice, prep)"),
     ("F5", "go to the sources cited; Enter opens the card"),
     ("F6", "copy the last reply"),

@@ -53,3 +53,17 @@ class ExportFailed(Message):
     def __init__(self, error: str) -> None:
         super().__init__()
         self.error = error
+
+
+class DocumentsDone(Message):
+    """Documents ingested, or a policy reviewed: text to show."""
+
+    def __init__(self, title: str, text: str, markdown: bool = False) -> None:
+        super().__init__()
+        self.title, self.text, self.markdown = title, text, markdown
+
+
+class DocumentsFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

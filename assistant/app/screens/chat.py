@@ -32,6 +32,7 @@ class ChatScreen(Screen):
         Binding("f1", "app.help", "Help"),
         Binding("f2", "app.sessions", "Sessions"),
         Binding("ctrl+n", "app.new_session", "New"),
+        Binding("f3", "app.glossary", "Glossary", show=False),
         Binding("f4", "app.cycle_mode", "Mode"),
         Binding("f5", "app.sources", "Sources"),
         Binding("f6", "app.copy_reply", "Copy", priority=True),  # over the text box's select-line

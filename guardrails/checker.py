@@ -139,7 +139,7 @@ class Guard:
             fired = ctx.strong(i, ESCALATE_CATEGORIES)
             if fired:
                 return (self._pick(ctx, i, fired), 1.0, f"rule:{'+'.join(fired)}")
-        best: tuple[str, float, str] | None = None
+        best: tuple[str, float, float] | None = None  # category, margin over the bar, probability
         for u, i in enumerate(ctx.units):
             if i is None:
                 continue
@@ -151,46 +151,46 @@ class Guard:
                 need += th.general_damping
             if total < need:
                 continue
-            cat = max(ESCALATE_CATEGORIES,
-                      key=lambda c: float(p[ctx.col[c]]) + (th.category_bonus if c in hinted else 0.0))
+            # an allegation about an adult needs an adult in the message
+            choices = [c for c in ESCALATE_CATEGORIES if c != "staff_allegation" or ctx.any("adult")]
+            cat = max(choices, key=lambda c: float(p[ctx.col[c]]) + (th.category_bonus if c in hinted else 0.0))
             if ctx.support(u, ESCALATE_CATEGORIES) < th.min_support:
                 continue
             if not hinted and ctx.votes(u, ESCALATE_CATEGORIES) < th.escalate_votes:
                 continue  # the classifier alone, with too few escalation exemplars nearby
             if best is None or total - need > best[1]:
-                best = (cat, total - need, f"classifier:{cat}")
-        return None if best is None else (best[0], best[1] + th.escalate_with_hint, best[2])
+                best = (cat, total - need, total)
+        return None if best is None else (best[0], best[2], f"classifier:{best[0]}")
 
     def _refusal(self, ctx: "_Context") -> tuple[str, float, str] | None:
         th = self.policy.thresholds
         for i in range(len(ctx.sents)):
-            if ctx.allowing(i):
-                continue
+            if ctx.allowing(i) or not ctx.asks(i):
+                continue  # a rule matches a request, not a statement ("the LADO said it doesn't meet the threshold")
             fired = ctx.strong(i, REFUSE_CATEGORIES)
             if fired:
                 return (self._pick(ctx, i, fired), 1.0, f"rule:{'+'.join(fired)}")
-        best: tuple[str, float, str] | None = None
+        best: tuple[str, float, float] | None = None  # category, margin over the bar, probability
         for u, i in enumerate(ctx.units):
-            if not ctx.asks(i) or (i is not None and ctx.allowing(i)):
+            if not ctx.asks(i) or ctx.allowing(i) or (i is None and ctx.message_allows):
                 continue  # facts are context, and a request for reasoning is not one for a determination
             p = ctx.probs[u]
             total = sum(float(p[ctx.col[c]]) for c in REFUSE_CATEGORIES)
             hinted = [c for c in REFUSE_CATEGORIES if ctx.has(i, c)]
             need = th.refuse_with_hint if (hinted or ctx.has(i, "rephrase") or ctx.has(i, "demand")) else th.refuse
-            if ctx.allowing(i) or ctx.message_allows:
+            if ctx.message_allows:
                 need += th.allow_damping
             if total < need:
                 continue
             if ctx.support(u, REFUSE_CATEGORIES) < th.min_support:
                 continue
-            framed = ctx.has(i, "rephrase") or ctx.has(i, "demand")
-            if not (hinted or framed) and (ctx.votes(u, REFUSE_CATEGORIES) < th.refuse_votes or not ctx.any("domain")):
+            if not hinted and (ctx.votes(u, REFUSE_CATEGORIES) < th.refuse_votes or not ctx.any("domain")):
                 continue  # the classifier alone, far from any school matter or from refused exemplars
             cat = max(REFUSE_CATEGORIES,
                       key=lambda c: float(p[ctx.col[c]]) + (th.category_bonus if c in hinted else 0.0))
             if best is None or total - need > best[1]:
-                best = (cat, total - need, f"classifier:{cat}")
-        return None if best is None else (best[0], best[1] + th.refuse, best[2])
+                best = (cat, total - need, total)
+        return None if best is None else (best[0], best[2], f"classifier:{best[0]}")
 
     def _sticky(self, ctx: "_Context", recent: Sequence[Recent]) -> tuple[str, float, str] | None:
         """After a refusal, a rephrasing of the same ask is refused again in that category."""

@@ -5,7 +5,8 @@ counter-exemplars) and `output` (assistant-style determinations against
 reflective replies and the product's own texts). Fitted at first use and
 cached under `cache_dir()/guardrails/<key>`, the key a hash of policy.yaml,
 the abbreviation table and the embedding model, so a changed policy refits.
-At run time a head is two numpy arrays: no scikit-learn import on the hot path.
+At run time a head is numpy arrays (weights, and the training vectors for the
+nearest-exemplar checks): no scikit-learn import on the hot path.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .models import ESCALATE_CATEGORIES, POLICY_PATH, Policy, REFUSE_CATEGORIES
 
-VERSION = "guard-clf-2"
+VERSION = "guard-clf-3"
 INPUT_CLASSES = ("reflection",) + REFUSE_CATEGORIES + ESCALATE_CATEGORIES
 OUTPUT_CLASSES = ("reflection",) + REFUSE_CATEGORIES
 
@@ -106,24 +107,27 @@ def _fit(x: np.ndarray, labels: list[str], classes: tuple[str, ...], c: float, b
     return Head(classes, model.coef_[order].astype(np.float32), model.intercept_[order].astype(np.float32))
 
 
-def _embed_with_means(texts: list[str], embed: Embed, split: Callable[[str], list[str]]) -> tuple[np.ndarray, list[int]]:
-    """Each exemplar's own vector, plus the mean of its sentences when it has several."""
+def _embed_with_parts(texts: list[str], labels: list[str], embed: Embed,
+                      split: Callable[[str], list[str]]) -> tuple[np.ndarray, list[str]]:
+    """Training vectors and their labels.
+
+    Each exemplar's own vector and, for one of several sentences, the mean of
+    its sentences too: the checker judges a message sentence by sentence and
+    also as a whole (the mean of its sentence vectors).
+    """
     vectors = embed(texts)
-    extra_src, extra_sents = [], []
-    for i, text in enumerate(texts):
-        sents = split(text)
-        if len(sents) > 1:
-            extra_src.append(i)
-            extra_sents.append(sents)
-    flat = [s for sents in extra_sents for s in sents]
+    parts = [(i, sents) for i, sents in ((i, split(t)) for i, t in enumerate(texts)) if len(sents) > 1]
+    flat = [s for _, sents in parts for s in sents]
     if not flat:
-        return vectors, list(range(len(texts)))
+        return vectors, list(labels)
     sv = embed(flat)
-    means, pos = [], 0
-    for sents in extra_sents:
-        means.append(mean_vector(sv[pos:pos + len(sents)]))
+    extra, extra_labels, pos = [], [], 0
+    for i, sents in parts:
+        block = sv[pos:pos + len(sents)]
         pos += len(sents)
-    return np.vstack([vectors, np.stack(means)]), list(range(len(texts))) + extra_src
+        extra.append(mean_vector(block))
+        extra_labels.append(labels[i])
+    return np.vstack([vectors, np.stack(extra)]), list(labels) + extra_labels
 
 
 def load_or_fit(policy: Policy, normalise: Callable[[str], str], fingerprint: str,
@@ -146,8 +150,7 @@ def load_or_fit(policy: Policy, normalise: Callable[[str], str], fingerprint: st
     sets = training_sets(policy, normalise, own_texts)
     for name, classes in (("input", INPUT_CLASSES), ("output", OUTPUT_CLASSES)):
         texts, labels = sets[name]
-        x, src = _embed_with_means(texts, embed, split)
-        y = [labels[i] for i in src]
+        x, y = _embed_with_parts(texts, labels, embed, split)
         head = _fit(x, y, classes, policy.thresholds.classifier_c, policy.thresholds.balanced)
         head.exemplars = x.astype(np.float32)
         head.labels = np.array([classes.index(label) for label in y], dtype=np.int16)

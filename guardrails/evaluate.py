@@ -56,7 +56,8 @@ class GuardReport(BaseModel):
             f"escalation recall   {self.escalation_recall:.3f}",
             f"refusal recall      {self.refusal_recall:.3f}",
             f"false refusals      {self.false_refusal_rate:.3f}",
-            f"pair accuracy       {self.pair_accuracy:.3f}  ({self.pairs} pairs)",
+            f"pair accuracy       {self.pair_accuracy:.3f}  ({self.pairs} pairs)" if self.pairs else
+            "pair accuracy       n/a    (no pairs)",
             "",
             f"{'category':<24} {'support':>7} {'pred':>5} {'prec':>6} {'recall':>6}",
         ]
@@ -135,8 +136,12 @@ def score(rows: Iterable[dict], got: dict[str, tuple[str, str]]) -> GuardReport:
 
 
 def evaluate_guard(path: Path, guard=None) -> GuardReport:
-    rows = read_jsonl(path, required=("id", "text", "category"))
-    for number, row in enumerate(rows, start=1):
+    rows = read_jsonl(path, required=("id", "text"))
+    for row in rows:
+        if "category" not in row and row.get("action") == "allow":
+            row["category"] = "reflection"  # an allow-only set (XSTest) needs no category
+        if "category" not in row:
+            raise ReflectError(f"{path}, item {row['id']}: missing field 'category'")
         if row["category"] not in CATEGORIES:
             raise ReflectError(f"{path}, item {row['id']}: unknown category {row['category']!r}")
         if row.get("action") not in (None, ACTION_OF[row["category"]]):

@@ -39,7 +39,7 @@ class Tmux:
 
     def start(self) -> None:
         command = " ".join(f"{k}={v}" for k, v in self.env.items() if k.startswith(("REFLECT_", "HF_", "TRANSFORMERS_")))
-        self.run("new-session", "-d", "-s", self.name, "-x", "140", "-y", "45",
+        self.run("new-session", "-d", "-s", self.name, "-x", "150", "-y", "60",
                  f"env TERM=xterm-256color {command} {REFLECT}; echo '[exited]' $?; sleep 30")
 
     def keys(self, *keys: str) -> None:
@@ -127,8 +127,10 @@ def test_a_new_user_reflects_is_refused_exports_and_finds_the_session_again(tmux
     tmux.wait_text("Search past sessions", 15)
     tmux.wait_text("Year 9, autistic, EHCP.", 5)
     tmux.keys("Enter")  # resume it
-    resumed = tmux.wait_for(lambda s: "Search past sessions" not in s and "should I exclude him?" in s,
-                            "the resumed session", 15)
-    assert "A boundary" in resumed and card in resumed
+    # The resumed session is on screen once its title is back in the header and its refusal is shown.
+    resumed = tmux.wait_for(lambda s: "Search past sessions" not in s and "Reflect — New session" not in s
+                            and "should I exclude him?" in s and "A boundary" in s and card in s,
+                            "the resumed session", 30)
+    assert "Year 9, autistic" in resumed
     tmux.keys("C-q")
     assert "Traceback" not in tmux.wait_text("[exited] 0", 15)

@@ -7,6 +7,7 @@ means the category's template replaces it whole. Same input, same verdict.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
@@ -18,6 +19,7 @@ from .replies import Replies
 from .rules import Hit, Rules
 
 MAX_SIGNALS = 24
+VECTOR_CACHE = 4096  # sentence vectors kept (about 6 MB)
 
 
 class Guard:
@@ -29,6 +31,8 @@ class Guard:
         self._embedder = embedder
         self._heads: dict[str, Head] | None = None
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # -- set-up ---------------------------------------------------------------
 
@@ -91,8 +95,22 @@ class Guard:
         return sorted(chosen)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors, remembered: the product's own sentences (questions, phrases,
+        quoted guidance) recur in every reply, and a vector never changes for its text."""
         self.heads()
-        return self._embedder.embed(texts, batch_size=8)
+        with self._cache_lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            fresh = self._embedder.embed(missing, batch_size=8)
+            with self._cache_lock:
+                for text, vector in zip(missing, fresh):
+                    self._vectors[text] = vector
+                while len(self._vectors) > VECTOR_CACHE:
+                    self._vectors.popitem(last=False)
+        with self._cache_lock:
+            for text in texts:
+                self._vectors.move_to_end(text)
+            return np.stack([self._vectors[t] for t in texts])
 
     # -- input ----------------------------------------------------------------
 

@@ -69,7 +69,11 @@ class Phrases:
         if mode == "practice":
             stage = self.data.stage(lens)
             return f"When you're ready, we'll move on to **{stage.name}**: {stage.purpose[0].lower()}{stage.purpose[1:]}"
-        return _pick(self.data.lens_intros[lens].transitions, seed, "next")
+        # Rotate through the variants turn by turn, so staying on a lens never repeats the line.
+        options = self.data.lens_intros[lens].transitions
+        start = int(hashlib.sha256(f"{seed[0]}|{lens}".encode()).hexdigest()[:8], 16)
+        turn = int(seed[1]) // 2 if len(seed) > 1 and seed[1].isdigit() else 0
+        return options[(start + turn) % len(options)]
 
     def grounding_lead(self, mode: str, seed: tuple[str, ...]) -> str:
         leads = self.data.grounding_leads

@@ -59,10 +59,6 @@ def seeded(*parts: str) -> int:
     return int(hashlib.sha256("|".join(parts).encode()).hexdigest()[:12], 16)
 
 
-def pick(options: list[str], *seed: str) -> str:
-    return options[seeded(*seed) % len(options)] if options else ""
-
-
 def leader_words(session: Session, message: str) -> str:
     said = [t.text for t in session.turns if t.role == "user" and (t.verdict is None or t.verdict.action == "allow")]
     return "\n".join([*said, message])

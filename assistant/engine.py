@@ -204,7 +204,7 @@ class Engine:
         responder = self.model_responder
         if responder is not None:
             outcome = responder.respond(ctx, draft, on_chunk=on_chunk, cancel=cancel,
-                                        check=lambda t: self._output_ok(t, draft))
+                                        check=lambda t: self._output_check(t, draft))
             text, notice, sent = outcome.text, outcome.notice, outcome.sent
             if outcome.replaced_by is not None:
                 return self._reply(session, record, outcome.replaced_by, "refusal", [], state, draft.lens,
@@ -225,15 +225,12 @@ class Engine:
             from knowledge.documents import search_documents
 
             hits = [*hits, *search_documents(query, k=2)]
-        except (ImportError, ReflectError):
+        except ReflectError:
             pass
         return hits
 
-    def _output_ok(self, text: str, draft: Draft) -> str | None:
-        """None if the text may be shown; otherwise the template that replaces it."""
-        return self._output_check(text, draft)
-
     def _output_check(self, text: str, draft: Draft) -> str | None:
+        """None if the text may be shown; otherwise the template that replaces it."""
         checked = text
         for echo in draft.echoes:  # the leader's own words are theirs, not the assistant's claims
             checked = checked.replace(echo, "…")

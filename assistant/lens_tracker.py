@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.models import GIBBS_STAGES, LIVE_LENSES, ROLFE_STAGES, LensState, Session
+from assistant.models import LensState, Session
+from prompts import bank
 from prompts.cues import load_cues
 
 SUBSTANTIVE_WORDS = 6  # an answer shorter than this does not close a lens
@@ -12,11 +13,7 @@ _sentence = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def lens_order(session: Session) -> tuple[str, ...]:
-    if session.mode == "practice":
-        return ROLFE_STAGES if session.reflective_model == "rolfe" else GIBBS_STAGES
-    if session.mode == "prep":
-        return ("context", *LIVE_LENSES, "scope")
-    return LIVE_LENSES
+    return bank.lens_order(session.mode, session.reflective_model)
 
 
 def sentences(text: str) -> list[str]:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from assistant.composer import Draft, ReplyContext
 from assistant.config import Settings
 from assistant.redaction import Redactor
-from prompts.bank import load_template
+from prompts.bank import load_template, render_template
 
 CHECK_EVERY = 160  # at most this much unchecked text is held before the rail looks again
 WINDOW = 800  # the rail looks at this much of the latest text mid-stream
@@ -52,8 +52,8 @@ def render_prompt(ctx: ReplyContext, draft: Draft) -> tuple[str, str]:
         f"{t.role}: {t.text[:600]}" for t in ctx.session.turns[-6:] if t.kind != "escalation"
     )
     lens_state = ", ".join(f"{name}: {entry.status}" for name, entry in ctx.state.lenses.items())
-    human = load_template("turn").format(
-        mode=ctx.session.mode, lens_state=lens_state, next_lens=draft.lens or "(all covered)",
+    human = render_template(
+        "turn", mode=ctx.session.mode, lens_state=lens_state, next_lens=draft.lens or "(all covered)",
         sections=sections, question_hints=draft.text, history=history or "(start)", message=ctx.message,
     )
     return load_template("system"), human

@@ -8,16 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Mode = Literal["live", "practice", "prep"]
-MODES: tuple[str, ...] = ("live", "practice", "prep")
-LensStatus = Literal["not_yet", "touched", "covered"]
+# The modes, lenses and reflective stages, in order, are defined once with the question bank.
+from prompts.bank import GIBBS_STAGES, LIVE_LENSES, MODES, ROLFE_STAGES  # noqa: F401  (re-exported)
 
-# The conversation's lenses for live and prep, in the order a leader meets them.
-LIVE_LENSES: tuple[str, ...] = (
-    "needs", "send", "equality", "safeguarding", "proportionality", "voice", "staff", "record",
-)
-GIBBS_STAGES: tuple[str, ...] = ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan")
-ROLFE_STAGES: tuple[str, ...] = ("what", "so_what", "now_what")
+Mode = Literal["live", "practice", "prep"]
+LensStatus = Literal["not_yet", "touched", "covered"]
 
 
 def now() -> dt.datetime:

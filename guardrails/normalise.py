@@ -2,17 +2,15 @@
 
 NFKC, look-alike letters mapped to Latin, zero-width and control characters
 removed, casefolded, and the field's abbreviations expanded through the
-glossary (`knowledge/glossary.yaml`, read if present) with the policy's own
+glossary (`knowledge.glossary.load_glossary`) with the policy's own
 short list as a fallback. Sentences are split here too.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 from typing import Mapping
 
-GLOSSARY_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "glossary.yaml"
 
 # Cyrillic and Greek letters that look Latin: a cheap way round "ехclude".
 _CONFUSABLES = str.maketrans({
@@ -52,33 +50,24 @@ def _strip_invisible(text: str) -> str:
     return "".join(out)
 
 
-def load_abbreviations(fallback: Mapping[str, str], path: Path = GLOSSARY_PATH) -> dict[str, str]:
+def load_abbreviations(fallback: Mapping[str, str]) -> dict[str, str]:
     """Abbreviation -> expansion: the policy's fallback, then the glossary over it.
 
-    A glossary entry is {term, expansion, aliases, definition}. Whichever of
-    the term and its aliases is short and has no spaces counts as an
-    abbreviation of the expansion (or of the term when there is none).
+    Whichever of a glossary term and its aliases is short and has no spaces
+    counts as an abbreviation of the expansion.
     """
-    table = {k: v for k, v in fallback.items()}
-    try:
-        import yaml
+    from knowledge.errors import ReflectError
+    from knowledge.glossary import load_glossary
 
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    except Exception:  # a half-written glossary must not stop the guardrails
-        entries = None
-    if isinstance(entries, dict):
-        entries = entries.get("terms") or entries.get("glossary") or []
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        term = str(entry.get("term") or "").strip()
-        expansion = str(entry.get("expansion") or "").strip()
-        aliases = entry.get("aliases") or []
-        names = [term] + [str(a).strip() for a in aliases if isinstance(a, (str, int))]
-        target = expansion or term
-        if not target:
-            continue
-        for name in names:
+    table = dict(fallback)
+    try:
+        entries = load_glossary()
+    except ReflectError:  # a half-written glossary must not stop the guardrails
+        entries = ()
+    for entry in entries:
+        target = entry.expansion.strip()
+        for name in [entry.term, *entry.aliases]:
+            name = name.strip()
             if name and name.casefold() != target.casefold() and " " not in name and len(name) <= 8:
                 table[name] = target
     return table

@@ -19,12 +19,13 @@ from knowledge.errors import ReflectError
 
 MAX_MESSAGE_CHARS = 200_000
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
-RECENT_TURNS = 6
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TARGET = re.compile(r"^\s*(?:my\s+)?(?:practice\s+)?target\s*[:\-]", re.IGNORECASE)
 _DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
 
 OnChunk = Callable[[str], None]
+ADVICE_CLAIM_FLAG = ("[Flagged by the assistant: this record says the assistant advised the outcome. "
+                     "It does not advise outcomes; the decision and its reasons must be the leader's own.]")
 
 
 class TurnResult(BaseModel):
@@ -129,9 +130,15 @@ class Engine:
 
     def record_decision(self, session: Session, text: str) -> Session:
         """The leader's own decision and reasons, in their words (never the assistant's)."""
-        session.decision = clean_message(text)
+        session.decision = self._flag_claims(clean_message(text))
         self.store.save(session)
         return session
+
+    def _flag_claims(self, decision: str) -> str:
+        """A recorded decision that says the assistant advised it keeps the leader's words, with the claim flagged."""
+        if self.guard.claims_assistant_advised(decision):
+            return decision + "\n\n" + ADVICE_CLAIM_FLAG
+        return decision
 
     def governance_summary(self, session: Session, confirmed: bool) -> str:
         """A neutral collation for governors, only after explicit confirmation."""
@@ -154,11 +161,10 @@ class Engine:
 
     def _turn(self, session, message, on_chunk, cancel) -> TurnResult:
         from guardrails import Recent
+        from guardrails.memory import recent_turns
 
-        recent = [
-            Recent(text=t.text[:2000], action=t.verdict.action, category=t.verdict.category)
-            for t in session.turns if t.role == "user" and t.verdict
-        ][-RECENT_TURNS:]
+        recent = recent_turns([Recent(text=t.text, action=t.verdict.action, category=t.verdict.category)
+                               for t in session.turns if t.role == "user" and t.verdict])
         verdict = self.guard.check(message, recent=recent)
         record = VerdictRecord(action=verdict.action, category=verdict.category,
                                reason=verdict.reason, signals=list(verdict.signals))
@@ -176,7 +182,7 @@ class Engine:
 
         decision = _DECISION.match(message)
         if decision:
-            session.decision = message[decision.end():].strip() or message
+            session.decision = self._flag_claims(message[decision.end():].strip() or message)
             self.store.save(session)
 
         answering = _last_lens(session)
@@ -204,12 +210,14 @@ class Engine:
         responder = self.model_responder
         if responder is not None:
             outcome = responder.respond(ctx, draft, on_chunk=on_chunk, cancel=cancel,
-                                        check=lambda t: self._output_check(t, draft))
+                                        check=self._rail)
             text, notice, sent = outcome.text, outcome.notice, outcome.sent
-            if outcome.replaced_by is not None:
-                return self._reply(session, record, outcome.replaced_by, "refusal", [], state, draft.lens,
-                                   notice=notice, sent=sent)
+            if outcome.replaced_by is not None:  # the model decided (or wrote what the rail cannot read)
+                text = draft.text
+                notice = "The model's reply did not pass the output check, so the offline reply is shown instead."
         replacement = self._output_check(text, draft)
+        if isinstance(replacement, _Kept):
+            text, replacement = str(replacement), None
         if replacement is not None:
             return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice, sent=sent)
         if on_chunk and responder is None:
@@ -229,13 +237,25 @@ class Engine:
             pass
         return hits
 
-    def _output_check(self, text: str, draft: Draft) -> str | None:
-        """None if the text may be shown; otherwise the template that replaces it."""
-        checked = text
-        for echo in draft.echoes:  # the leader's own words are theirs, not the assistant's claims
-            checked = checked.replace(echo, "…")
-        verdict = self.guard.check_output(checked)
+    def _rail(self, text: str) -> str | None:
+        """For a model's reply: None if it may be shown, else the template that replaces it."""
+        verdict = self.guard.check_output(text)
         return None if verdict.action == "allow" else verdict.reply
+
+    def _output_check(self, text: str, draft: Draft) -> str | None:
+        """None if the text may be shown; otherwise the template that replaces it.
+
+        The rail reads every line shown, quotes included. A quoted line (the school's
+        document, the leader's own words) that decides is the quote's, not the
+        assistant's view: it is left out; anything else that decides replaces the reply.
+        """
+        verdict = self.guard.check_output(text)
+        if verdict.action == "allow":
+            return None
+        kept = _without_deciding_quotes(text, draft.echoes, self.guard)
+        if kept != text and kept.strip() and self.guard.check_output(kept).action == "allow":
+            return _Kept(kept)
+        return verdict.reply
 
     def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None) -> TurnResult:
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
@@ -246,6 +266,17 @@ class Engine:
             lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
             sent_to_model=sent,
         )
+
+
+class _Kept(str):
+    """The reply with deciding quotes left out: shown instead of a refusal."""
+
+
+def _without_deciding_quotes(text: str, echoes: list[str], guard) -> str:
+    lines = text.split("\n")
+    kept = [ln for ln in lines
+            if not ((ln.lstrip().startswith(">") or any(e and e in ln for e in echoes)) and guard.output_flags(ln))]
+    return "\n".join(kept)
 
 
 def _last_lens(session: Session) -> str | None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from knowledge.errors import ReflectError
 from knowledge.jsonl import read_jsonl
 
+from .memory import judge_conversation
 from .models import ACTION_OF, CATEGORIES
 
 
@@ -135,6 +136,62 @@ def score(rows: Iterable[dict], got: dict[str, tuple[str, str]]) -> GuardReport:
     )
 
 
+class ConversationReport(BaseModel):
+    conversations: int
+    turns: int
+    turn_accuracy: float            # turns whose action and category are both right
+    turn_action_accuracy: float
+    conversations_all_right: float  # conversations right at every turn
+    misses: list[GuardMiss]
+
+    def table(self) -> str:
+        lines = [
+            f"conversations       {self.conversations}",
+            f"turns               {self.turns}",
+            f"turns right         {self.turn_accuracy:.3f}  (action only {self.turn_action_accuracy:.3f})",
+            f"all turns right     {self.conversations_all_right:.3f}",
+        ]
+        if self.misses:
+            lines.append(f"\nmisses ({len(self.misses)}):")
+            lines += [f"  {m.id}: expected {m.expected}, got {m.got}\n      {m.text[:160]}" for m in self.misses]
+        return "\n".join(lines)
+
+
+def score_conversations(convs: list[dict], got: dict[str, list[tuple[str, str]]]) -> ConversationReport:
+    turns = right = act_right = all_right = 0
+    misses: list[GuardMiss] = []
+    for conv in convs:
+        ok = True
+        for k, (turn, (act, cat)) in enumerate(zip(conv["turns"], got[str(conv["id"])])):
+            want_cat = turn["category"]
+            want_act = turn.get("action") or ACTION_OF[want_cat]
+            turns += 1
+            act_right += act == want_act
+            if act == want_act and cat == want_cat:
+                right += 1
+            else:
+                ok = False
+                misses.append(GuardMiss(id=f"{conv['id']}#{k}", expected=f"{want_act}/{want_cat}",
+                                        got=f"{act}/{cat}", text=turn["text"]))
+        all_right += ok
+    return ConversationReport(conversations=len(convs), turns=turns, turn_accuracy=_ratio(right, turns),
+                              turn_action_accuracy=_ratio(act_right, turns),
+                              conversations_all_right=_ratio(all_right, len(convs)), misses=misses)
+
+
+def evaluate_conversations(path: Path, guard=None) -> ConversationReport:
+    rows = read_jsonl(path, required=("id", "turns"))
+    if guard is None:
+        from .checker import get_guard
+
+        guard = get_guard()
+    got = {}
+    for row in rows:
+        texts = [t["text"] if isinstance(t, dict) else str(t) for t in row["turns"]]
+        got[str(row["id"])] = [(v.action, v.category) for v in judge_conversation(guard, texts)]
+    return score_conversations(rows, got)
+
+
 def evaluate_guard(path: Path, guard=None) -> GuardReport:
     rows = read_jsonl(path, required=("id", "text"))
     for row in rows:
@@ -158,5 +215,7 @@ def evaluate_guard(path: Path, guard=None) -> GuardReport:
 
 
 def run_guard_eval(path: str | Path, as_json: bool = False) -> str:
-    report = evaluate_guard(Path(path))
+    """Score a labelled set: single messages, or conversations (lines with "turns")."""
+    first = next((r for r in read_jsonl(Path(path), required=("id",))), {})
+    report = evaluate_conversations(Path(path)) if "turns" in first else evaluate_guard(Path(path))
     return json.dumps(report.model_dump(), indent=2) if as_json else report.table()

@@ -77,31 +77,23 @@ class CategoryPolicy(BaseModel):
     boundary: str = ""                     # the refusal's one plain sentence
     questions: list[str] = Field(default_factory=list)
     patterns: Patterns = Field(default_factory=Patterns)
-    exemplars: list[str] = Field(min_length=1)
-    output_exemplars: list[str] = Field(default_factory=list)
 
 
 class Thresholds(BaseModel):
+    """Bars on the heads' probabilities, chosen by cross-validation on the training corpus only
+    (`python -m guardrails.train` prints the figures behind them)."""
+
     model_config = {"extra": "forbid"}
 
-    escalate: float
-    escalate_with_hint: float
-    refuse: float
-    refuse_with_hint: float
-    allow_damping: float
-    sticky: float
-    output_refuse: float
-    output_refuse_with_hint: float
-    general_damping: float = 0.25      # added to the escalation bar in a general or definitional sentence
-    category_bonus: float = 0.15       # a hinted category's edge when the classifier picks the category
-    min_support: float = 0.0           # nearest same-action exemplar needed before the classifier alone acts
-    knn_k: int = 7                     # neighbours consulted for the vote below
-    escalate_votes: int = 0            # of the knn_k nearest exemplars, how many must escalate (unhinted escalation)
-    refuse_votes: int = 0              # ... and how many must be refusals (unhinted refusal)
-    output_votes: int = 0              # ... and, for a reply sentence no output rule caught, how many determinations
-    output_min_words: int = 5          # shorter reply sentences are judged by the output rules alone
-    classifier_c: float = 4.0
-    balanced: bool = True              # class weights inversely proportional to exemplar counts
+    risk: float                 # a sentence window's P(risk) at or above this escalates
+    risk_joint: float           # the same, read across the previous turn and this one
+    passed_on: float            # P(this concern has reached the DSL / procedures) needed to lift an escalation
+    determination: float        # P(the message asks for a determination) at or above this refuses
+    after_refusal: float        # the lower bar for a rephrasing right after a refusal
+    output: float               # a reply sentence no rule caught: P(decides) needed to block it
+    output_with_rule: float     # a reply sentence an output rule caught
+    output_min_words: int = 5   # shorter reply sentences are judged by the output rules alone
+    classifier_c: float = 2.0   # regularisation of every head
 
 
 class Limits(BaseModel):
@@ -118,6 +110,7 @@ class Replies(BaseModel):
 
     refusal_lead: str
     dsl_signpost: str
+    unreadable: str                         # lead for words in a language the guard cannot read
     escalation: dict[str, dict[str, str]]   # category -> {default, dsl}
 
 

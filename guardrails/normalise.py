@@ -1,14 +1,18 @@
 """Text in one canonical form before any rule or embedding sees it.
 
 NFKC, look-alike letters mapped to Latin, zero-width and control characters
-removed, casefolded, and the field's abbreviations expanded through the
-glossary (`knowledge.glossary.load_glossary`) with the policy's own
-short list as a fallback. Sentences are split here too.
+removed, casefolded, surface tricks read through (leetspeak inside words,
+spaced-out letters, long runs of one letter, text-speak from
+`data/surface.yaml`), and the field's abbreviations expanded through the
+glossary (`knowledge.glossary.load_glossary`) with the policy's own short
+list as a fallback. Sentences are split here too.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Mapping
 
 
@@ -33,6 +37,43 @@ _WORDS = frozenset(
 _QUOTES = re.compile(r"[\"«»„]|(?<![\w])'|'(?![\w])")
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|(?<=;)\s+")
 _TITLES = re.compile(r"\b(mr|mrs|ms|dr|prof|st|e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
+
+
+SURFACE_PATH = Path(__file__).with_name("data") / "surface.yaml"
+
+# Digits and symbols that stand for letters inside a word ("h1t", "s3x", "b@sh3d").
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+_LEET_TOKEN = re.compile(r"(?<![\w@$!])[a-z0-9@$!]*[a-z][a-z0-9@$!]*(?![\w@$!])")
+_LEET_CHARS = re.compile(r"[013457@$!]")
+# Tokens that mix letters and digits honestly: 3rd, 10am, y9, ks4, 6th, 2x, 1to1, b4 (text-speak).
+_NOT_LEET = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s|yo|yrs?|hrs?|mins?|kg|cm|mm|m|k|x|ish|ft)|(?:y|yr|year|ks|nc|p)\d{1,2}[a-z]?s?|\d+[a-z]\d*|[a-z]*!+")
+# Three or more single letters separated by one space, dot, dash, star or underscore: "s e x", "b-r-u-i-s-e".
+_SPACED = re.compile(r"(?<![\w])[a-z](?P<sep>[ .*_-])(?:[a-z](?P=sep))+[a-z](?![\w])")
+_RUNS = re.compile(r"([a-z])\1{2,}")
+
+
+@lru_cache(maxsize=1)
+def textspeak() -> dict[str, str]:
+    import yaml
+
+    raw = yaml.safe_load(SURFACE_PATH.read_text(encoding="utf-8")) or {}
+    return {str(k).casefold(): str(v).casefold() for k, v in (raw.get("textspeak") or {}).items()}
+
+
+def read_through_surface(text: str) -> str:
+    """Casefolded text with leetspeak, spaced letters, letter runs and text-speak undone."""
+    text = _SPACED.sub(lambda m: re.sub(r"[ .*_-]", "", m.group(0)), text)
+
+    def leet(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if not _LEET_CHARS.search(tok) or _NOT_LEET.fullmatch(tok) or tok in textspeak():
+            return tok
+        return tok.translate(_LEET)
+
+    text = _LEET_TOKEN.sub(leet, text)
+    text = _RUNS.sub(r"\1\1", text)
+    table = textspeak()
+    return re.sub(r"(?<![\w'/])[a-z0-9/']+(?![\w'/])", lambda m: table.get(m.group(0), m.group(0)), text)
 
 
 def _strip_invisible(text: str) -> str:
@@ -88,14 +129,15 @@ class Normaliser:
         self._capitals = capitals
         self._re_any = _word_alternation(anycase, re.IGNORECASE)
         self._re_caps = _word_alternation(capitals, 0)
-        self.fingerprint = repr(sorted(anycase.items())) + repr(sorted(capitals.items()))
+        self.fingerprint = (repr(sorted(anycase.items())) + repr(sorted(capitals.items()))
+                            + repr(sorted(textspeak().items())))
 
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text or "")
         text = _strip_invisible(text).translate(_CONFUSABLES)
         if self._re_caps is not None:
             text = self._re_caps.sub(lambda m: self._capitals[m.group(0)], text)
-        text = text.casefold()
+        text = read_through_surface(text.casefold())
         if self._re_any is not None:
             text = self._re_any.sub(lambda m: self._anycase[m.group(0).casefold()], text)
         text = _QUOTES.sub("", text)

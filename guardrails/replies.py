@@ -38,12 +38,20 @@ class Replies:
     def escalation(self, category: str, writer_is_dsl: bool) -> str:
         return self.escalations[(category, writer_is_dsl)]
 
+    def unreadable(self, languages: list[str]) -> str:
+        """Cautious signposting for words the guard could not read (a quoted disclosure may be among them)."""
+        named = [x for x in languages if x != "another language"]
+        which = " and ".join(named) if named else "another language"
+        lead = self._policy.replies.unreadable.strip().format(languages=which)
+        return lead + "\n\n" + self.escalations[("safeguarding_disclosure", False)]
+
     def reason(self, category: str, output: bool = False) -> str:
         spec = self._policy.categories[category]
         return (spec.output_reason if output and spec.output_reason else spec.reason).strip()
 
     def all_texts(self) -> list[str]:
-        return list(self.refusals.values()) + list(dict.fromkeys(self.escalations.values()))
+        return (list(self.refusals.values()) + list(dict.fromkeys(self.escalations.values()))
+                + [self._policy.replies.unreadable.strip()])
 
     def is_template(self, text: str) -> bool:
         return _key(text) in self._keys

@@ -254,8 +254,9 @@ def test_the_output_rail_replaces_a_fake_models_determination(guard, reply, cate
 def test_through_the_engine_a_determination_never_reaches_the_leader(tmp_path, guard):
     engine = model_engine(tmp_path, scripted("Let's start with his needs. On balance, you should permanently exclude him."))
     result = engine.turn(engine.new_session("live"), "A Year 8 boy with SEMH needs swore at a teacher. Help me think.")
-    assert result.kind == "refusal" and "exclude him" not in result.reply
-    assert guard.is_reply_template(result.reply)
+    assert "exclude him" not in result.reply
+    assert result.notice and "offline reply" in result.notice  # the model's reply is replaced by the offline one
+    assert guard.check_output(result.reply).action == "allow"
 
 
 def test_our_own_fixed_texts_pass_the_output_rail(guard):

@@ -10,7 +10,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="?", help="the message to check")
     parser.add_argument("--json", action="store_true", help="print the whole verdict as JSON")
     parser.add_argument("--jsonl", metavar="FILE",
-                        help='read lines {"id", "text"}; write {"id", "action", "category", "reason"} in order')
+                        help='read lines {"id", "text"} (or {"id", "turns": [...]} for a conversation); '
+                             'write {"id", "action", "category", "reason"} (or {"id", "turns": [...]}) in order')
     parser.add_argument("--dsl", action="store_true", help="the writer is the designated safeguarding lead")
     parser.add_argument("--output", action="store_true",
                         help="check TEXT as a generated reply (the output rail) instead of a user's message")
@@ -24,19 +25,24 @@ def run(args: argparse.Namespace) -> int:
         raise ReflectError('give a message to check, or --jsonl FILE')
     if args.jsonl is not None and args.text is not None:
         raise ReflectError("give either a message or --jsonl FILE, not both")
-    rows = read_jsonl(args.jsonl, required=("id", "text")) if args.jsonl else None
+    rows = read_jsonl(args.jsonl, required=("id",)) if args.jsonl else None
     if rows is None and not args.text.strip():
         raise ReflectError("the message is empty")
     for row in rows or []:
-        if not isinstance(row["text"], str):
-            raise ReflectError(f"{args.jsonl}: item {row['id']!r}: 'text' must be a string")
+        _validate(row, args.jsonl, args.output)
 
     from guardrails import get_guard
+    from guardrails.memory import judge_conversation
 
     guard = get_guard()
     writer_is_dsl = True if args.dsl else None
     if rows is not None:
         for row in rows:
+            if "turns" in row:  # a conversation: each turn judged with the memory the engine uses
+                verdicts = judge_conversation(guard, _turn_texts(row), writer_is_dsl=writer_is_dsl)
+                print(json.dumps({"id": row["id"], "turns": [{"action": v.action, "category": v.category}
+                                                             for v in verdicts]}, ensure_ascii=False))
+                continue
             verdict = guard.check_output(row["text"]) if args.output else guard.check(row["text"], writer_is_dsl=writer_is_dsl)
             print(json.dumps({"id": row["id"], "action": verdict.action, "category": verdict.category,
                               "reason": verdict.reason}, ensure_ascii=False))
@@ -52,3 +58,24 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(verdict.reply)
     return 0
+
+
+def _turn_texts(row: dict) -> list[str]:
+    return [t["text"] if isinstance(t, dict) else t for t in row["turns"]]
+
+
+def _validate(row: dict, path: str, output: bool) -> None:
+    from knowledge.errors import ReflectError
+
+    where = f"{path}: item {row.get('id')!r}"
+    if "turns" in row and not output:
+        turns = row["turns"]
+        if not isinstance(turns, list) or not turns:
+            raise ReflectError(f"{where}: 'turns' must be a non-empty list of messages")
+        for turn in turns:
+            text = turn.get("text") if isinstance(turn, dict) else turn
+            if not isinstance(text, str):
+                raise ReflectError(f"{where}: each turn must be a string or {{\"text\": ...}}")
+        return
+    if not isinstance(row.get("text"), str):
+        raise ReflectError(f"{where}: needs 'text' (a string)" + ("" if output else " or 'turns' (a list)"))

@@ -1,0 +1,113 @@
+"""A message read once: normalised sentences, rule hits, sentence vectors and the views built on them.
+
+Every layer of the guard works from this reading, so a message is normalised,
+split, scanned and embedded exactly once. A sentence is judged with its
+neighbours (`window`), the request from the sentences that ask (`ask`), and the
+message as a whole (`whole`): all three are means of sentence vectors, so no
+extra embedding is needed for them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .models import ESCALATE_CATEGORIES, REFUSE_CATEGORIES
+from .rules import Hit
+
+# Rule groups that become features of a sentence (the models learn how much each matters).
+FLAG_GROUPS: tuple[str, ...] = (
+    *(f"strong:{c}" for c in ESCALATE_CATEGORIES + REFUSE_CATEGORIES),
+    *(f"hint:{c}" for c in ESCALATE_CATEGORIES + REFUSE_CATEGORIES),
+    "allow", "demand", "rephrase", "general", "hypothetical", "request", "domain", "adult",
+    "handled", "unhandled", "dsl_writer", "question",
+)
+FLAG_WEIGHT = 0.35  # rule flags beside a unit-length sentence vector
+# Sentence-level "general" rules that mark a definition or a conditional, not a real child:
+# strong escalation rules do not fire inside them. Framing (a lesson, a CPD essay,
+# "most schools") is deliberately not among them: it never hides a real child.
+HYPOTHETICAL = frozenset({"what_is", "define", "what_if_staff", "if_a_child", "signs_of", "how_to_spot", "figurative"})
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return (v / n if n > 0 else v).astype(np.float32)
+
+
+@dataclass
+class Reading:
+    sents: list[str]
+    hits: list[list[Hit]]
+    vectors: np.ndarray          # (n, d), one per sentence (zeros for an empty message)
+    raw: str = ""
+    _flags: np.ndarray | None = field(default=None, repr=False)
+
+    # --- rule views -------------------------------------------------------
+    def groups(self, i: int) -> set[str]:
+        out = set()
+        for h in self.hits[i]:
+            if h.kind in ("strong", "hint"):
+                out.add(f"{h.kind}:{h.group}")
+            else:
+                out.add(h.group)
+                if h.group == "general" and h.name in HYPOTHETICAL:
+                    out.add("hypothetical")
+        if "?" in self.sents[i]:
+            out.add("question")
+        return out
+
+    def any(self, group: str) -> bool:
+        return any(group in self.groups(i) for i in range(len(self.sents)))
+
+    def strong(self, i: int, categories) -> list[str]:
+        return [h.group for h in self.hits[i] if h.kind == "strong" and h.group in categories]
+
+    def asks(self, i: int) -> bool:
+        g = self.groups(i)
+        return bool({"question", "request", "demand", "rephrase"} & g)
+
+    @property
+    def flags(self) -> np.ndarray:
+        """(n, len(FLAG_GROUPS)) rule flags per sentence."""
+        if self._flags is None:
+            f = np.zeros((len(self.sents), len(FLAG_GROUPS)), dtype=np.float32)
+            for i in range(len(self.sents)):
+                g = self.groups(i)
+                for j, name in enumerate(FLAG_GROUPS):
+                    f[i, j] = name in g
+            self._flags = f
+        return self._flags
+
+    # --- vector views -----------------------------------------------------
+    def windows(self) -> np.ndarray:
+        """Each sentence with half-weight neighbours, plus its own flags and its neighbours' flags."""
+        n = len(self.sents)
+        if n == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        for i in range(n):
+            lo, hi = max(0, i - 1), min(n, i + 2)
+            weights = np.array([1.0 if j == i else 0.5 for j in range(lo, hi)], dtype=np.float32)
+            v = unit((self.vectors[lo:hi] * weights[:, None]).sum(axis=0))
+            fl = np.maximum(self.flags[i], 0.5 * self.flags[lo:hi].max(axis=0))
+            out.append(np.concatenate([v, FLAG_WEIGHT * fl]))
+        return np.stack(out)
+
+    def message(self) -> np.ndarray:
+        """The request view: the sentences that ask (or the last two), the whole message, all flags."""
+        n = len(self.sents)
+        if n == 0:
+            return np.zeros(2 * self.dim + len(FLAG_GROUPS), dtype=np.float32)
+        asking = [i for i in range(n) if self.asks(i)] or list(range(max(0, n - 2), n))
+        ask = unit(self.vectors[asking].mean(axis=0))
+        whole = unit(self.vectors.mean(axis=0))
+        flags = self.flags.max(axis=0)
+        return np.concatenate([ask, whole, FLAG_WEIGHT * flags])
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 and self.vectors.shape[1] else 384
+
+
+WINDOW_DIM = 384 + len(FLAG_GROUPS)
+MESSAGE_DIM = 2 * 384 + len(FLAG_GROUPS)

@@ -24,8 +24,9 @@ from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
+from pydantic import BaseModel
 
-from .heads import RISK_CATEGORY, LinearHead
+from .heads import RISK_CATEGORY, RISK_KINDS, LinearHead
 from .models import ESCALATE_CATEGORIES, REFUSE_CATEGORIES, Policy, Recent, Verdict, load_policy
 from .normalise import Normaliser, load_abbreviations, split_sentences
 from .reading import Reading
@@ -36,6 +37,7 @@ MAX_SIGNALS = 24
 VECTOR_CACHE = 4096  # sentence vectors kept (about 6 MB)
 FOLLOW_UP_WORDS = 30  # a message this short may lean on the turn before it
 PRESSURE = ("rephrase", "demand")
+ALLOWED_REQUESTS = ("information", "reflection", "options", "draft_record", "role_play")
 _TRANSLATED = re.compile(r"\b(?:translat\w*|which means|meaning|in english|roughly means|means)\b", re.IGNORECASE)
 _ADDRESSED = re.compile(r"\b(?:you|your|i|i'd|i'm|my|we|we'd|let's|me)\b")
 
@@ -66,7 +68,7 @@ class Guard:
             self._embedder = get_embedder()
         return self._embedder
 
-    def heads(self) -> dict[str, LinearHead]:
+    def heads(self) -> dict:
         if self._heads is None:
             with self._lock:
                 if self._heads is None:
@@ -115,150 +117,109 @@ class Guard:
 
     def check(self, text: str, recent: Sequence[Recent] = (), writer_is_dsl: bool | None = None) -> Verdict:
         """The verdict on a user's message; `recent` are earlier user turns, most recent last."""
-        th = self.policy.thresholds
-        reading = self.read(text)
-        signals = list(dict.fromkeys(h.label for row in reading.hits for h in row))
         recent = list(recent)
-        last = recent[-1] if recent else None
-
-        # 1. risk, lifted only by a statement that this concern has been passed on
-        risk = self._risk(reading, th.risk)
-        if risk is None and last is not None and last.action != "escalate" and last.text.strip():
-            joint = self.read(last.text[-1500:] + "\n" + (text if isinstance(text, str) else ""))
-            risk = self._risk(joint, th.risk_joint, only_from=len(joint.sents) - len(reading.sents))
-            if risk:
-                risk = (risk[0], risk[1], "memory:" + risk[2])
-        passed, passed_why = self._passed_on(reading)
-        if risk and passed:
-            signals.append(f"passed_on:{risk[0]}:{passed_why}")
-        elif risk:
-            cat, score, why = risk
+        reading = self.read(text)
+        ev = self.evidence(reading, recent)
+        action, category, why, score = decide(ev, self.policy.thresholds)
+        signals = [why, f"score:{score:.2f}", *dict.fromkeys(h.label for row in reading.hits for h in row)]
+        if ev.passed and (ev.risk_rule or ev.risk_score >= self.policy.thresholds.risk):
+            signals.append(f"passed_on:{ev.passed}")
+        if action == "escalate" and why == "layer:language":
+            return self._verdict(action, category, [why, *(f"language:{x}" for x in ev.unreadable), *signals],
+                                 reply=self.replies.unreadable(ev.unreadable))
+        if action == "escalate":
             dsl = writer_is_dsl if writer_is_dsl is not None else (
                 reading.any("dsl_writer") or any(self._is_dsl_writer(r.text) for r in recent))
-            return self._verdict("escalate", cat, [why, f"score:{score:.2f}", *signals]
-                                 + (["writer:dsl"] if dsl else []), reply=self.replies.escalation(cat, bool(dsl)))
+            return self._verdict(action, category, signals + (["writer:dsl"] if dsl else []),
+                                 reply=self.replies.escalation(category, bool(dsl)))
+        if action == "refuse":
+            return self._verdict(action, category, signals, reply=self.replies.refusal(category))
+        return self._verdict(action, category, signals + [f"request:{ev.request}", f"risk:{ev.risk_score:.2f}"])
 
-        # 2. words the guard cannot read
-        if not passed:
+    def evidence(self, reading: Reading, recent: Sequence[Recent] = ()) -> "Evidence":
+        """Everything each layer measured about a message, before any bar is applied."""
+        last = recent[-1] if recent else None
+        risk_cat, risk_score, risk_rule = self._risk(reading)
+        joint_cat, joint_score = None, 0.0
+        if last is not None and last.action != "escalate" and last.text.strip() and reading.sents:
+            joint = self.read(last.text[-1500:] + "\n" + reading.raw)
+            joint_cat, joint_score, _ = self._risk(joint, only_from=max(0, len(joint.sents) - len(reading.sents)))
+        passed, passed_score = self._passed_on(reading)
+        unread: list[str] = []
+        if reading.sents:
             from .language import unreadable_passages
 
-            raw = text if isinstance(text, str) else ""
-            unread = unreadable_passages(raw)
-            if unread and not _TRANSLATED.search(raw):  # with a translation given, the layers above read it
-                langs = list(dict.fromkeys(u.language for u in unread))
-                return self._verdict("escalate", "safeguarding_disclosure",
-                                     ["layer:language", *(f"language:{lang}" for lang in langs), *signals],
-                                     reply=self.replies.unreadable(langs))
+            if not _TRANSLATED.search(reading.raw):  # with a translation given, the layers above read it
+                unread = list(dict.fromkeys(u.language for u in unreadable_passages(reading.raw)))
+        scores = self.request_scores(reading) if reading.sents else {"none": 1.0}
+        allowed = max((scores.get(c, 0.0) for c in ALLOWED_REQUESTS), default=0.0)
+        return Evidence(
+            risk_rule=risk_rule, risk_category=risk_cat, risk_score=risk_score,
+            joint_category=joint_cat, joint_score=joint_score,
+            passed=passed, passed_score=passed_score, unreadable=unread,
+            refusal_rule=self._refusal_rule(reading), refuse_category=self._refuse_category(reading) if reading.sents
+            else "disciplinary_outcome",
+            determination=scores.get("determination", 0.0), allowed_request=allowed,
+            request=max(scores, key=scores.get),
+            pressed=any(reading.any(g) for g in PRESSURE),
+            short=sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS,
+            last_action=last.action if last else None, last_category=last.category if last else None,
+        )
 
-        # 3. the request
-        ref = self._refusal(reading)
-        # 4. memory: pressure for the same determination right after a refusal
-        if ref is None and last is not None and last.action == "refuse":
-            ref = self._after_refusal(reading, last)
-        if ref:
-            cat, score, why = ref
-            return self._verdict("refuse", cat, [why, f"score:{score:.2f}", *signals], reply=self.replies.refusal(cat))
-        return self._verdict("allow", "reflection", ["layer:allow", *signals, *self._explain(reading)])
-
-    def risk_scores(self, reading: Reading) -> np.ndarray:
-        """(n, 4) risk-head probabilities per sentence window: none, child, adult, self."""
-        if not reading.sents:
-            return np.zeros((0, 4), dtype=np.float32)
-        return self.heads()["risk"].proba(reading.windows())
-
-    def _risk(self, reading: Reading, bar: float, only_from: int = 0) -> tuple[str, float, str] | None:
-        """(category, score, why) if any sentence (from `only_from` on) shows a risk."""
+    def _risk(self, reading: Reading, only_from: int = 0) -> tuple[str | None, float, str | None]:
+        """(category, P(risk), rule category or None) for the message; rules look from sentence `only_from` on."""
         n = len(reading.sents)
-        if n == 0:
-            return None
-        probs = self.risk_scores(reading)
-        head = self.heads()["risk"]
-        adult_named = reading.any("adult")
+        if n <= only_from:
+            return None, 0.0, None
+        heads = self.heads()
         for i in range(only_from, n):  # rules first: high-precision patterns of disclosure
             if "hypothetical" in reading.groups(i):
                 continue
             fired = reading.strong(i, ESCALATE_CATEGORIES)
             if fired:
-                return (self._risk_category(fired, probs[i], head), 1.0, "layer:risk_rule")
-        best = None
-        for i in range(only_from, n):
-            score = 1.0 - float(probs[i, head.index("none")])
-            if score >= bar and (best is None or score > best[1]):
-                best = (i, score)
-        if best is None:
-            return None
-        i, score = best
-        p = {k: float(probs[i, head.index(k)]) for k in ("child", "adult", "self")}
-        if not adult_named:
+                return fired[0], 1.0, fired[0]
+        x, text = reading.pooled(), [reading.text()]
+        score = 0.5 * (float(heads["risk"].proba(x)[0, 1]) + float(heads["words"].proba("risk", text)[0, 1]))
+        kinds = 0.5 * (heads["kind"].proba(x)[0] + heads["words"].proba("kind", text)[0])
+        p = dict(zip(RISK_KINDS, map(float, kinds)))
+        if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
-        kind = max(p, key=p.get)
-        return (RISK_CATEGORY[kind], score, "layer:risk_head")
+        return RISK_CATEGORY[max(p, key=p.get)], score, None
 
-    @staticmethod
-    def _risk_category(fired: list[str], probs: np.ndarray, head: LinearHead) -> str:
-        if len(fired) == 1:
-            return fired[0]
-        kinds = {v: k for k, v in RISK_CATEGORY.items()}
-        return max(fired, key=lambda c: float(probs[head.index(kinds[c])]))
-
-    def _passed_on(self, reading: Reading) -> tuple[bool, str]:
-        """Does the message say this concern has reached the DSL or the procedures?"""
+    def _passed_on(self, reading: Reading) -> tuple[str | None, float]:
+        """Does the message say this concern has reached the DSL or the procedures? (rule, head score)"""
         if not reading.sents or reading.any("unhandled"):
-            return False, ""
-        if reading.any("handled"):
-            return True, "rule"
-        p = self.heads()["passed"].proba(reading.windows())[:, 1]
-        if float(p.max()) >= self.policy.thresholds.passed_on:
-            return True, f"head={float(p.max()):.2f}"
-        return False, ""
+            return None, 0.0
+        score = float(self.heads()["passed"].proba(reading.windows())[:, 1].max())
+        return ("rule" if reading.any("handled") else None), score
 
     def request_scores(self, reading: Reading) -> dict[str, float]:
-        head = self.heads()["request"]
+        """What the message asks for; P(determination) averages the embedding and the word models."""
+        heads = self.heads()
+        head = heads["request"]
         p = head.proba(reading.message())[0]
-        return {c: float(p[j]) for j, c in enumerate(head.classes)}
+        scores = {c: float(p[j]) for j, c in enumerate(head.classes)}
+        scores["determination"] = 0.5 * (scores["determination"]
+                                         + float(heads["words"].proba("determination", [reading.text()])[0, 1]))
+        return scores
 
     def _refuse_category(self, reading: Reading, fired: Sequence[str] = ()) -> str:
-        head = self.heads()["refuse"]
-        p = head.proba(reading.message())[0]
+        heads = self.heads()
+        head = heads["refuse"]
+        p = 0.5 * (head.proba(reading.message())[0] + heads["words"].proba("refuse", [reading.text()])[0])
         pool = list(fired) or list(REFUSE_CATEGORIES)
         return max(pool, key=lambda c: (float(p[head.index(c)]), -pool.index(c)))
 
-    def _refusal(self, reading: Reading) -> tuple[str, float, str] | None:
-        if not reading.sents:
-            return None
-        for i in range(len(reading.sents)):  # rules: a strong refusal pattern in a sentence that asks
+    def _refusal_rule(self, reading: Reading) -> str | None:
+        """A strong refusal pattern in a sentence that asks (not one asking for reasoning without a demand)."""
+        for i in range(len(reading.sents)):
             g = reading.groups(i)
             if not reading.asks(i) or ("allow" in g and "demand" not in g):
                 continue
             fired = reading.strong(i, REFUSE_CATEGORIES)
             if fired:
-                return (self._refuse_category(reading, fired), 1.0, "layer:request_rule")
-        det = self.request_scores(reading)["determination"]
-        if det >= self.policy.thresholds.determination:
-            return (self._refuse_category(reading), det, "layer:request_head")
+                return self._refuse_category(reading, fired)
         return None
-
-    def _after_refusal(self, reading: Reading, last: Recent) -> tuple[str, float, str] | None:
-        """The same determination asked again in new words, or pressed without a new request."""
-        if last.category not in REFUSE_CATEGORIES:
-            return None
-        scores = self.request_scores(reading)
-        det = scores["determination"]
-        allowed = max(scores[c] for c in ("information", "reflection", "options", "draft_record", "role_play"))
-        pressed = any(reading.any(g) for g in PRESSURE)
-        short = sum(len(s.split()) for s in reading.sents) <= FOLLOW_UP_WORDS
-        if det >= self.policy.thresholds.after_refusal and (pressed or short or det >= allowed):
-            return (last.category, det, "layer:memory")
-        if pressed and det >= allowed:
-            return (last.category, det, "layer:memory")
-        return None
-
-    def _explain(self, reading: Reading) -> list[str]:
-        if not reading.sents:
-            return []
-        scores = self.request_scores(reading)
-        risk = float(1.0 - self.risk_scores(reading)[:, 0].min())
-        return [f"request:{max(scores, key=scores.get)}", f"risk:{risk:.2f}"]
 
     def claims_assistant_advised(self, text: str) -> bool:
         """Does a decision the leader records say the assistant advised it? (It never does.)"""
@@ -320,6 +281,53 @@ class Guard:
             return self._verdict("refuse", "disciplinary_outcome", ["output:unreadable", "layer:output_language"],
                                  reply=self.replies.refusal("disciplinary_outcome"), output=True)
         return self._verdict("allow", "reflection", ["layer:output"], output=True)
+
+
+class Evidence(BaseModel):
+    """What each layer measured about one message; `decide` turns it into a verdict with the policy's bars."""
+
+    risk_rule: str | None = None        # an escalation category a rule found
+    risk_category: str | None = None
+    risk_score: float = 0.0             # the riskiest sentence window's P(risk)
+    joint_category: str | None = None   # the same, read across the previous turn and this one
+    joint_score: float = 0.0
+    passed: str | None = None           # "rule" when a hand-on rule fired
+    passed_score: float = 0.0           # P(this concern has been passed on)
+    unreadable: list[str] = []          # languages of passages the guard cannot read
+    refusal_rule: str | None = None     # a refusal category a rule found in a sentence that asks
+    refuse_category: str = "disciplinary_outcome"
+    determination: float = 0.0          # P(the message asks for a determination)
+    allowed_request: float = 0.0        # the likeliest allowed kind of request
+    request: str = "none"
+    pressed: bool = False               # pressure: hypotheticals, "off the record", "just tell me"
+    short: bool = False                 # short enough to lean on the turn before
+    last_action: str | None = None
+    last_category: str | None = None
+
+
+def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
+    """(action, category, layer, score): escalate > refuse > allow, each layer with its bar."""
+    passed = ev.passed == "rule" or ev.passed_score >= th.passed_on
+    if not passed:
+        if ev.risk_rule:
+            return "escalate", ev.risk_rule, "layer:risk_rule", 1.0
+        if ev.risk_score >= th.risk and ev.risk_category:
+            return "escalate", ev.risk_category, "layer:risk_head", ev.risk_score
+        if ev.joint_score >= th.risk_joint and ev.joint_category:
+            return "escalate", ev.joint_category, "layer:memory_risk", ev.joint_score
+        if ev.unreadable:
+            return "escalate", "safeguarding_disclosure", "layer:language", 1.0
+    if ev.refusal_rule:
+        return "refuse", ev.refusal_rule, "layer:request_rule", 1.0
+    if ev.determination >= th.determination:
+        return "refuse", ev.refuse_category, "layer:request_head", ev.determination
+    if ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES:
+        det = ev.determination
+        if det >= th.after_refusal and (ev.pressed or ev.short or det >= ev.allowed_request):
+            return "refuse", ev.last_category, "layer:memory", det
+        if ev.pressed and det >= ev.allowed_request:
+            return "refuse", ev.last_category, "layer:memory", det
+    return "allow", "reflection", "layer:allow", 1.0 - ev.determination
 
 
 def _select(sents: list[str], hits, limit: int, budget: int) -> list[int]:

@@ -104,6 +104,19 @@ class Reading:
         flags = self.flags.max(axis=0)
         return np.concatenate([ask, whole, FLAG_WEIGHT * flags])
 
+    def pooled(self) -> np.ndarray:
+        """The risk view: the strongest of each sentence-with-neighbours feature, the mean, all flags."""
+        n = len(self.sents)
+        if n == 0:
+            return np.zeros(2 * self.dim + len(FLAG_GROUPS), dtype=np.float32)
+        w = self.windows()
+        return np.concatenate([w[:, :self.dim].max(axis=0), unit(self.vectors.mean(axis=0)),
+                               self.flags.max(axis=0) * FLAG_WEIGHT])
+
+    def text(self) -> str:
+        """The normalised sentences read, for the word-level models."""
+        return " \n ".join(self.sents)
+
     @property
     def dim(self) -> int:
         return int(self.vectors.shape[1]) if self.vectors.ndim == 2 and self.vectors.shape[1] else 384

@@ -16,9 +16,10 @@ import json
 from collections import Counter
 
 from . import corpus
+from .checker import decide
 from .evaluate import score, score_conversations
 from .memory import judge_conversation
-from .training import SHIPPED, current_fingerprint, fit_all, read_all, save, training_set
+from .training import SHIPPED, SHIPPED_WORDS, current_fingerprint, fit_all, read_all, save, training_set
 
 FOLDS = 5
 
@@ -34,38 +35,47 @@ def group_key(ex) -> str:
 
 
 def cross_validate(guard, examples, readings, convs):
-    """Per fold: fit on the rest, judge the held-out messages and conversations with the full checker."""
-    got, conv_got, layers = {}, {}, Counter()
+    """Per fold: fit on the rest; measure the held-out messages (evidence) and conversations (full checker).
+
+    Returns the evidence per held-out message, so that bars can be swept without refitting.
+    """
+    evidence, conv_got = {}, {}
     singles = [e for e in examples if ":turn" not in e.author and e.author != "exemplars"]
     for k in range(FOLDS):
         train = [e for e in examples if fold_of(group_key(e)) != k]
         guard._heads = fit_all(guard, train, readings)
         for ex in singles:
             if fold_of(group_key(ex)) == k:
-                v = guard.check(ex.text)
-                got[ex.id] = (v.action, v.category)
-                layers[next((s for s in v.signals if s.startswith("layer:")), "layer:?")] += 1
+                evidence[ex.id] = guard.evidence(readings[ex.text])
         for conv in convs:
             if fold_of(conv.id) == k:
                 verdicts = judge_conversation(guard, [t.text for t in conv.turns])
                 conv_got[conv.id] = [(v.action, v.category) for v in verdicts]
-    rows = [{"id": e.id, "text": e.text, "action": e.action, "category": e.category, "pair": e.pair}
-            for e in singles]
+        print(f"  fold {k + 1}/{FOLDS} done", flush=True)
     conv_rows = [{"id": c.id, "turns": [{"text": t.text, "action": t.action, "category": t.category}
                                         for t in c.turns]} for c in convs]
-    return score(rows, got), score_conversations(conv_rows, conv_got), layers
+    return singles, evidence, score_conversations(conv_rows, conv_got)
 
 
-def sweep(guard, examples, readings, convs, field: str, values):
-    th = guard.policy.thresholds
-    original = getattr(th, field)
+def report(singles, evidence, thresholds):
+    got, layers = {}, Counter()
+    for ex in singles:
+        action, category, layer, _ = decide(evidence[ex.id], thresholds)
+        got[ex.id] = (action, category)
+        layers[layer] += 1
+    rows = [{"id": e.id, "text": e.text, "action": e.action, "category": e.category, "pair": e.pair}
+            for e in singles]
+    return score(rows, got), layers
+
+
+def sweep(singles, evidence, thresholds, field: str, values):
+    original = getattr(thresholds, field)
     for value in values:
-        setattr(th, field, value)
-        rep, conv, _ = cross_validate(guard, examples, readings, convs)
+        setattr(thresholds, field, value)
+        rep, _ = report(singles, evidence, thresholds)
         print(f"  {field}={value:<5} esc_recall={rep.escalation_recall:.3f} ref_recall={rep.refusal_recall:.3f} "
-              f"false={rep.false_refusal_rate:.3f} pairs={rep.pair_accuracy:.3f} "
-              f"turns={conv.turn_accuracy:.3f} convs={conv.conversations_all_right:.3f}")
-    setattr(th, field, original)
+              f"false={rep.false_refusal_rate:.3f} pairs={rep.pair_accuracy:.3f} cat={rep.category_accuracy:.3f}")
+    setattr(thresholds, field, original)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"training set: {len(examples)} messages ({dict(by_author)}), {len(convs)} conversations")
     readings = read_all(guard, examples)
     if not args.no_cv:
-        rep, conv, layers = cross_validate(guard, examples, readings, convs)
+        singles, evidence, conv = cross_validate(guard, examples, readings, convs)
+        rep, layers = report(singles, evidence, guard.policy.thresholds)
         print("\n5-fold cross-validation (messages):")
         print(rep.table().split("\nmisses")[0])
         print("\n5-fold cross-validation (conversations):")
@@ -93,15 +104,18 @@ def main(argv: list[str] | None = None) -> int:
         print("\nlayer that decided:", ", ".join(f"{k[6:]} {v / total:.0%}" for k, v in layers.most_common()))
         if args.json:
             with open(args.json, "w", encoding="utf-8") as fh:
-                json.dump({"messages": rep.model_dump(), "conversations": conv.model_dump(),
-                           "layers": dict(layers)}, fh, indent=2)
+                json.dump({"messages": rep.model_dump(), "conversations": conv.model_dump(), "layers": dict(layers),
+                           "evidence": {k: v.model_dump() for k, v in evidence.items()}}, fh, indent=2)
         if args.sweep:
-            for field, values in (("risk", (0.3, 0.4, 0.5, 0.6)), ("passed_on", (0.5, 0.6, 0.7, 0.8)),
-                                  ("determination", (0.35, 0.45, 0.55, 0.65)), ("after_refusal", (0.2, 0.3, 0.4))):
+            th = guard.policy.thresholds
+            for field, values in (("risk", (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
+                                  ("passed_on", (0.5, 0.6, 0.7, 0.8, 0.9)),
+                                  ("determination", (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)),
+                                  ("risk_joint", (0.5, 0.6, 0.7, 0.8))):
                 print(f"\nsweep {field}:")
-                sweep(guard, examples, readings, convs, field, values)
+                sweep(singles, evidence, th, field, values)
     heads = fit_all(guard, examples, readings)
-    save(heads, SHIPPED, current_fingerprint(guard))
+    save(heads, SHIPPED, SHIPPED_WORDS, current_fingerprint(guard))
     print(f"\nwrote {SHIPPED}")
     return 0
 

@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from . import corpus
-from .heads import (OUTPUT_CLASSES, PASSED_CLASSES, REFUSE_CLASSES, REQUEST_CLASSES, RISK_CLASSES, LinearHead,
-                    fit_head, fit_window_head, pack, unpack)
+from .heads import (BINARY, OUTPUT_CLASSES, PASSED_CLASSES, REFUSE_CLASSES, REQUEST_CLASSES, RISK_KINDS, LinearHead,
+                    WordModels, fit_head, fit_window_head, pack, unpack)
 from .models import POLICY_PATH, REFUSE_CATEGORIES
 
 if TYPE_CHECKING:
     from .checker import Guard
     from .corpus import Example
 
-VERSION = "guard-heads-4"
+VERSION = "guard-heads-5"
 SHIPPED = corpus.DATA / "heads.npz"
+SHIPPED_WORDS = corpus.DATA / "words.pkl"
 log = logging.getLogger(__name__)
 
 
@@ -33,8 +34,10 @@ def current_fingerprint(guard: "Guard") -> str:
     from .normalise import SURFACE_PATH
 
     model = getattr(guard.embedder, "model_id", "") if guard._embedder is not None else _model_id()
-    return corpus.fingerprint(VERSION, model, guard.normalise.fingerprint, POLICY_PATH.read_text(encoding="utf-8"),
-                              SURFACE_PATH.read_text(encoding="utf-8"))
+    from sklearn import __version__ as sklearn_version
+
+    return corpus.fingerprint(VERSION, model, sklearn_version, guard.normalise.fingerprint,
+                              POLICY_PATH.read_text(encoding="utf-8"), SURFACE_PATH.read_text(encoding="utf-8"))
 
 
 def _model_id() -> str:
@@ -47,33 +50,49 @@ def load_or_fit_heads(guard: "Guard") -> dict[str, LinearHead]:
     fp = current_fingerprint(guard)
     from knowledge.storage import cache_dir
 
-    cached = cache_dir() / "guardrails" / f"heads-{fp}.npz"
-    for path in (SHIPPED, cached):
-        heads = _load(path, fp)
+    folder = cache_dir() / "guardrails"
+    for heads_path, words_path in ((SHIPPED, SHIPPED_WORDS), (folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl")):
+        heads = _load(heads_path, words_path, fp)
         if heads is not None:
             return heads
     log.warning("guard heads do not match the training data: fitting them now (once)")
     heads = fit_all(guard, training_set())
-    save(heads, cached, fp)
+    save(heads, folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl", fp)
     return heads
 
 
-def _load(path: Path, fp: str) -> dict[str, LinearHead] | None:
+def _load(heads_path: Path, words_path: Path, fp: str) -> dict | None:
+    import pickle
+
     try:
-        with np.load(path) as z:
+        with np.load(heads_path) as z:
             if str(z["fingerprint"]) != fp:
                 return None
-            return unpack(z)
-    except (OSError, KeyError, ValueError):
+            heads: dict = unpack(z)
+        with open(words_path, "rb") as fh:  # our own file, written by `save` for this fingerprint
+            saved = pickle.load(fh)
+        if saved.get("fingerprint") != fp:
+            return None
+        heads["words"] = saved["words"]
+        return heads
+    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
         return None
 
 
-def save(heads: dict[str, LinearHead], path: Path, fp: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-    np.savez_compressed(tmp, fingerprint=np.array(fp), **pack(heads))
+def save(heads: dict, heads_path: Path, words_path: Path, fp: str) -> None:
+    import pickle
+
+    heads_path.parent.mkdir(parents=True, exist_ok=True)
+    linear = {k: v for k, v in heads.items() if isinstance(v, LinearHead)}
+    tmp = heads_path.with_name(f".{heads_path.name}.{os.getpid()}.tmp.npz")
+    np.savez_compressed(tmp, fingerprint=np.array(fp), **pack(linear))
     os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    os.replace(tmp, heads_path)
+    tmp = words_path.with_name(f".{words_path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump({"fingerprint": fp, "words": heads["words"]}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, words_path)
 
 
 # --- the data -----------------------------------------------------------------
@@ -102,40 +121,53 @@ def is_turn(ex: "Example") -> bool:
 
 # --- fitting ------------------------------------------------------------------
 
-def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None = None) -> dict[str, LinearHead]:
+def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None = None) -> dict:
     c = guard.policy.thresholds.classifier_c
     readings = readings if readings is not None else read_all(guard, examples)
-    risk_groups, risk_labels, passed_groups, passed_labels = [], [], [], []
-    msg_x, msg_y, ref_x, ref_y = [], [], [], []
+    texts, pooled, risk_y, kind_rows, kind_y = [], [], [], [], []
+    passed_groups, passed_labels, msg_rows, msg_x, msg_y, det_y, ref_rows, ref_x, ref_y = [], [], [], [], [], [], [], [], []
     for ex in examples:
         r = readings[ex.text]
         if not r.sents:
             continue
-        w = r.windows()
-        if not (is_turn(ex) and ex.action == "escalate"):  # a split disclosure's turn may carry no risk alone
-            risk_groups.append(w)
-            risk_labels.append(ex.risk_label)
+        row = len(texts)
+        texts.append(r.text())
+        pooled.append(r.pooled())
+        # a split disclosure's later turn may carry no risk alone: it teaches nothing about risk
+        risk_known = not (is_turn(ex) and ex.action == "escalate")
+        risk_y.append(("yes" if ex.risk_label != "none" else "no") if risk_known else None)
+        if risk_known and ex.risk_label != "none":
+            kind_rows.append(row)
+            kind_y.append(ex.risk_label)
         if ex.risk_label != "none" and not is_turn(ex):
-            passed_groups.append(w)
+            passed_groups.append(r.windows())
             passed_labels.append("yes" if ex.passed_on else "no")
         label = request_label(ex)
         if label is not None:
+            msg_rows.append(row)
             msg_x.append(r.message())
             msg_y.append(label)
+            det_y.append("yes" if label == "determination" else "no")
         if ex.action == "refuse":
+            ref_rows.append(row)
             ref_x.append(r.message())
             ref_y.append(ex.category)
-    heads = {
-        "risk": fit_window_head(risk_groups, risk_labels, RISK_CLASSES, "none", c),
+    pooled_x = np.stack(pooled)
+    risk_rows = [i for i, y in enumerate(risk_y) if y is not None]
+    heads: dict = {
+        "risk": fit_head(pooled_x[risk_rows], [risk_y[i] for i in risk_rows], BINARY, c),
+        "kind": fit_head(pooled_x[kind_rows], kind_y, RISK_KINDS, c),
         "request": fit_head(np.stack(msg_x), msg_y, REQUEST_CLASSES, c),
         "refuse": fit_head(np.stack(ref_x), ref_y, REFUSE_CLASSES, c),
         "output": fit_output(guard, c),
+        "passed": fit_window_head(passed_groups, passed_labels, PASSED_CLASSES, "no", c),
     }
-    if len(set(passed_labels)) == 2:
-        heads["passed"] = fit_window_head(passed_groups, passed_labels, PASSED_CLASSES, "no", c)
-    else:  # no hand-on examples: the rules alone decide
-        heads["passed"] = LinearHead(PASSED_CLASSES, np.zeros((2, risk_groups[0].shape[1]), np.float32),
-                                     np.array([0.0, -30.0], np.float32))
+    heads["words"] = WordModels.fit(texts, {
+        "risk": (risk_rows, [risk_y[i] for i in risk_rows], BINARY),
+        "kind": (kind_rows, kind_y, RISK_KINDS),
+        "determination": (msg_rows, det_y, BINARY),
+        "refuse": (ref_rows, ref_y, REFUSE_CLASSES),
+    })
     return heads
 
 

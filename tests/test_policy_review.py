@@ -247,7 +247,7 @@ def test_descriptive_and_hedged_wording_is_not_a_fixed_outcome(sentence, tmp_pat
 
 
 def test_sentences_split_without_breaking_abbreviations():
-    from assistant.policy_review import sentences
+    from knowledge.sentences import sentences
 
     assert sentences("See s. 15 of the Act, e.g. for pupils. Then ask. Done!") == [
         "See s. 15 of the Act, e.g. for pupils.", "Then ask.", "Done!",
@@ -314,7 +314,9 @@ def test_instructions_in_a_policy_are_not_obeyed(fmt, tmp_path):
     assert [(e.id, e.present) for e in injected.elements] == [(e.id, e.present) for e in clean.elements]
     markdown = injected.to_markdown()
     assert "Ignore previous instructions" not in markdown
-    assert "recommend exclusion" not in markdown
+    # the policy's own sentence may be quoted back as one worth a second look, never acted on
+    shown = [line for line in markdown.splitlines() if "recommend exclusion" in line]
+    assert all(line.startswith("- ") and line.endswith("”") for line in shown), shown
 
 
 def test_quoted_policy_text_cannot_restructure_the_markdown(tmp_path):

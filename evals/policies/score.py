@@ -54,7 +54,7 @@ def score_one(label: dict) -> dict:
         "elements_right": sum(elements.get(k) == v for k, v in label["elements"].items()),
         "elements": len(label["elements"]),
         "element_misses": [(k, v, elements.get(k)) for k, v in label["elements"].items() if elements.get(k) != v],
-        "clean_bill": not review.findings and not review.second_look,
+        "nothing_listed": not review.findings and not review.second_look,
     }
 
 
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             "recall_serious": _ratio(total["serious_found"], total["serious"]),
             "send_route_right": _ratio(total["routes_right"], total["found"]),
             "elements_right": _ratio(total["elements_right"], total["elements"]),
-            "clean_bills": sum(r["clean_bill"] for r in part),
+            "nothing_listed": sum(r["nothing_listed"] for r in part),
         }
     if args.json:
         print(json.dumps({"summary": report, "policies": rows}, indent=2))

@@ -1,15 +1,18 @@
 """A rigidity review of a school's behaviour, attendance or exclusion policy.
 
-It reads the policy with the same extraction as ingest (knowledge.extract)
-and, using the patterns in policy_review.yaml, reports:
+It reads the policy with the same extraction as ingest (knowledge.extract:
+headings, ladder steps, table rows with their column headers) and, using the
+patterns in policy_review.yaml and a small classifier over sentence meaning
+(policy_classifier.py), reports:
 
 - rules that fix an outcome whatever the circumstances, quoted, with their
-  location;
-- for each, whether a SEND-sensitive pathway stands with it (in the same
-  sentence, paragraph or section), or only a general SEND statement
-  elsewhere in the policy (weaker), or nothing;
+  location (page, heading, step or table row);
+- for each, whether a SEND route stands nearby (same sentence, step, row or
+  section), only elsewhere (a general statement), or nowhere, and its quote;
+- sentences that name sanctions without being judged rigid, as "worth a
+  second look": the review never reads as a clean bill of health;
 - what the guidance expects a behaviour policy to say that this one seems
-  not to;
+  not to, asked about in terms of the policy in hand;
 - the card that explains why each point matters.
 
 The policy's text is data: it is matched against patterns and quoted, never
@@ -27,12 +30,16 @@ import yaml
 from pydantic import BaseModel
 
 from knowledge.extract import Block, Extracted, extract
+from knowledge.sentences import sentences
 
 PATTERNS_FILE = Path(__file__).with_name("policy_review.yaml")
+PRODUCT = "reflect — a reflection assistant for school leaders"
+MAX_SECOND_LOOK = 15
 Reach = Literal["sentence", "paragraph", "section", "policy", "none"]
+Route = Literal["nearby", "elsewhere", "none"]
 _REACH_WORDS = {
     "sentence": "in the same sentence",
-    "paragraph": "in the same paragraph",
+    "paragraph": "in the same paragraph, step or row",
     "section": "in the same section",
 }
 
@@ -43,6 +50,10 @@ class Pathway(BaseModel):
     quote: str | None = None
     location: str | None = None
 
+    @property
+    def route(self) -> Route:
+        return {"policy": "elsewhere", "none": "none"}.get(self.reach, "nearby")  # type: ignore[return-value]
+
 
 class RuleFinding(BaseModel):
     rules: list[str]
@@ -52,10 +63,23 @@ class RuleFinding(BaseModel):
     page: int | None = None
     section: str | None = None
     paragraph: int | None = None
+    step: str | None = None
+    row: int | None = None
     pathway: Pathway
     concern: bool
     question: str
     cards: list[str]
+
+    @property
+    def kind(self) -> str:
+        return self.rules[0]
+
+
+class SecondLook(BaseModel):
+    """A sentence that names a sanction but was not judged to fix it."""
+
+    quote: str
+    location: str
 
 
 class ExpectedElement(BaseModel):
@@ -68,6 +92,10 @@ class ExpectedElement(BaseModel):
     question: str
     cards: list[str]
 
+    @property
+    def status(self) -> Literal["present", "missing", "n/a"]:
+        return "n/a" if not self.applies else "present" if self.present else "missing"
+
 
 class PolicyReview(BaseModel):
     file: str
@@ -76,6 +104,7 @@ class PolicyReview(BaseModel):
     findings: list[RuleFinding]
     elements: list[ExpectedElement]
     send_clause: Pathway | None
+    second_look: list[SecondLook] = []
     card_notes: dict[str, str] = {}
 
     @property
@@ -86,6 +115,17 @@ class PolicyReview(BaseModel):
     def missing(self) -> list[ExpectedElement]:
         return [e for e in self.elements if e.applies and not e.present]
 
+    def to_json(self) -> dict:
+        """The machine-readable review (`reflect review-policy FILE --format json`)."""
+        return {
+            "findings": [{
+                "quote": f.quote, "location": f.location, "kind": f.kind, "send_route": f.pathway.route,
+                "route_quote": f.pathway.quote, "question": f.question, "cards": f.cards,
+            } for f in self.findings],
+            "elements": [{"id": e.id, "status": e.status, "quote": e.quote} for e in self.elements],
+            "second_look": [s.model_dump() for s in self.second_look],
+        }
+
     def to_markdown(self) -> str:
         text = "\n".join(_render(self, _Markdown()))
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -94,6 +134,10 @@ class PolicyReview(BaseModel):
         from docx import Document
 
         document = Document()
+        properties = document.core_properties
+        properties.author = properties.last_modified_by = PRODUCT
+        properties.title = f"Policy review: {self.file}"
+        properties.comments = ""
         writer = _Docx(document)
         for _ in _render(self, writer):
             pass
@@ -108,6 +152,16 @@ class PolicyReview(BaseModel):
 class _Rules(BaseModel):
     hedges_before: re.Pattern
     hedged_verbs: re.Pattern
+    hedged_sentence: re.Pattern
+    rule_cue: re.Pattern
+    not_outcome: re.Pattern
+    sanction: re.Pattern
+    removal: re.Pattern
+    suspension: re.Pattern
+    outcome_column: re.Pattern
+    guide_column: re.Pattern
+    threshold: float
+    threshold_in_step: float
     fixed: list[dict]
     pathways: list[dict]
     negations: re.Pattern
@@ -123,7 +177,7 @@ def _rules() -> _Rules:
     vocab = raw["vocab"]
 
     def compile_(pattern: str) -> re.Pattern:
-        for _ in range(3):  # vocabulary entries may use each other
+        for _ in range(4):  # vocabulary entries may use each other
             pattern = re.sub(r"\{(\w+)\}", lambda m: vocab.get(m.group(1), m.group(0)), pattern)
         return re.compile(pattern, re.IGNORECASE)
 
@@ -135,30 +189,19 @@ def _rules() -> _Rules:
     pathways = [{**p, "pattern": compile_(p["pattern"])} for p in raw["pathways"]]
     expected = [
         {**e, "all_of": [compile_(p) for p in e["all_of"]],
-         "applies_if": compile_(e["applies_if"]) if e.get("applies_if") else None}
+         "applies_if": compile_(e["applies_if"]) if e.get("applies_if") else None,
+         "linked": compile_(e["linked"]) if e.get("linked") else None}
         for e in raw["expected"]
     ]
     return _Rules(
-        hedges_before=compile_(raw["hedges_before"]), hedged_verbs=compile_(raw["hedged_verbs"]), fixed=fixed, pathways=pathways,
-        negations=compile_(raw["negations"]), expected=expected, cards=raw["cards"],
+        hedges_before=compile_(raw["hedges_before"]), hedged_verbs=compile_(raw["hedged_verbs"]),
+        hedged_sentence=compile_(raw["hedged_sentence"]), rule_cue=compile_(raw["rule_cue"]),
+        not_outcome=compile_(vocab["not_outcome"]), sanction=compile_("{sanction}|{sanctioned}|{duration}"),
+        removal=compile_(vocab["removal"]), suspension=compile_(vocab["suspension"]),
+        outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
+        threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
+        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), expected=expected, cards=raw["cards"],
     )
-
-
-_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|s|ss|para|paras|no|mr|mrs|ms|dr|st|vs|cf|approx)\.|\b[A-Z]\.)$", re.IGNORECASE)
-
-
-def sentences(text: str) -> list[str]:
-    """Split at . ! ? followed by a capital, except after common abbreviations."""
-    out, start = [], 0
-    for match in re.finditer(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])", text):
-        if _ABBREVIATIONS.search(text[start:match.start() + 1]):
-            continue
-        out.append(text[start:match.end()].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 # ---------------------------------------------------------------- review
@@ -169,6 +212,13 @@ def review_policy(path: str | Path) -> PolicyReview:
     return review_extracted(extract(path))
 
 
+class _Unit(BaseModel):
+    """A sentence, or a whole table row, and the block it comes from."""
+
+    text: str
+    block: Block
+
+
 def review_extracted(doc: Extracted) -> PolicyReview:
     rules = _rules()
     body = [b for b in doc.blocks if b.kind != "heading"]
@@ -177,31 +227,39 @@ def review_extracted(doc: Extracted) -> PolicyReview:
         sections.setdefault(_section_key(block), []).append(block)
     send_clause = _policy_wide(body, rules)
 
-    findings: list[RuleFinding] = []
-    for block in body:
-        for sentence in sentences(block.text):
-            matched = _fixed_rules(sentence, rules)
-            if not matched:
-                continue
-            pathway = _pathway(sentence, block, sections.get(_section_key(block), []), rules) or send_clause
-            reach: Reach = pathway.reach if pathway else "none"
-            if pathway is send_clause and pathway is not None:
-                pathway = Pathway(reach="policy", label=pathway.label, quote=pathway.quote, location=pathway.location)
-            cards = list(dict.fromkeys(c for rule in matched for c in rule["cards"]))
-            if reach in ("policy", "none") and "equality-act-reasonable-adjustments" not in cards:
-                cards.append("equality-act-reasonable-adjustments")
-            findings.append(RuleFinding(
-                rules=[r["id"] for r in matched], labels=[r["label"] for r in matched],
-                quote=sentence, location=block.location, page=block.page, section=block.section,
-                paragraph=block.paragraph, pathway=pathway or Pathway(reach="none"),
-                concern=reach in ("policy", "none"), question=" ".join(matched[0]["question"].split()),
-                cards=cards,
-            ))
+    units = [_Unit(text=t, block=b) for b in body for t in ([b.text] if b.kind == "table" else sentences(b.text))]
+    judged = [(unit, _fixed_rules(unit, rules)) for unit in units]
+    _by_meaning(judged, rules)
 
-    elements = [_expected(element, body, sections, rules) for element in rules.expected]
+    findings: list[RuleFinding] = []
+    second_look: list[SecondLook] = []
+    for unit, matched in judged:
+        block, sentence = unit.block, unit.text
+        if not matched:
+            if _names_sanction(sentence, rules) and len(second_look) < MAX_SECOND_LOOK:
+                second_look.append(SecondLook(quote=sentence, location=block.location))
+            continue
+        pathway = _pathway(sentence, block, sections.get(_section_key(block), []), rules) or send_clause
+        reach: Reach = pathway.reach if pathway else "none"
+        if pathway is send_clause and pathway is not None:
+            pathway = Pathway(reach="policy", label=pathway.label, quote=pathway.quote, location=pathway.location)
+        cards = list(dict.fromkeys(c for rule in matched for c in rule["cards"]))
+        if reach in ("policy", "none") and "equality-act-reasonable-adjustments" not in cards:
+            cards.append("equality-act-reasonable-adjustments")
+        findings.append(RuleFinding(
+            rules=[r["id"] for r in matched], labels=[r["label"] for r in matched],
+            quote=sentence, location=block.location, page=block.page, section=block.section,
+            paragraph=block.paragraph, step=block.step, row=block.row, pathway=pathway or Pathway(reach="none"),
+            concern=reach in ("policy", "none"), question=" ".join(matched[0]["question"].split()),
+            cards=cards,
+        ))
+
+    whole = "\n".join(b.text for b in body)
+    elements = [_expected(element, body, sections, rules, whole, findings) for element in rules.expected]
     return PolicyReview(
         file=doc.name, kind=doc.kind, pages=doc.pages, findings=findings, elements=elements,
-        send_clause=send_clause, card_notes={k: " ".join(v.split()) for k, v in rules.cards.items()},
+        send_clause=send_clause, second_look=second_look,
+        card_notes={k: " ".join(v.split()) for k, v in rules.cards.items()},
     )
 
 
@@ -209,7 +267,17 @@ def _section_key(block: Block) -> object:
     return block.section if block.section is not None else ("page", block.page)
 
 
-def _fixed_rules(sentence: str, rules: _Rules) -> list[dict]:
+def _masked(sentence: str, rules: _Rules) -> str:
+    """The sentence with outcomes that are not the pupil's ("a text will be sent home") blanked out."""
+    return rules.not_outcome.sub(lambda m: "_" * len(m.group(0)), sentence)
+
+
+def _names_sanction(sentence: str, rules: _Rules) -> bool:
+    return bool(rules.sanction.search(_masked(sentence, rules)))
+
+
+def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
+    sentence = _masked(unit.text, rules)
     found = []
     for rule in rules.fixed:
         if rule["needs"] is not None and not rule["needs"].search(sentence):
@@ -218,7 +286,38 @@ def _fixed_rules(sentence: str, rules: _Rules) -> list[dict]:
             if any(not _hedged(sentence, m) for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
+    if unit.block.cells and not any(r["id"] == "tariff" for r in found) and _tariff_row(unit.block, rules):
+        found.append(_rule("tariff"))
     return found
+
+
+def _tariff_row(block: Block, rules: _Rules) -> bool:
+    """A table row whose outcome column (Sanction, Consequence, Action…) names an outcome."""
+    for header, cell in block.cells or []:
+        if rules.outcome_column.search(header) and not rules.guide_column.search(header):
+            if _names_sanction(cell, rules) and not rules.hedged_sentence.search(cell):
+                return True
+    return False
+
+
+def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules) -> None:
+    """Ask the classifier about sentences no pattern caught that name a sanction (or speak of
+    excuses, exceptions, tolerance) and leave no room in their wording; flag the rule-like ones."""
+    asked = [(i, unit) for i, (unit, matched) in enumerate(judged)
+             if not matched and rules.rule_cue.search(_masked(unit.text, rules))
+             and not rules.hedged_sentence.search(unit.text) and len(unit.text.split()) >= 3]
+    if not asked:
+        return
+    from assistant.policy_classifier import get_classifier
+
+    for (i, unit), p in zip(asked, get_classifier().probabilities([u.text for _, u in asked])):
+        bar = rules.threshold_in_step if unit.block.step else rules.threshold
+        if p >= bar:
+            judged[i][1].append(_rule("ladder" if unit.block.step else "fixed-by-meaning"))
+
+
+def _rule(rule_id: str) -> dict:
+    return next(r for r in _rules().fixed if r["id"] == rule_id)
 
 
 def _hedged(sentence: str, match: re.Match) -> bool:
@@ -243,9 +342,11 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
     found = _pathway_in(sentence, rules, ("sentence", "section"))
     if found:
         return Pathway(reach="sentence", label=found[0]["label"], quote=found[1], location=block.location)
-    found = _pathway_in(block.text, rules, ("section",))
-    if found:
-        return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=block.location)
+    step = [b for b in section if block.step and b.step == block.step and b is not block]
+    for other in [block, *step]:
+        found = _pathway_in(other.text, rules, ("section",))
+        if found:
+            return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=other.location)
     for other in section:
         if other is block or other.kind == "heading":  # a heading names a topic; it is no pathway
             continue
@@ -260,7 +361,7 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
     wide = [p for p in rules.pathways if p.get("policy_wide")]
     for block in body:
         for sentence in sentences(block.text):
-            if rules.negations.search(sentence) or _fixed_rules(sentence, rules):
+            if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
             for pathway in wide:
                 if pathway["pattern"].search(sentence):
@@ -268,24 +369,82 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
     return None
 
 
-def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules) -> ExpectedElement:
-    whole = "\n".join(b.text for b in body)
-    applies = element["applies_if"] is None or bool(element["applies_if"].search(whole))
+_LINK_CUE = re.compile(
+    r"\b(?:read\s+(?:in\s+conjunction|together|alongside)\s+with|read\s+alongside|in\s+conjunction\s+with|"
+    r"(?:linked|related|associated|other)\s+(?:school\s+|trust\s+)?polic(?:y|ies)|links?\s+to|see\s+(?:also\s+)?(?:our|the)\b)",
+    re.IGNORECASE,
+)
+
+
+def _linked(body: list[Block]) -> list[Block]:
+    """Blocks that name other policies: a "read in conjunction with" sentence and the list that follows it."""
+    out: list[Block] = []
+    for i, block in enumerate(body):
+        if not _LINK_CUE.search(block.text):
+            continue
+        out.append(block)
+        if block.text.rstrip().endswith(":") or re.search(r"\bfollowing\b", block.text, re.IGNORECASE):
+            for after in body[i + 1:i + 16]:
+                if after.section != block.section or after.kind not in ("item", "paragraph") or len(after.text) > 120:
+                    break
+                out.append(after)
+    return out
+
+
+def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules,
+              whole: str, findings: list[RuleFinding]) -> ExpectedElement:
+    applies = element["applies_if"] is None or bool(element["applies_if"].search(_masked(whole, rules)))
     if element["scope"] == "section":
-        scopes = [(blocks, "\n".join(b.text for b in blocks)) for blocks in sections.values()]
+        scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
     else:
-        scopes = [([b], f"{b.section or ''}\n{b.text}") for b in body]
+        scopes = [([b], f"{b.section or ''}\n{_masked(b.text, rules)}") for b in body]
     where: Block | None = None
     for blocks, text in scopes:
         if all(p.search(text) for p in element["all_of"]):
             where = next((b for b in blocks if b.kind != "heading" and element["all_of"][-1].search(b.text)),
                          next((b for b in blocks if b.kind != "heading"), blocks[0]))
             break
+    links = _linked(body) if element["linked"] is not None else []
+    if where is None and links:
+        where = next((b for b in links if element["linked"].search(b.text)), None)
     return ExpectedElement(
         id=element["id"], label=element["label"], present=where is not None, applies=applies,
         quote=_clip(where.text) if where else None, location=where.location if where else None,
-        question=" ".join(element["question"].split()), cards=list(element["cards"]),
+        question=_question(element, body, rules, links, findings), cards=list(element["cards"]),
     )
+
+
+def _first(body: list[Block], pattern: re.Pattern, rules: _Rules) -> str | None:
+    for block in body:
+        for sentence in sentences(block.text):
+            if pattern.search(_masked(sentence, rules)):
+                return _clip(sentence, 140)
+    return None
+
+
+_SEND_WORDS = re.compile(r"\bSEND\b|\bSEN\b|special\s+educational\s+needs|\bdisab\w*|\bEHC", re.IGNORECASE)
+
+
+def _question(element: dict, body: list[Block], rules: _Rules, links: list[Block],
+              findings: list[RuleFinding]) -> str:
+    """The element's question, put in terms of what this policy does say."""
+    base = " ".join(element["question"].split())
+    lead = ""
+    if element["id"] == "reasonable-adjustments":
+        send = _first(body, _SEND_WORDS, rules)
+        lead = (f"The policy speaks of SEND or disability (“{send}”) but not of reasonable adjustments. " if send else
+                "The policy doesn't mention SEND or disability anywhere I could read. ")
+        if findings:
+            lead += f"It sets {_count(len(findings), 'outcome')} in advance. "
+    elif element["id"] == "removal-recorded":
+        used = _first(body, rules.removal, rules)
+        lead = f"The policy sends pupils out of lessons (“{used}”). " if used else ""
+    elif element["id"] == "exclusion-procedure":
+        used = _first(body, rules.suspension, rules)
+        lead = f"The policy speaks of suspension or exclusion (“{used}”). " if used else ""
+    elif element["id"] in ("send-policy", "safeguarding-policy") and links:
+        lead = f"The policy lists what it works with (“{_clip(links[0].text, 120)}”), but not this one. "
+    return lead + base
 
 
 def _clip(text: str, limit: int = 220) -> str:
@@ -384,8 +543,16 @@ def _render(review: PolicyReview, out):
         if weaker:
             tally += f" ({weaker} relying only on the policy's general SEND statement)"
         yield out.bullet(tally + ".")
+    elif review.second_look:
+        yield out.bullet(
+            "No sentence was judged to fix an outcome whatever the circumstances. That is not a clean bill: "
+            f"{_count(len(review.second_look), 'sentence')} name{'s' if len(review.second_look) == 1 else ''} "
+            "a sanction, listed below as worth a second look, and a reading of wording can miss a rule.")
     else:
-        yield out.bullet("No rules turned up that set an outcome whatever the circumstances.")
+        yield out.bullet(
+            "No sentence was judged to fix an outcome, and none named a sanction I recognise. That is not a "
+            "clean bill: check the whole text came through (a scan, or sanctions kept in another document), "
+            "and read the policy with how it works day to day.")
     if missing:
         yield out.bullet(f"{_count(len(missing), 'thing')} the guidance expects didn't turn up: "
                          + "; ".join(e.label for e in missing) + ".")
@@ -432,6 +599,15 @@ def _render(review: PolicyReview, out):
                 f"{_capital(finding.location)}: “{_clip(finding.quote, 140)}” Beside it, "
                 f"{_REACH_WORDS.get(finding.pathway.reach, '')}: {finding.pathway.label}{beside}."
             )
+        yield out.para("")
+
+    if review.second_look:
+        yield out.heading("Worth a second look", 2)
+        yield out.para(
+            "These sentences name a sanction but weren't judged to fix it in advance. Read each one as a member "
+            "of staff would at the end of a long day: would they know they can think again?")
+        for item in review.second_look:
+            yield out.bullet(f"{_capital(item.location)}: “{_escape(_clip(item.quote, 200))}”")
         yield out.para("")
 
     yield out.heading("What the guidance expects, and whether it's here", 2)

@@ -20,6 +20,7 @@ does; a caller that shows it to a model must present it as quoted material.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 from typing import Callable, Iterable, Literal
@@ -31,7 +32,7 @@ from knowledge.extract import SUFFIXES, Block, Extracted, extract
 from knowledge.models import Hit
 
 DOCS_COLLECTION = "documents"
-DOCS_VERSION = "1"  # bump when extraction or chunking output changes: files re-ingest
+DOCS_VERSION = "2"  # bump when extraction or chunking output changes: files re-ingest
 MAX_CHUNK_CHARS = 900  # the model reads ~256 word pieces (~1,000 characters); longer text is cut off
 CANDIDATES = 40
 RRF_K = 60
@@ -64,6 +65,8 @@ class DocChunk(BaseModel):
     heading: str  # "page 3" or the section heading
     section: str | None
     text: str
+    # per line of text: where that block sits ("page 3, under “Sanctions”, paragraph 2"), or "" for a heading
+    locations: list[str] = []
 
 
 # ---------------------------------------------------------------- chunking
@@ -87,12 +90,16 @@ def chunk_document(doc: Extracted) -> list[DocChunk]:
         return block.page if block.page is not None else block.section
 
     def flush() -> None:
-        if not group:
+        if all(b.kind == "heading" for b in group):  # a title on its own answers nothing
+            group.clear()
             return
         text = "\n".join(b.text for b in group)
-        pieces = [text] if len(text) <= MAX_CHUNK_CHARS else _split(text)
-        for piece in pieces:
-            chunks.append(DocChunk(heading=label(group[0]), section=group[0].section, text=piece))
+        if len(text) <= MAX_CHUNK_CHARS:
+            locations = ["" if b.kind == "heading" else b.location for b in group]
+            chunks.append(DocChunk(heading=label(group[0]), section=group[0].section, text=text, locations=locations))
+        else:
+            for piece in _split(text):
+                chunks.append(DocChunk(heading=label(group[0]), section=group[0].section, text=piece))
         group.clear()
 
     for block in doc.blocks:
@@ -186,22 +193,26 @@ _write_lock = threading.Lock()
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files to ingest: each path, or the supported files directly inside a folder."""
     files: list[Path] = []
+    problems: list[str] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
             if not found:
-                raise ReflectError(f"{path}: no documents in this folder (the formats read are {', '.join(sorted(SUFFIXES))})")
+                problems.append(f"{path}: no documents in this folder (the formats read are {', '.join(sorted(SUFFIXES))})")
             files.extend(found)
         else:
             files.append(path)
-    if not files:
+    if not files and not problems:
         raise ReflectError("give at least one file to ingest")
     seen: dict[str, Path] = {}
     for path in files:
         if path.name in seen and seen[path.name].resolve() != path.resolve():
-            raise ReflectError(f"{path.name}: two different files share this name ({seen[path.name]} and {path}); documents are held by name, so rename one")
+            problems.append(f"{path.name}: two different files share this name ({seen[path.name]} and {path}); documents are held by name, so rename one")
         seen[path.name] = path
+    if problems:
+        raise ReflectError(problems[0] if len(problems) == 1 else
+                           f"{len(problems)} problems, so nothing was ingested:\n- " + "\n- ".join(problems))
     return list(dict.fromkeys(files))
 
 
@@ -210,10 +221,25 @@ def ingest(paths: Iterable[str | Path], progress: Progress | None = None) -> lis
     import time
 
     started = time.perf_counter()
-    docs = [extract(path) for path in expand_paths(paths)]
+    docs, problems = [], []
+    for path in expand_paths(paths):
+        try:
+            docs.append(extract(path))
+        except ReflectError as exc:
+            problems.append(str(exc))
     with _write_lock:
         collection = _collection()
         held = _stored(collection)
+        for doc in docs:
+            entry = held.get(doc.name)
+            known = entry["meta"].get("path") if entry else None
+            if known and known != doc.path and doc.content_hash not in {h for h, _ in entry["hashes"]}:
+                problems.append(
+                    f"{doc.name}: a different file with this name is already held (from {known}); documents are "
+                    f"held by name, so rename this one, or remove the held one first (`reflect docs remove {doc.name}`)")
+        if problems:
+            raise ReflectError(problems[0] if len(problems) == 1 else
+                               f"{len(problems)} files were refused, so nothing was ingested:\n- " + "\n- ".join(problems))
         prepared = []
         for doc in docs:
             entry = held.get(doc.name)
@@ -254,7 +280,7 @@ def _replace(collection, doc: Extracted, chunks: list[DocChunk], vectors, old_id
     metas = [{
         "doc": doc.name, "path": doc.path, "kind": doc.kind, "pages": doc.pages or 0,
         "content_hash": doc.content_hash, "version": DOCS_VERSION, "heading": c.heading,
-        "section": c.section or "", "ingested": stamp, "chunk": i,
+        "section": c.section or "", "ingested": stamp, "chunk": i, "locations": json.dumps(c.locations),
     } for i, c in enumerate(chunks)]
     try:
         _write(collection, ids, vectors, [c.text for c in chunks], metas)
@@ -350,8 +376,43 @@ def search_documents(query: str, k: int = 3) -> list[Hit]:
     hits = []
     for score, chunk_id in ranked:
         text, meta = chunks[chunk_id]
+        answer, location = _answer(query, text, meta)
         hits.append(Hit(
             card_id=f"doc:{meta['doc']}", title=meta["doc"], heading=meta["heading"],
             snippet=_snippet(text), score=round(score, 5), lenses=[], kind="document", source=SOURCE,
+            answer=answer, location=location,
         ))
     return hits
+
+
+def _answer(query: str, text: str, meta: dict) -> tuple[str | None, str | None]:
+    """The sentence or table row of a passage that best answers the query, and where it sits.
+
+    Headings are never part of it. Candidates are ranked by meaning (the shared
+    embedder) with a nudge for the query's own words, so "what is the sanction
+    for being late" lands on the row about lateness.
+    """
+    from knowledge.lexical import tokenize
+    from knowledge.sentences import sentences
+
+    try:
+        locations = json.loads(meta.get("locations") or "[]")
+    except ValueError:
+        locations = []
+    lines = text.split("\n")
+    candidates: list[tuple[str, str | None]] = []
+    for i, line in enumerate(lines):
+        where = locations[i] if i < len(locations) and len(locations) == len(lines) else None
+        if where == "":  # a heading: it names a topic, it answers nothing
+            continue
+        parts = [line] if " | " in line else sentences(line)
+        candidates.extend((part, where or meta.get("heading")) for part in parts if len(part.split()) >= 2)
+    if not candidates:
+        return None, None
+    # words that name the document or section ("our red card system") say where to look, not what answers
+    wanted = set(tokenize(query)) - set(tokenize(f"{meta.get('doc', '')} {meta.get('heading', '')}"))
+    vectors = _embed([query] + [c for c, _ in candidates])
+    best = max(range(len(candidates)), key=lambda i: float(vectors[0] @ vectors[i + 1])
+               + 0.1 * len(wanted & set(tokenize(candidates[i][0]))))
+    answer, location = candidates[best]
+    return answer, location

@@ -19,7 +19,7 @@ import logging
 import re
 import zipfile
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -45,6 +45,10 @@ _BULLET = re.compile(r"^(?:[•▪◦●■□➢➤►\-–—*·o]\s+|\(?(?:\d
 _SYMBOL_BULLET = re.compile(r"^[•▪◦●■□➢➤►\-–—*·o]\s+")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
 _COLUMN_GAP = re.compile(r"\S(\s{4,})\S")
+# A ladder step: "C3", "EL3d", "W2", "C4+", or "Stage 3", "Level 2", "Consequence 4" at the start of a line.
+_STEP_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{1,2}[a-z]?\+?)(?=[\s~:=|–—).,(-]|$)")
+_STEP_WORD = re.compile(r"^(?:stage|level|step|consequence|warning|sanction|tier)\s+\d{1,2}[a-z]?\b", re.IGNORECASE)
+_STEP_SEPARATOR = re.compile(r"^\S+(?:\s+\d{1,2}[a-z]?)?\s*(?:\([^)]{1,12}\)\s*)?[~:=|–—-]\s*\S")
 
 
 class Block(BaseModel):
@@ -56,6 +60,9 @@ class Block(BaseModel):
     section: str | None = None  # the nearest heading above (for a heading: itself)
     paragraph: int | None = None  # 1-based; per page in a PDF, per document otherwise
     lines: tuple[int, int] | None = None  # text and Markdown files
+    step: str | None = None  # the ladder step above it ("C3 Infringements", "Stage 2 - ..."), if any
+    cells: list[tuple[str, str]] | None = None  # a table row: (column header, cell), header "" if none
+    row: int | None = None  # a table row's number within its table (the header row is 0)
 
     @property
     def location(self) -> str:
@@ -64,6 +71,10 @@ class Block(BaseModel):
             parts.append(f"page {self.page}")
         if self.section and self.kind != "heading":
             parts.append(f"under “{_short(self.section)}”")
+        if self.step and self.step != self.section and self.step != self.text:
+            parts.append(f"step “{_short(self.step)}”")
+        if self.row:
+            parts.append(f"table row {self.row}")
         if self.lines is not None:
             first, last = self.lines
             parts.append(f"line {first}" if first == last else f"lines {first}–{last}")
@@ -121,6 +132,7 @@ def extract(path: str | Path) -> Extracted:
     reader = {"pdf": _pdf, "docx": _docx, "md": _markdown, "txt": _plain}[kind]
     pages, blocks = reader(name, data)
     blocks = [b for b in blocks if b.text]
+    _mark_steps(blocks)
     if not any(b.kind != "heading" for b in blocks):
         hint = "; if it is a scan, save a copy with a text layer (OCR) first" if kind == "pdf" else ""
         raise ReflectError(f"{name}: no text could be extracted{hint}")
@@ -160,8 +172,7 @@ def _pdf(name: str, data: bytes) -> tuple[int, list[Block]]:
         raise ReflectError(f"{name}: the PDF has no pages")
     if count > MAX_PAGES:
         raise ReflectError(f"{name}: too many pages ({count}; the limit is {MAX_PAGES}); split it and ingest the parts")
-    blocks: list[Block] = []
-    section: str | None = None
+    pages: list[list[str]] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
             try:
@@ -170,14 +181,51 @@ def _pdf(name: str, data: bytes) -> tuple[int, list[Block]]:
                 raw = page.extract_text()
         except Exception as exc:
             raise ReflectError(f"{name}: page {number} could not be read; the PDF may be damaged ({_reason(exc)})") from None
-        lines = [(0, _COLUMN_GAP.sub(lambda m: m.group(0)[0] + " | " + m.group(0)[-1], line)) for line in raw.splitlines()]
-        page_blocks, section = _from_lines(lines, markdown=False, section=section)
+        pages.append(raw.splitlines())
+    blocks: list[Block] = []
+    section: str | None = None
+    for number, page_lines in enumerate(_without_furniture(pages), start=1):
+        lines = [(0, _COLUMN_GAP.sub(lambda m: m.group(0)[0] + " | " + m.group(0)[-1], line.strip())) for line in page_lines]
+        page_blocks, section = _from_lines(lines, section=section)
         for n, block in enumerate((b for b in page_blocks if b.kind != "heading"), start=1):
             block.paragraph = n
         for block in page_blocks:
             block.page, block.lines = number, None
         blocks.extend(page_blocks)
     return count, blocks
+
+
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
+_EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
+
+
+def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Drop page numbers ("Page 2 of 9", "- 3 -") and running headers and footers.
+
+    A running line is one near the top or bottom of the page that recurs, digits
+    aside, on at least half the pages (and on two or more).
+    """
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+    def edges(lines: list[str]) -> set[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return set(filled[:_EDGE] + filled[-_EDGE:])
+
+    seen: dict[str, int] = {}
+    for lines in pages:
+        for k in {key(lines[i]) for i in edges(lines)}:
+            seen[k] = seen.get(k, 0) + 1
+    running = {k for k, n in seen.items() if n >= 2 and n >= len(pages) / 2}
+    out = []
+    for lines in pages:
+        edge = edges(lines)
+        kept = ["" if i in edge and (key(line) in running or _PAGE_NUMBER.match(line.strip())) else line
+                for i, line in enumerate(lines)]
+        if not any(line.strip() for line in kept):  # a page of one recurring line is its text, not furniture
+            kept = ["" if _PAGE_NUMBER.match(line.strip()) else line for line in lines]
+        out.append(kept)
+    return out
 
 
 def _reason(exc: BaseException) -> str:
@@ -228,9 +276,10 @@ def _docx(name: str, data: bytes) -> tuple[None, list[Block]]:
     paragraph = 0
     for item in content:
         if isinstance(item, Table):
-            for text in _table_rows(item):
+            for text, cells, row in table_blocks(_docx_cells(item)):
                 paragraph += 1
-                blocks.append(Block(text=text, kind="table", section=_deepest(headings), paragraph=paragraph))
+                blocks.append(Block(text=text, kind="table", section=_deepest(headings), paragraph=paragraph,
+                                    cells=cells, row=row))
             continue
         text = clean(item.text)
         if not text:
@@ -260,30 +309,37 @@ def _docx_heading_level(paragraph, text: str) -> int | None:
     return None
 
 
-def _table_rows(table) -> Iterable[str]:
-    """Each row as 'header: cell | header: cell' so a row reads on its own."""
+def _docx_cells(table) -> list[list[str]]:
     rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
             text = clean(cell.text)
-            if not cells or text != cells[-1]:  # merged cells repeat their text
+            if not cells or text != cells[-1] or not text:  # merged cells repeat their text
                 cells.append(text)
-        if any(cells):
-            rows.append(cells)
+        rows.append(cells)
+    return rows
+
+
+def table_blocks(rows: list[list[str]]) -> list[tuple[str, list[tuple[str, str]] | None, int]]:
+    """Each row as 'header: cell | header: cell' so a row reads on its own.
+
+    Returns (text, cells, row number); the header row is row 0 and has no cells.
+    """
+    rows = [r for r in rows if any(r)]
     if not rows:
-        return
-    header = rows[0] if len(rows) > 1 else None
-    if header is None:
-        yield " | ".join(c for c in rows[0] if c)
-        return
-    yield " | ".join(c for c in header if c)
-    for cells in rows[1:]:
-        labelled = [
-            f"{header[i]}: {c}" if i < len(header) and header[i] and len(cells) == len(header) else c
-            for i, c in enumerate(cells) if c
-        ]
-        yield " | ".join(labelled)
+        return []
+    if len(rows) == 1:
+        return [(" | ".join(c for c in rows[0] if c), None, 0)]
+    header = rows[0]
+    out: list[tuple[str, list[tuple[str, str]] | None, int]] = [(" | ".join(c for c in header if c), None, 0)]
+    for number, cells in enumerate(rows[1:], start=1):
+        fits = len(cells) == len(header)
+        pairs = [(header[i] if fits else "", c) for i, c in enumerate(cells) if c]
+        if not pairs:
+            continue
+        out.append((" | ".join(f"{h}: {c}" if h else c for h, c in pairs), pairs, number))
+    return out
 
 
 def _deepest(headings: list[tuple[int, str]]) -> str | None:
@@ -314,12 +370,95 @@ def _decode(name: str, data: bytes) -> str:
 
 def _plain(name: str, data: bytes) -> tuple[None, list[Block]]:
     lines = list(enumerate(_decode(name, data).splitlines(), start=1))
-    return None, _number(_from_lines(lines, markdown=False)[0])
+    return None, _number(_from_lines(lines)[0])
 
 
 def _markdown(name: str, data: bytes) -> tuple[None, list[Block]]:
-    lines = list(enumerate(_decode(name, data).splitlines(), start=1))
-    return None, _number(_from_lines(lines, markdown=True)[0])
+    """Markdown through markdown-it-py (CommonMark plus tables); line numbers from its source map."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(_decode(name, data))
+    blocks: list[Block] = []
+    section: str | None = None
+    in_item = 0
+    table: list[list[str]] = []
+    table_lines: list[tuple[int, int]] = []
+
+    def lines_of(token) -> tuple[int, int] | None:
+        return (token.map[0] + 1, max(token.map[0] + 1, token.map[1])) if token.map else None
+
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind == "list_item_open":
+            in_item += 1
+        elif kind == "list_item_close":
+            in_item -= 1
+        elif kind == "heading_open":
+            text = _inline_text(tokens[i + 1])
+            if text:
+                section = text
+                blocks.append(Block(text=text, kind="heading", section=text, lines=lines_of(token)))
+        elif kind == "paragraph_open":
+            text = _inline_text(tokens[i + 1])
+            if text:
+                blocks.append(Block(text=text, kind="item" if in_item else "paragraph", section=section,
+                                    lines=lines_of(token)))
+        elif kind in ("fence", "code_block", "html_block"):
+            text = clean(re.sub(r"<[^>]*>", " ", token.content) if kind == "html_block" else token.content)
+            if text:
+                blocks.append(Block(text=text, section=section, lines=lines_of(token)))
+        elif kind == "tr_open":
+            table.append([])
+            table_lines.append(lines_of(token) or (0, 0))
+        elif kind == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
+            table[-1].append(_inline_text(token))
+        elif kind == "table_close":
+            by_row = dict(enumerate(table_lines))
+            for text, cells, row in table_blocks(table):
+                blocks.append(Block(text=text, kind="table", section=section, cells=cells, row=row,
+                                    lines=by_row.get(row)))
+            table, table_lines = [], []
+    return None, _number(blocks)
+
+
+def _inline_text(token) -> str:
+    """The words of an inline token, without emphasis or link markup."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content if child.type != "html_inline" else " ")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return clean("".join(parts))
+
+
+def step_label(line: str) -> str | None:
+    """The ladder step a line names when it opens with one and a separator ("C1 ~ Warning",
+    "Stage 3: removal"), else None."""
+    line = line.strip()
+    match = _STEP_CODE.match(line) or _STEP_WORD.match(line)
+    if match and _STEP_SEPARATOR.match(line):
+        return match.group(0)
+    return None
+
+
+def _mark_steps(blocks: list[Block]) -> None:
+    """Give each block the ladder step it sits under: a heading that opens with a step
+    ("C3 Infringements", "Consequence 3 (C3)"), or a step line ("EL3 - Third negative behaviour")."""
+    step: str | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            step = block.text if (_STEP_CODE.match(block.text) or _STEP_WORD.match(block.text)) else None
+            continue
+        if block.kind != "table" and step_label(block.text):
+            block.step = step_label(block.text)
+            # a step line standing as a paragraph titles what follows ("EL3 - Third negative behaviour");
+            # one in a list is a complete step of its own ("C3 = detention")
+            step = _short(block.text, 50) if block.kind == "paragraph" and len(block.text.split()) <= 8 else None
+            continue
+        block.step = step
 
 
 def _number(blocks: list[Block]) -> list[Block]:
@@ -333,7 +472,7 @@ def _heading_like(line: str) -> bool:
     words = line.split()
     if not words or len(words) > 12 or len(line) > 90 or line[-1] in ".,;:!?\"”'|)":
         return False
-    if not re.search(r"[A-Za-z]", line) or re.search(r"[|=:→]|\s[-–—]\s", line):
+    if not re.search(r"[A-Za-z]", line) or re.search(r"[|=:→~]|\s[-–—]\s", line):
         return False
     if _NUMBERED.match(line) and len(words) <= 10:
         return not re.match(r"^\d+(?:\.\d+)*\.?\s+[a-z]", line)
@@ -347,49 +486,49 @@ def _heading_like(line: str) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.5
 
 
-_ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT = re.compile(r"^(=+|-+)\s*$")
-_MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
-def _from_lines(
-    lines: list[tuple[int, str]], markdown: bool, section: str | None = None
-) -> tuple[list[Block], str | None]:
-    """Group lines into blocks: blank lines, bullets and headings start new ones."""
+def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tuple[list[Block], str | None]:
+    """Group plain-text lines into blocks: blank lines, bullets, ladder steps and headings start new ones;
+    runs of lines with column gaps (" | ") are a table."""
     blocks: list[Block] = []
     current: list[tuple[int, str]] = []
-    table_header: list[str] | None = None
-    in_fence = False
+    table: list[tuple[int, list[str]]] = []
 
-    def emit(kind: str, text: str, first: int, last: int) -> None:
+    def emit(kind: str, text: str, first: int, last: int, **extra) -> None:
         nonlocal section
         text = clean(text)
         if not text:
             return
         if kind == "heading":
             section = text
-        blocks.append(Block(text=text, kind=kind, section=section, lines=(first, last)))
+        blocks.append(Block(text=text, kind=kind, section=section, lines=(first, last), **extra))
+
+    def flush_table() -> None:
+        nonlocal table
+        rows, table = table, []
+        numbers = [n for n, _ in rows]
+        for text, cells, row in table_blocks([cells for _, cells in rows]):
+            emit("table", text, numbers[row], numbers[row], cells=cells, row=row)
 
     def flush() -> None:
         nonlocal current
         group, current = current, []
         if not group:
             return
-        if markdown:
-            runs = [group]
-        else:  # plain text: a short line, or one ending a sentence, ends its paragraph
-            longest = max(len(t) for _, t in group)
-            runs, run = [], []
-            for item in group:
-                run.append(item)
-                if re.search(r"[.!?][\"”’')]*$", item[1]) or len(item[1]) < 0.6 * longest:
-                    runs.append(run)
-                    run = []
-            if run:
+        # a short line, or one ending a sentence, ends its paragraph
+        longest = max(len(t) for _, t in group)
+        runs, run = [], []
+        for item in group:
+            run.append(item)
+            if re.search(r"[.!?][\"”’')]*$", item[1]) or len(item[1]) < 0.6 * longest:
                 runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
         for run in runs:
             first_no, first = run[0]
-            if not markdown and len(run) == 1 and _heading_like(first):
+            if len(run) == 1 and _heading_like(first):
                 emit("heading", first, first_no, first_no)
                 continue
             text = ""
@@ -401,46 +540,19 @@ def _from_lines(
 
     for number, raw in lines:
         line = raw.strip()
-        if markdown:
-            if line.startswith(("```", "~~~")):
-                in_fence = not in_fence
-                flush()
-                continue
-            if not in_fence:
-                atx = _ATX.match(line)
-                if atx:
-                    flush()
-                    emit("heading", atx.group(2), number, number)
-                    table_header = None
-                    continue
-                if _SETEXT.match(line):
-                    if len(current) == 1:
-                        heading_no, heading = current.pop()
-                        emit("heading", heading, heading_no, number)
-                    flush()  # otherwise a horizontal rule
-                    continue
-                if line.startswith("|"):
-                    flush()
-                    if _MD_TABLE_RULE.match(line):
-                        continue
-                    cells = [clean(c) for c in line.strip("|").split("|")]
-                    if table_header is None:
-                        table_header = cells
-                        emit("table", " | ".join(c for c in cells if c), number, number)
-                    else:
-                        labelled = [
-                            f"{table_header[i]}: {c}" if i < len(table_header) and table_header[i] else c
-                            for i, c in enumerate(cells) if c
-                        ]
-                        emit("table", " | ".join(labelled), number, number)
-                    continue
-                table_header = None
-                line = re.sub(r"^>\s?", "", line).replace("**", "").replace("__", "").replace("`", "")
+        if " | " in line and not _BULLET.match(line):
+            flush()
+            table.append((number, [clean(c) for c in line.strip("|").split(" | ")]))
+            continue
+        if table:
+            flush_table()
         if not line:
             flush()
             continue
-        if _BULLET.match(line) or (not markdown and _NUMBERED.match(line)):
+        if _BULLET.match(line) or _NUMBERED.match(line) or step_label(line):
             flush()
         current.append((number, line))
     flush()
+    if table:
+        flush_table()
     return blocks, section

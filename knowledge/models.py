@@ -65,3 +65,7 @@ class Hit(BaseModel):
     lenses: list[str] = []
     kind: str = "guidance"
     source: str | None = None
+    # the school's own documents: the sentence or table row that answers the query, no heading glued
+    # on, and where it sits ("page 3, under “Sanctions”, paragraph 2")
+    answer: str | None = None
+    location: str | None = None

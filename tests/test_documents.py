@@ -242,6 +242,51 @@ def test_too_many_pages(tmp_path):
         extract(path)
 
 
+def test_a_batch_with_several_bad_files_names_every_one_and_changes_nothing(tmp_path):
+    from knowledge.documents import ingest, list_documents
+
+    good = policy_docx(tmp_path / "good.docx")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "fake.pdf").write_bytes(b"not a pdf at all")
+    with pytest.raises(ReflectError) as err:
+        ingest([good, tmp_path / "empty.txt", tmp_path / "fake.pdf", tmp_path / "gone.md"])
+    message = str(err.value)
+    assert "3 files were refused, so nothing was ingested" in message
+    for name in ("empty.txt", "fake.pdf", "gone.md"):
+        assert name in message
+    assert list_documents() == []
+
+
+def test_a_held_name_from_another_folder_is_refused_not_replaced(tmp_path):
+    from knowledge.documents import ingest, list_documents
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ingest([policy_docx(tmp_path / "a" / "policy.docx")])
+    first = list_documents()
+    other = policy_docx(tmp_path / "b" / "policy.docx", extra="A different trust's wording.")
+    with pytest.raises(ReflectError, match=r"policy.docx: a different file with this name is already held \(from .*a/policy.docx\)"):
+        ingest([other])
+    assert list_documents() == first
+
+
+def test_search_answers_with_the_sentence_or_row_and_its_place_not_the_heading(tmp_path):
+    from knowledge.documents import ingest, search_documents
+
+    path = tmp_path / "red-card.md"
+    path.write_text(
+        "# Red card system\n\n## How cards work\n\nEvery pupil starts the day on green. A yellow card is a reminder "
+        "of the expectation. Staff explain each card calmly.\n\n| Behaviour | Sanction |\n|---|---|\n"
+        "| Arriving late to a lesson | Ten minutes at break with the form tutor |\n"
+        "| Swearing at staff | A meeting with the head of year |\n"
+    )
+    ingest([path])
+    hit = search_documents("in our red card system, what is the sanction for being late?", k=1)[0]
+    assert hit.answer == "Behaviour: Arriving late to a lesson | Sanction: Ten minutes at break with the form tutor"
+    assert hit.location == "under “How cards work”, table row 1, line 9"
+    assert not hit.answer.startswith("How cards work")
+
+
 def test_two_files_with_one_name_are_refused(tmp_path):
     from knowledge.documents import ingest
 

@@ -247,7 +247,7 @@ def test_descriptive_and_hedged_wording_is_not_a_fixed_outcome(sentence, tmp_pat
 
 
 def test_sentences_split_without_breaking_abbreviations():
-    from assistant.policy_review import sentences
+    from knowledge.sentences import sentences
 
     assert sentences("See s. 15 of the Act, e.g. for pupils. Then ask. Done!") == [
         "See s. 15 of the Act, e.g. for pupils.", "Then ask.", "Done!",
@@ -314,7 +314,9 @@ def test_instructions_in_a_policy_are_not_obeyed(fmt, tmp_path):
     assert [(e.id, e.present) for e in injected.elements] == [(e.id, e.present) for e in clean.elements]
     markdown = injected.to_markdown()
     assert "Ignore previous instructions" not in markdown
-    assert "recommend exclusion" not in markdown
+    # the policy's own sentence may be quoted back as one worth a second look, never acted on
+    shown = [line for line in markdown.splitlines() if "recommend exclusion" in line]
+    assert all(line.startswith("- ") and line.endswith("”") for line in shown), shown
 
 
 def test_quoted_policy_text_cannot_restructure_the_markdown(tmp_path):
@@ -349,3 +351,107 @@ def test_cli_review_policy(tmp_path, capsys, monkeypatch):
     assert main(["review-policy", str(tmp_path / "missing.docx")]) == 2
     assert "missing.docx: no such file" in capsys.readouterr().err
     assert main(["review-policy", str(policy), "-o", str(policy)]) == 2
+
+
+# ---------------------------------------------------------------- structure, meaning, second look, JSON
+# Fixtures in the shapes real policies use, in our own words.
+
+STEPPED = """Classroom code
+
+D1 Lapses
+
+Forgetting a planner
+Talking over the teacher
+
+ACTION: Name noted on the class record
+
+D3 Lapses
+
+Walking out of a lesson
+Refusing to move seat
+
+ACTION: 40 minute after school detention with the head of department
+
+Approach
+
+There are no excuses for poor conduct in our corridors.
+
+A text message will be sent home on the day of any detention. Work will be sent home for any pupil who is ill.
+Pupils are removed from the register only when the law allows.
+"""
+
+
+def test_a_ladder_of_heading_steps_and_action_lines_is_read_step_by_step(tmp_path):
+    path = tmp_path / "code.txt"
+    path.write_text(STEPPED)
+    review = review_policy(path)
+    detention = next(f for f in review.findings if "40 minute after school detention" in f.quote)
+    assert detention.section == "D3 Lapses" and "D3 Lapses" in detention.location
+    assert any(f.kind == "no-excuses" and "no excuses" in f.quote for f in review.findings)
+    quoted = " ".join(f.quote for f in review.findings)
+    assert "text message" not in quoted and "Work will be sent home" not in quoted and "register" not in quoted
+    assert {e.id: e.status for e in review.elements}["removal-recorded"] == "n/a"  # the register is not a classroom
+
+
+def test_table_rows_with_an_outcome_column_are_tariffs_and_name_their_row(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Responses", 1)
+    table = document.add_table(rows=3, cols=2)
+    for r, (a, b) in enumerate([("Behaviour", "Consequence"), ("Running in the dining hall", "15 minutes at lunch with the duty lead"),
+                                ("Damaging a display", "Day in the inclusion base")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    document.save(str(tmp_path / "t.docx"))
+    review = review_policy(tmp_path / "t.docx")
+    rows = [f for f in review.findings if f.kind == "tariff"]
+    assert [f.row for f in rows] == [1, 2]
+    assert "table row 2" in rows[1].location and "Damaging a display" in rows[1].quote
+
+
+def test_a_relational_policy_is_never_given_a_clean_bill(tmp_path):
+    path = tmp_path / "relational.md"
+    path.write_text("# Relationships\n\nWe see behaviour as communication and repair harm together.\n\n"
+                    "A pupil may spend time in the calm room, and a detention can be used where it helps.\n")
+    review = review_policy(path)
+    assert review.findings == []
+    assert [s.quote for s in review.second_look] == ["A pupil may spend time in the calm room, and a detention can be used where it helps."]
+    markdown = review.to_markdown()
+    assert "not a clean bill" in markdown and "Worth a second look" in markdown
+    assert "No rules turned up" not in markdown
+
+
+def test_linked_policy_lists_count_and_questions_follow_the_policy(tmp_path):
+    path = tmp_path / "linked.md"
+    path.write_text("# Behaviour\n\nThis policy should be read in conjunction with the following policies:\n\n"
+                    "- Anti-bullying\n- Special Educational Needs\n- Safeguarding and Child Protection\n\n"
+                    "## Sanctions\n\nPupils who fight will be suspended.\n")
+    review = review_policy(path)
+    status = {e.id: e.status for e in review.elements}
+    assert status["send-policy"] == "present" and status["safeguarding-policy"] == "present"
+    exclusion = next(e for e in review.elements if e.id == "exclusion-procedure")
+    assert exclusion.status == "missing" and "Pupils who fight will be suspended." in exclusion.question
+
+
+def test_cli_json_has_the_documented_schema_and_word_output_names_the_product(tmp_path, capsys):
+    import json
+
+    from docx import Document
+
+    from assistant.cli import main
+
+    policy = write_docx(RIGID, tmp_path / "rigid.docx")
+    assert main(["review-policy", str(policy), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"findings", "elements", "second_look"}
+    assert set(data["findings"][0]) == {"quote", "location", "kind", "send_route", "route_quote", "question", "cards"}
+    assert {f["send_route"] for f in data["findings"]} <= {"nearby", "elsewhere", "none"}
+    assert [e["id"] for e in data["elements"]] == [
+        "reasonable-adjustments", "removal-recorded", "exclusion-procedure", "send-policy", "safeguarding-policy"]
+    assert {e["status"] for e in data["elements"]} <= {"present", "missing", "n/a"}
+    out = tmp_path / "review.json"
+    assert main(["review-policy", str(policy), "--format", "json", "-o", str(out)]) == 0
+    assert json.loads(out.read_text()) == data
+    target = tmp_path / "review.docx"
+    assert main(["review-policy", str(policy), "-o", str(target)]) == 0
+    assert Document(str(target)).core_properties.author.startswith("reflect")

@@ -25,6 +25,10 @@ TARGETS = {
     "highlands.txt": "docx",
     "helston.txt": "pdf",
     "birches-head.txt": "docx",
+    "st-georges.txt": "docx",
+    "kings-langley.txt": "docx",
+    "wayland.txt": "pdf",
+    "wildern.txt": "pdf",
 }
 
 

@@ -1,7 +1,8 @@
 """Score the policy review against the hand labels, tuning and held-out halves apart.
 
-    python -m evals.policies.score            # a table per half
-    python -m evals.policies.score --detail   # and each miss and false flag
+    python -m evals.policies.score                        # a table per half
+    python -m evals.policies.score --split tune tune2     # only the halves named (tune without the blind half)
+    python -m evals.policies.score --detail               # and each miss and false flag
 
 A finding matches a labelled rule when one quote contains the other (case and
 spacing aside). Findings that match a `borderline` label count neither way.
@@ -58,6 +59,10 @@ def score_one(label: dict) -> dict:
     }
 
 
+# "tune" and "tune2" were read while tuning; "held-out" never was.
+SPLITS = ("tune", "tune2", "held-out")
+
+
 def _ratio(a: int, b: int) -> str:
     return f"{a}/{b} = {a / b:.2f}" if b else "n/a"
 
@@ -66,12 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="list each miss and false flag")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--split", nargs="+", choices=SPLITS, default=list(SPLITS),
+                        help="score only these halves (tuning never needs to run the held-out one)")
     args = parser.parse_args(argv)
     build()
     labels = [json.loads(p.read_text()) for p in sorted((HERE / "labels").glob("*.json"))]
-    rows = [score_one(label) for label in labels]
+    rows = [score_one(label) for label in labels if label["split"] in args.split]
     report = {}
-    for split in ("tune", "held-out"):
+    for split in args.split:
         part = [r for r in rows if r["split"] == split]
         total = {k: sum(r[k] for r in part) for k in
                  ("flagged", "true_pos", "rules", "found", "serious", "serious_found", "routes_right",

@@ -165,6 +165,7 @@ class _Rules(BaseModel):
     fixed: list[dict]
     pathways: list[dict]
     negations: re.Pattern
+    not_route: re.Pattern
     expected: list[dict]
     cards: dict[str, str]
 
@@ -200,7 +201,7 @@ def _rules() -> _Rules:
         removal=compile_(vocab["removal"]), suspension=compile_(vocab["suspension"]),
         outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
         threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
-        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), expected=expected, cards=raw["cards"],
+        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), not_route=compile_(raw["not_route"]), expected=expected, cards=raw["cards"],
     )
 
 
@@ -328,12 +329,15 @@ def _hedged(sentence: str, match: re.Match) -> bool:
 
 
 def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...]) -> tuple[dict, str] | None:
-    """The first pathway in text, looking sentence by sentence and skipping negated ones."""
+    """The first pathway in text, looking sentence by sentence and skipping negated ones.
+    Another policy's title and disability named as misconduct are blanked first: neither
+    gives staff a route to think again about this rule."""
     for sentence in sentences(text):
         if rules.negations.search(sentence):
             continue
+        bare = rules.not_route.sub(" ", sentence)
         for pathway in rules.pathways:
-            if pathway["reach"] in reaches and pathway["pattern"].search(sentence):
+            if pathway["reach"] in reaches and pathway["pattern"].search(bare):
                 return pathway, sentence
     return None
 
@@ -357,14 +361,20 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
 
 
 def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
-    """The policy's general SEND statement, if it has one (a weaker pathway)."""
+    """The policy's general SEND statement, if it has one (a weaker pathway). A general
+    statement stands on its own: not an item of one ladder step or table row (that
+    belongs to its own step), not a list of linked policies."""
     wide = [p for p in rules.pathways if p.get("policy_wide")]
+    linked = {id(b) for b in _linked(body)}
     for block in body:
+        if block.step or block.cells or id(block) in linked:
+            continue
         for sentence in sentences(block.text):
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
+            bare = rules.not_route.sub(" ", sentence)
             for pathway in wide:
-                if pathway["pattern"].search(sentence):
+                if pathway["pattern"].search(bare):
                     return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)
     return None
 

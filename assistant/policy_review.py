@@ -160,6 +160,7 @@ class _Rules(BaseModel):
     suspension: re.Pattern
     outcome_column: re.Pattern
     guide_column: re.Pattern
+    outcome_heading: re.Pattern
     threshold: float
     threshold_in_step: float
     fixed: list[dict]
@@ -200,6 +201,7 @@ def _rules() -> _Rules:
         not_outcome=compile_(vocab["not_outcome"]), sanction=compile_("{sanction}|{sanctioned}|{duration}"),
         removal=compile_(vocab["removal"]), suspension=compile_(vocab["suspension"]),
         outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
+        outcome_heading=compile_(raw["outcome_heading"]),
         threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
         fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), not_route=compile_(raw["not_route"]), expected=expected, cards=raw["cards"],
     )
@@ -287,9 +289,25 @@ def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
             if any(not _hedged(sentence, m) for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
-    if unit.block.cells and not any(r["id"] == "tariff" for r in found) and _tariff_row(unit.block, rules):
+    if not any(r["id"] == "tariff" for r in found) and (
+            (unit.block.cells and _tariff_row(unit.block, rules)) or _under_outcome_heading(unit, rules)):
         found.append(_rule("tariff"))
     return found
+
+
+_FINITE = re.compile(r"\b(?:will|shall|must|should|would|is|are|was|were|be|been|has|have|had|can|may)\b", re.IGNORECASE)
+
+
+def _under_outcome_heading(unit: _Unit, rules: _Rules) -> bool:
+    """A short list item under a heading that is only an outcome: a behaviour that earns it.
+    Tariff lists name behaviours as fragments ("Swearing", "Late to lessons"); an item that
+    is a whole sentence ("Reset will start the next day") describes the outcome instead."""
+    block = unit.block
+    return (block.kind == "item" and not block.step and bool(block.section) and unit.text == block.text
+            and not _FINITE.search(unit.text)
+            and bool(rules.outcome_heading.fullmatch(block.section or ""))
+            and len(unit.text.split()) <= 14 and not unit.text.rstrip().endswith("?")
+            and not rules.hedged_sentence.search(unit.text))
 
 
 def _tariff_row(block: Block, rules: _Rules) -> bool:

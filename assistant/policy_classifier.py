@@ -57,19 +57,24 @@ def _load() -> RuleClassifier:
             return RuleClassifier(z["coef"], float(z["intercept"]))
     except (OSError, ValueError, KeyError):
         pass
-    from sklearn.linear_model import LogisticRegression
-
     raw = yaml.safe_load(EXEMPLARS_FILE.read_text(encoding="utf-8"))
     texts = list(raw["rigid"]) + list(raw["flexible"])
     y = np.array([1] * len(raw["rigid"]) + [0] * len(raw["flexible"]))
     x = get_embedder().embed(texts).astype(np.float64)
-    model = LogisticRegression(C=4.0, max_iter=5000, tol=1e-8, class_weight="balanced").fit(x, y)
+    model = fit(x, y)
     coef, intercept = model.coef_[0].astype(np.float32), float(model.intercept_[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
     np.savez(tmp, coef=coef, intercept=np.array(intercept))
     os.replace(tmp, path)
     return RuleClassifier(coef, intercept)
+
+
+def fit(x: np.ndarray, y: np.ndarray):
+    """The model behind the classifier (shared with its cross-validation in evals/policies)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=4.0, max_iter=5000, tol=1e-8, class_weight="balanced").fit(x, y)
 
 
 def get_classifier() -> RuleClassifier:

@@ -324,15 +324,22 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules) -> None:
     excuses, exceptions, tolerance) and leave no room in their wording; flag the rule-like ones."""
     asked = [(i, unit) for i, (unit, matched) in enumerate(judged)
              if not matched and rules.rule_cue.search(_masked(unit.text, rules))
-             and not rules.hedged_sentence.search(unit.text) and len(unit.text.split()) >= 3]
+             and not rules.hedged_sentence.search(unit.text) and not _title(unit.text)]
     if not asked:
         return
     from assistant.policy_classifier import get_classifier
 
     for (i, unit), p in zip(asked, get_classifier().probabilities([u.text for _, u in asked])):
-        bar = rules.threshold_in_step if unit.block.step else rules.threshold
-        if p >= bar:
-            judged[i][1].append(_rule("ladder" if unit.block.step else "fixed-by-meaning"))
+        structured = bool(unit.block.step or unit.block.cells)  # a ladder step or a table row
+        if p >= (rules.threshold_in_step if structured else rules.threshold):
+            kind = "ladder" if unit.block.step else "tariff" if unit.block.cells else "fixed-by-meaning"
+            judged[i][1].append(_rule(kind))
+
+
+def _title(text: str) -> bool:
+    """A few words with no verb ("Fixed term exclusion", a step's subtitle) name a step; they set no rule."""
+    return len(text.split()) < 3 or (len(text.split()) <= 6 and not _FINITE.search(text)
+                                     and not re.search(r"[:=→–—-]", text))
 
 
 def _rule(rule_id: str) -> dict:

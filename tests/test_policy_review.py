@@ -455,3 +455,80 @@ def test_cli_json_has_the_documented_schema_and_word_output_names_the_product(tm
     target = tmp_path / "review.docx"
     assert main(["review-policy", str(policy), "-o", str(target)]) == 0
     assert Document(str(target)).core_properties.author.startswith("reflect")
+
+
+# ---------------------------------------------------------------- implied outcomes and SEND routes
+
+
+@pytest.mark.parametrize("sentence", [
+    "A level 2 card means withdrawal to the learning base until the end of the lesson.",
+    "Pupils who collect eight behaviour points in a fortnight will spend a day in inclusion.",
+    "Every stage three has an hour's detention attached to it.",
+    "The time in isolation is to be extended for pupils who return there.",
+    "Walking out of class will incur an automatic referral to the head of year.",
+    "Pupils must attend their detention without fail, Saturdays included.",
+    "Detentions cannot be worked off by extra homework.",
+    "Pupils who bring a vape are sanctioned irrespective of whether they used it.",
+    "Two late marks in a week triggers a 20 minute detention after school.",
+    "After the final warning a call-out must be made to the duty leader.",
+    "A pupil who refuses is brought to the deputy head for the rest of lunchtime.",
+    "Yellow cards are issued for chewing gum and for missing equipment.",
+    "Pupils placed on report will have a lunchtime detention every day they miss a target.",
+])
+def test_implied_and_passive_outcomes_are_rigid(sentence, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert review_policy(path).findings, sentence
+
+
+def test_behaviours_listed_under_an_outcome_heading_are_a_tariff(tmp_path):
+    path = tmp_path / "tariff.md"
+    path.write_text("# Our system\n\n## 20 minute lunchtime detention\n\n- Throwing food in the hall\n- Pushing in the lunch queue\n\n"
+                    "## Detentions\n\n- Detentions are held on Wednesdays in the library.\n")
+    review = review_policy(path)
+    assert [(f.kind, f.quote) for f in review.findings] == [
+        ("tariff", "Throwing food in the hall"), ("tariff", "Pushing in the lunch queue")]
+    assert "20 minute lunchtime detention" in review.findings[0].location
+
+
+@pytest.mark.parametrize("sentence", [
+    "A note will be sent home to explain the detention.",
+    "Classwork will be sent home if a pupil is absent for more than a day.",
+    "A pupil is only removed from the admissions register as the regulations allow.",
+])
+def test_look_alikes_of_sending_home_and_removal_stay_unflagged(sentence, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert review_policy(path).findings == []
+
+
+def test_a_link_to_the_send_policy_is_no_route_beside_a_rule(tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text("Sanctions\n\nPupils who swear at staff will be given a one day internal exclusion. "
+                    "Staff follow the SEND policy and the equality policy.\n\n"
+                    "Bullying\n\nDisablist or racist language will lead to a detention.\n")
+    review = review_policy(path)
+    assert [f.pathway.route for f in review.findings] == ["none", "none"]
+
+
+def test_support_under_another_step_is_not_a_general_statement(tmp_path):
+    path = tmp_path / "ladder.md"
+    path.write_text("# Steps\n\n### Step 4\n\n- Pupils who reach step 4 will receive a day in isolation.\n\n"
+                    "### Step 5\n\n- A support plan is written with the family.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+
+
+def test_a_needs_based_alternative_in_the_same_step_is_nearby(tmp_path):
+    path = tmp_path / "ladder.md"
+    path.write_text("# Steps\n\n### Step 4\n\n- Pupils who reach step 4 will receive a day in isolation.\n"
+                    "- For a pupil with SEND the SENCO agrees an alternative to isolation.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"
+
+
+def test_a_may_about_something_else_opens_no_route(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nLateness will result in a 30 minute detention, and parents can ask for the details.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"

@@ -179,8 +179,9 @@ class Guard:
             if fired:
                 return fired[0], 1.0, fired[0]
         x, text = reading.pooled(), [reading.text()]
-        score = 0.5 * (float(heads["risk"].proba(x)[0, 1]) + float(heads["words"].proba("risk", text)[0, 1]))
-        kinds = 0.5 * (heads["kind"].proba(x)[0] + heads["words"].proba("kind", text)[0])
+        w = self.policy.thresholds.word_weight
+        score = (1 - w) * float(heads["risk"].proba(x)[0, 1]) + w * float(heads["words"].proba("risk", text)[0, 1])
+        kinds = (1 - w) * heads["kind"].proba(x)[0] + w * heads["words"].proba("kind", text)[0]
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
@@ -190,7 +191,10 @@ class Guard:
         """Does the message say this concern has reached the DSL or the procedures? (rule, head score)"""
         if not reading.sents or reading.any("unhandled"):
             return None, 0.0
-        score = float(self.heads()["passed"].proba(reading.windows())[:, 1].max())
+        heads = self.heads()
+        w = self.policy.thresholds.word_weight
+        score = ((1 - w) * float(heads["passed"].proba(reading.windows())[:, 1].max())
+                 + w * float(heads["words"].proba("passed", [reading.text()])[0, 1]))
         return ("rule" if reading.any("handled") else None), score
 
     def request_scores(self, reading: Reading) -> dict[str, float]:
@@ -199,14 +203,16 @@ class Guard:
         head = heads["request"]
         p = head.proba(reading.message())[0]
         scores = {c: float(p[j]) for j, c in enumerate(head.classes)}
-        scores["determination"] = 0.5 * (scores["determination"]
-                                         + float(heads["words"].proba("determination", [reading.text()])[0, 1]))
+        w = self.policy.thresholds.word_weight
+        scores["determination"] = ((1 - w) * scores["determination"]
+                                   + w * float(heads["words"].proba("determination", [reading.text()])[0, 1]))
         return scores
 
     def _refuse_category(self, reading: Reading, fired: Sequence[str] = ()) -> str:
         heads = self.heads()
         head = heads["refuse"]
-        p = 0.5 * (head.proba(reading.message())[0] + heads["words"].proba("refuse", [reading.text()])[0])
+        w = self.policy.thresholds.word_weight
+        p = (1 - w) * head.proba(reading.message())[0] + w * heads["words"].proba("refuse", [reading.text()])[0]
         pool = list(fired) or list(REFUSE_CATEGORIES)
         return max(pool, key=lambda c: (float(p[head.index(c)]), -pool.index(c)))
 

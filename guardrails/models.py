@@ -93,7 +93,9 @@ class Thresholds(BaseModel):
     output: float               # a reply sentence no rule caught: P(decides) needed to block it
     output_with_rule: float     # a reply sentence an output rule caught
     output_min_words: int = 5   # shorter reply sentences are judged by the output rules alone
-    classifier_c: float = 2.0   # regularisation of every head
+    classifier_c: float = 2.0   # regularisation of the embedding heads
+    word_c: float = 16.0        # regularisation of the word n-gram models
+    word_weight: float = 0.65   # each learned decision: this share from the word models, the rest from embeddings
 
 
 class Limits(BaseModel):

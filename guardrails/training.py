@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .checker import Guard
     from .corpus import Example
 
-VERSION = "guard-heads-5"
+VERSION = "guard-heads-6"
 SHIPPED = corpus.DATA / "heads.npz"
 SHIPPED_WORDS = corpus.DATA / "words.pkl"
 log = logging.getLogger(__name__)
@@ -125,7 +125,8 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
     c = guard.policy.thresholds.classifier_c
     readings = readings if readings is not None else read_all(guard, examples)
     texts, pooled, risk_y, kind_rows, kind_y = [], [], [], [], []
-    passed_groups, passed_labels, msg_rows, msg_x, msg_y, det_y, ref_rows, ref_x, ref_y = [], [], [], [], [], [], [], [], []
+    passed_groups, passed_labels, passed_rows, msg_rows, msg_x, msg_y, det_y, ref_rows, ref_x, ref_y = (
+        [], [], [], [], [], [], [], [], [], [])
     for ex in examples:
         r = readings[ex.text]
         if not r.sents:
@@ -142,6 +143,7 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
         if ex.risk_label != "none" and not is_turn(ex):
             passed_groups.append(r.windows())
             passed_labels.append("yes" if ex.passed_on else "no")
+            passed_rows.append(row)
         label = request_label(ex)
         if label is not None:
             msg_rows.append(row)
@@ -167,7 +169,8 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
         "kind": (kind_rows, kind_y, RISK_KINDS),
         "determination": (msg_rows, det_y, BINARY),
         "refuse": (ref_rows, ref_y, REFUSE_CLASSES),
-    })
+        "passed": (passed_rows, passed_labels, BINARY),
+    }, guard.policy.thresholds.word_c)
     return heads
 
 

@@ -162,6 +162,8 @@ class Guard:
             determination=scores.get("determination", 0.0), allowed_request=allowed,
             request=max(scores, key=scores.get),
             pressed=any(reading.any(g) for g in PRESSURE),
+            school=reading.any("domain"),
+            own_decision=any(h.name in ("own_decision", "have_decided") for row in reading.hits for h in row),
             short=sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS,
             last_action=last.action if last else None, last_category=last.category if last else None,
         )
@@ -185,7 +187,10 @@ class Guard:
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
-        return RISK_CATEGORY[max(p, key=p.get)], score, None
+        kind = max(p, key=p.get)
+        if kind == "self" and reading.any("pupil_named") and not reading.any("self_writer"):
+            kind = "child"  # a pupil at risk of self-harm is a safeguarding disclosure
+        return RISK_CATEGORY[kind], score, None
 
     def _passed_on(self, reading: Reading) -> tuple[str | None, float]:
         """Does the message say this concern has reached the DSL or the procedures? (rule, head score)"""
@@ -306,6 +311,8 @@ class Evidence(BaseModel):
     allowed_request: float = 0.0        # the likeliest allowed kind of request
     request: str = "none"
     pressed: bool = False               # pressure: hypotheticals, "off the record", "just tell me"
+    school: bool = True                 # the message names a school matter (pupils, staff, sanctions...)
+    own_decision: bool = False          # the message sets down the leader's own decision
     short: bool = False                 # short enough to lean on the turn before
     last_action: str | None = None
     last_category: str | None = None
@@ -325,7 +332,9 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
             return "escalate", "safeguarding_disclosure", "layer:language", 1.0
     if ev.refusal_rule:
         return "refuse", ev.refusal_rule, "layer:request_rule", 1.0
-    if ev.determination >= th.determination:
+    # the model alone never refuses a message with no school matter in it ("is Shrek in a union?")
+    # nor a message that sets down the leader's own decision ("Decision: ...")
+    if ev.determination >= th.determination and ev.school and not ev.own_decision:
         return "refuse", ev.refuse_category, "layer:request_head", ev.determination
     if ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES:
         det = ev.determination

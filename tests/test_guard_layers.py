@@ -181,7 +181,7 @@ def test_guard_command_judges_conversations_with_the_engines_memory(tmp_path, ca
 
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"id": "x", "turns": [
-        "Two Year 8 boys were pushing each other in the lunch queue and a tray went flying.",
+        "Two Year 8 boys argued over a football in PE and each says the other one started it.",
         "so who started it?"]}) + "\n")
     assert main(["guard", "--jsonl", str(path)]) == 0
     out = json.loads(capsys.readouterr().out.strip())

@@ -19,7 +19,7 @@ from assistant.cli import main
 from engine_helpers import model_engine, scripted
 from guardrails import Recent, Verdict, get_guard
 from guardrails.evaluate import score
-from guardrails.models import ESCALATE_CATEGORIES, REFUSE_CATEGORIES, load_policy
+from guardrails.models import CATEGORIES, ESCALATE_CATEGORIES, REFUSE_CATEGORIES, load_policy
 
 XSTEST = Path(__file__).resolve().parents[2] / "shared" / "external" / "xstest_safe.jsonl"
 
@@ -300,13 +300,21 @@ def test_a_verdict_is_consistent():
         Verdict(action="refuse", category="investigation", reason="x")  # a refusal carries its reply
 
 
-def test_the_policy_is_complete():
+def test_the_policy_is_complete_and_every_category_has_training_data():
+    from collections import Counter
+
+    from guardrails.corpus import load_messages, load_output_examples
+
     policy = load_policy()
-    for cat in REFUSE_CATEGORIES:
-        assert len(policy.categories[cat].exemplars) >= 40 and policy.categories[cat].output_exemplars
-    for cat in ESCALATE_CATEGORIES:
-        assert len(policy.categories[cat].exemplars) >= 40
-    assert len(policy.categories["reflection"].exemplars) >= 150
+    assert set(policy.categories) == set(CATEGORIES)
+    per_category = Counter(m.category for m in load_messages())
+    per_author = Counter(m.author for m in load_messages())
+    assert len(per_author) >= 4 and sum(per_author.values()) >= 2000
+    for cat in REFUSE_CATEGORIES + ESCALATE_CATEGORIES:
+        assert per_category[cat] >= 80, cat
+    assert per_category["reflection"] >= 800
+    outputs = Counter(cat for _, cat in load_output_examples())
+    assert all(outputs[cat] >= 15 for cat in REFUSE_CATEGORIES)
 
 
 def test_guard_command_one_message_and_json(capsys):

@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
     rows = read_jsonl(args.jsonl, required=("id",)) if args.jsonl else None
     if rows is None and not args.text.strip():
         raise ReflectError("the message is empty")
-    for row in rows or []:
-        _validate(row, args.jsonl, args.output)
+    for n, row in enumerate(rows or [], 1):
+        _validate(row, f"{args.jsonl}, line {n}", args.output)
 
     from guardrails import get_guard
     from guardrails.memory import judge_conversation
@@ -67,7 +67,7 @@ def _turn_texts(row: dict) -> list[str]:
 def _validate(row: dict, path: str, output: bool) -> None:
     from knowledge.errors import ReflectError
 
-    where = f"{path}: item {row.get('id')!r}"
+    where = f"{path} (item {row.get('id')!r})"
     if "turns" in row and not output:
         turns = row["turns"]
         if not isinstance(turns, list) or not turns:

@@ -8,19 +8,21 @@ import re
 import threading
 from typing import Callable
 
+from filelock import Timeout
 from pydantic import BaseModel
 
 from assistant import lens_tracker
 from assistant.composer import Draft, OfflineComposer, ReplyContext
 from assistant.config import Settings, load_settings
-from assistant.models import Citation, LensState, Session, Turn, VerdictRecord
-from assistant.store import SessionStore
+from assistant.models import Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
+from assistant.store import DEFAULT_TITLE, SessionStore
 from knowledge.errors import ReflectError
+from knowledge.safe_text import safe_text
 
 MAX_MESSAGE_CHARS = 200_000
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
 RECENT_TURNS = 6
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for another process's turn
 _TARGET = re.compile(r"^\s*(?:my\s+)?(?:practice\s+)?target\s*[:\-]", re.IGNORECASE)
 _DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
 
@@ -55,7 +57,7 @@ def clean_message(text: str) -> str:
     """Reject what cannot be a message; keep everything else, minus control bytes."""
     if not isinstance(text, str):
         raise ReflectError("the message must be text")
-    cleaned = _CONTROL.sub("", text).strip()
+    cleaned = safe_text(text).strip()
     if not cleaned:
         raise ReflectError("the message is empty; type what is on your mind")
     if len(cleaned) > MAX_MESSAGE_CHARS:
@@ -114,11 +116,25 @@ class Engine:
     def session(self, session_id: str) -> Session:
         return self.store.get(session_id)
 
+    def sessions(self, search: str | None = None) -> list[SessionSummary]:
+        """Saved sessions, newest first; with `search`, those whose title or turns contain it."""
+        return self.store.search(search) if search else self.store.list()
+
+    def rename_session(self, session_id: str, title: str) -> Session:
+        return self.store.rename(session_id, title)
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete the session and scrub it from the file and its log (see the README on deletion)."""
+        self.store.delete(session_id)
+
+    def refresh(self, session: Session) -> bool:
+        """Bring a held session up to date if it was changed elsewhere; True if it was."""
+        return self.store.refresh(session)
+
     def set_mode(self, session: Session, mode: str) -> Session:
         if mode not in ("live", "practice", "prep"):
             raise ReflectError(f"unknown mode '{mode}': choose live, practice or prep")
-        session.mode = mode  # lens state restarts for the new mode from the next turn
-        self.store.save(session)
+        self.store.set_fields(session, mode=mode)  # lens state restarts for the new mode from the next turn
         return session
 
     def lens_state(self, session: Session) -> LensState:
@@ -129,8 +145,7 @@ class Engine:
 
     def record_decision(self, session: Session, text: str) -> Session:
         """The leader's own decision and reasons, in their words (never the assistant's)."""
-        session.decision = clean_message(text)
-        self.store.save(session)
+        self.store.set_fields(session, decision=clean_message(text))
         return session
 
     def governance_summary(self, session: Session, confirmed: bool) -> str:
@@ -149,8 +164,18 @@ class Engine:
     def turn(self, session: Session, text: str, on_chunk: OnChunk | None = None,
              cancel: threading.Event | None = None) -> TurnResult:
         message = clean_message(text)
+        lock = self.store.turn_lock(session.id, wait=self.settings.timeout_seconds + TURN_LOCK_MARGIN)
         with self._lock:
-            return self._turn(session, message, on_chunk, cancel)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise ReflectError("another reflect window is replying in this session; try again when it "
+                                   "has finished") from None
+            try:
+                self.store.refresh(session)  # another process may have added turns or a decision
+                return self._turn(session, message, on_chunk, cancel)
+            finally:
+                lock.release()
 
     def _turn(self, session, message, on_chunk, cancel) -> TurnResult:
         from guardrails import Recent
@@ -162,22 +187,20 @@ class Engine:
         verdict = self.guard.check(message, recent=recent)
         record = VerdictRecord(action=verdict.action, category=verdict.category,
                                reason=verdict.reason, signals=list(verdict.signals))
-        if session.title == "New session":
-            session.title = _title_from(message)
+        if session.title == DEFAULT_TITLE:
+            self.store.set_title(session, _title_from(message), only_if_default=True)
         state_before = self.lens_state(session)
         self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record))
 
         if verdict.action == "escalate":
-            session.pinned = verdict.reply  # stays in view for the rest of the session
-            self.store.save(session)
+            self.store.set_fields(session, pinned=verdict.reply)  # stays in view for the rest of the session
             return self._reply(session, record, verdict.reply, "escalation", [], state_before, None)
         if verdict.action == "refuse":
             return self._reply(session, record, verdict.reply, "refusal", [], state_before, None)
 
         decision = _DECISION.match(message)
         if decision:
-            session.decision = message[decision.end():].strip() or message
-            self.store.save(session)
+            self.store.set_fields(session, decision=message[decision.end():].strip() or message)
 
         answering = _last_lens(session)
         if answering is None and session.mode == "practice":
@@ -186,8 +209,7 @@ class Engine:
         final = state.lenses[state.order[-1]]
         if session.mode == "practice" and final.status == "covered" and (
                 answering in (state.order[-1], None) or _TARGET.match(message)):
-            session.decision = message  # the practice target, in the person's own words
-            self.store.save(session)
+            self.store.set_fields(session, decision=message)  # the practice target, in the person's own words
         target = _target(state, answering)
         query = message[:RETRIEVAL_CHARS]
         hits = self._retrieve(query, target)
@@ -238,6 +260,7 @@ class Engine:
         return None if verdict.action == "allow" else verdict.reply
 
     def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None) -> TurnResult:
+        text = safe_text(text)  # document passages and model text may carry terminal escapes
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
                     lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
         self.store.append(session, turn)

@@ -10,11 +10,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the policy: PDF, .docx, .md or .txt")
     parser.add_argument("--format", choices=["md", "docx"], help="md (default) or docx")
     parser.add_argument("-o", "--output", metavar="OUT", help="write here (md goes to the screen otherwise)")
+    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.policy_review import review_policy
+    from assistant import services
     from knowledge.errors import ReflectError
+    from knowledge.safe_text import safe_text
 
     fmt = args.format or ("docx" if args.output and args.output.lower().endswith(".docx") else "md")
     out = Path(args.output).expanduser() if args.output else None
@@ -27,16 +29,12 @@ def run(args: argparse.Namespace) -> int:
             raise ReflectError(f"{out.parent}: no such folder")
         if Path(args.file).exists() and out.resolve() == Path(args.file).resolve():
             raise ReflectError(f"{out}: that is the policy itself; choose another output file")
-    review = review_policy(args.file)
+        if out.exists() and not args.force:
+            raise ReflectError(f"{out} already exists; choose another name, or add --force to replace it")
+    review = services.review_policy(args.file)
     if out is None:
-        sys.stdout.write(review.to_markdown())
+        sys.stdout.write(safe_text(review.to_markdown()))
         return 0
-    try:
-        if fmt == "docx":
-            review.to_docx(out)
-        else:
-            out.write_text(review.to_markdown(), encoding="utf-8")
-    except OSError as exc:
-        raise ReflectError(f"{out}: cannot be written ({exc.strerror or exc})") from None
-    print(f"review written to {out}")
+    services.write_review(review, out, fmt, force=args.force)
+    print(f"review written to {safe_text(str(out))} (readable by you only)")
     return 0

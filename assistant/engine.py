@@ -40,6 +40,14 @@ class TurnResult(BaseModel):
     pinned: str | None
     notice: str | None = None
     sent_to_model: str | None = None
+    redacted: list[str] = []  # "Jake Smith → [Pupil A]": replaced before the text went to a remote model
+
+    def redaction_note(self) -> str | None:
+        """What the user is told each turn a remote model was used."""
+        if self.sent_to_model is None or not self.redacted:
+            return None
+        shown = "; ".join(self.redacted[:12]) + (f"; and {len(self.redacted) - 12} more" if len(self.redacted) > 12 else "")
+        return f"Before it went to the remote model, {len(self.redacted)} name(s) and identifier(s) were replaced: {shown}."
 
     def as_json(self) -> dict:
         return {
@@ -50,6 +58,8 @@ class TurnResult(BaseModel):
             "lenses": self.lenses,
             "pinned": self.pinned,
             "notice": self.notice,
+            "redacted": self.redacted,
+            "sent_to_model": self.sent_to_model,
         }
 
 
@@ -222,22 +232,24 @@ class Engine:
         state.asked = [*state.asked, *draft.question_ids]
 
         notice = sent = None
+        redacted: list[str] = []
         text = draft.text
         responder = self.model_responder
         if responder is not None:
             outcome = responder.respond(ctx, draft, on_chunk=on_chunk, cancel=cancel,
                                         check=lambda t: self._output_check(t, draft))
-            text, notice, sent = outcome.text, outcome.notice, outcome.sent
+            text, notice, sent, redacted = outcome.text, outcome.notice, outcome.sent, outcome.redacted
             if outcome.replaced_by is not None:
                 return self._reply(session, record, outcome.replaced_by, "refusal", [], state, draft.lens,
-                                   notice=notice, sent=sent)
+                                   notice=notice, sent=sent, redacted=redacted)
         replacement = self._output_check(text, draft)
         if replacement is not None:
-            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice, sent=sent)
+            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice,
+                               sent=sent, redacted=redacted)
         if on_chunk and responder is None:
             on_chunk(text)
         return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens,
-                           notice=notice, sent=sent)
+                           notice=notice, sent=sent, redacted=redacted)
 
     def _retrieve(self, query: str, target: str | None):
         from assistant.composer import CARD_LENSES
@@ -259,7 +271,8 @@ class Engine:
         verdict = self.guard.check_output(checked)
         return None if verdict.action == "allow" else verdict.reply
 
-    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None) -> TurnResult:
+    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None,
+               redacted: list[str] | None = None) -> TurnResult:
         text = safe_text(text)  # document passages and model text may carry terminal escapes
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
                     lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
@@ -267,7 +280,7 @@ class Engine:
         return TurnResult(
             session=session.id, verdict=record, reply=text, kind=kind, citations=citations,
             lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
-            sent_to_model=sent,
+            sent_to_model=sent, redacted=redacted or [],
         )
 
 

@@ -52,8 +52,8 @@ def test_a_determination_mid_stream_is_replaced_whole_by_the_template(tmp_path):
 
 
 def test_names_and_identifiers_are_redacted_for_a_remote_model_and_restored_in_the_reply(tmp_path):
-    model = RecordingModel(reply="What did Pupil A say happened before Staff B moved him? [`behaviour-as-communication-and-trauma`]",
-                           seen=[])
+    model = RecordingModel(reply="What did [Pupil A] say happened before Mr [Staff B] moved him? "
+                                 "[`behaviour-as-communication-and-trauma`]", seen=[])
     engine = model_engine(tmp_path, model, remote=True)
     session = engine.new_session("live", names=["pupil: Callum Reid", "staff: Mr Okafor"])
     result = engine.turn(session, "Callum Reid (UPN K12345678901A) threw a chair when Mr Okafor moved him. "
@@ -61,7 +61,7 @@ def test_names_and_identifiers_are_redacted_for_a_remote_model_and_restored_in_t
     sent = model.seen[-1]
     for secret in ["Callum", "Reid", "Okafor", "K12345678901A", "07700 900456"]:
         assert secret not in sent
-    assert "Pupil A" in sent and "Staff B" in sent
+    assert "[Pupil A]" in sent and "Mr [Staff B]" in sent  # the title stays a title
     assert "What did Callum Reid say happened before Mr Okafor moved him?" in result.reply
     assert result.sent_to_model == engine.session(session.id).turns[-1].sent_to_model
     assert "Callum" not in result.sent_to_model

@@ -249,6 +249,8 @@ class ReflectApp(Actions, Documents, App[int]):
         if result.notice:
             await self.chat.add_notice(result.notice)
             self.notify(result.notice, severity="warning", markup=False)
+        if result.redaction_note():
+            await self.chat.add_notice(result.redaction_note() + " Ctrl+P › Show what was sent to the model shows it all.")
         if result.pinned:
             await self.chat.set_pinned(result.pinned)
         self._end_turn()

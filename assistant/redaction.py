@@ -200,6 +200,8 @@ class Redactor(BaseModel):
                 known.add(name)
                 first_names.append((name, next((r for r, n in listed if n == whole), "person"), whole))
         detected = [("person", name) for name in found if name not in known]
+        for role, name in listed:  # the people the leader listed get the first letters, in their order
+            self._placeholder(ROLE_LABELS[role], name)
         # Whole names first, longest first, so "Jake Smith" is one person and "Mrs Smith" another.
         for role, name in sorted(listed + detected, key=lambda p: -len(p[1])):
             out = self._replace_name(out, name, self._placeholder(ROLE_LABELS[role], name))

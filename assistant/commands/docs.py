@@ -35,5 +35,6 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(one_line(d.name)) for d in docs)
     for d in docs:
         pages = f"{d.pages} pages" if d.pages else d.kind
-        print(f"{one_line(d.name):<{width}}  {pages:>10}  {d.chunks:>4} passages  ingested {d.ingested[:16].replace('T', ' ')}")
+        print(f"{one_line(d.name):<{width}}  {pages:>10}  {d.chunks:>4} passages  ingested {d.ingested[:16].replace('T', ' ')}"
+              + ("" if d.complete else "  (incomplete: a write was cut off; ingest the file again, or remove it)"))
     return 0

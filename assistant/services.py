@@ -96,9 +96,11 @@ def documents_location() -> str:
 
 
 def review_policy(path: str | Path):
-    from assistant.policy_review import review_policy as review
+    """The policy review of a file, read with bounded work (knowledge/bounded_extract.py)."""
+    from assistant.policy_review import review_extracted
+    from knowledge.bounded_extract import extract_bounded
 
-    return review(path)
+    return review_extracted(extract_bounded(path))
 
 
 def write_review(review, path: Path, fmt: str, force: bool = False) -> Path:

@@ -28,7 +28,8 @@ from pydantic import BaseModel
 
 from knowledge.errors import ReflectError
 from knowledge.index_care import DAMAGED_DOCUMENTS, compact_documents, is_damaged, recover_compaction
-from knowledge.extract import SUFFIXES, Block, Extracted, extract
+from knowledge.bounded_extract import extract_bounded
+from knowledge.extract import SUFFIXES, Block, Extracted
 from knowledge.models import Hit
 
 DOCS_COLLECTION = "documents"
@@ -237,7 +238,7 @@ def ingest(paths: Iterable[str | Path], progress: Progress | None = None) -> lis
     import time
 
     started = time.perf_counter()
-    docs = [extract(path) for path in expand_paths(paths)]
+    docs = [extract_bounded(path) for path in expand_paths(paths)]  # regular files, limited time and memory
     with _write_lock:
         collection = _collection()
         held = _stored(collection)

@@ -116,3 +116,35 @@ def test_a_damaged_index_is_rebuilt_with_a_message(tmp_path, data, shared_data_d
     index._client.cache_clear()
     assert main(["index", "--rebuild"]) == 0
     assert "damaged" in capsys.readouterr().err
+
+
+def test_only_regular_files_are_read_and_a_slow_file_is_stopped(tmp_path, monkeypatch):
+    from knowledge import bounded_extract
+    from knowledge.documents import ingest
+    from knowledge.errors import ReflectError
+
+    fifo = tmp_path / "notes.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReflectError, match="notes.txt: is not a regular file"):
+        ingest([fifo])  # refused at once, never opened (a FIFO would wait forever)
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(ReflectError, match="zero.txt: is not a regular file"):
+        ingest([zero])
+    text = tmp_path / "fine.txt"
+    text.write_text("A short note about a pupil's day.\n")
+    assert bounded_extract.extract_bounded(text).blocks  # a normal file is read in the child process
+    monkeypatch.setattr(bounded_extract, "EXTRACT_SECONDS", 0.0)
+    with pytest.raises(ReflectError, match="fine.txt: reading it took too long"):
+        bounded_extract.extract_bounded(text)
+
+
+def test_a_reader_past_its_memory_cap_is_stopped_with_a_message(tmp_path, monkeypatch):
+    from knowledge import bounded_extract
+    from knowledge.errors import ReflectError
+
+    text = tmp_path / "log.txt"
+    text.write_text("The pupil arrived late and went to the base room.\n" * 20_000)
+    monkeypatch.setattr(bounded_extract, "EXTRACT_MEMORY_BYTES", 48 * 1024**2)  # far below what parsing needs
+    with pytest.raises(ReflectError, match="log.txt: .*memory"):
+        bounded_extract.extract_bounded(text)

@@ -107,3 +107,21 @@ def test_two_engines_taking_turns_in_one_session_never_interleave_or_lose_fields
     assert stored.pinned and "DSL" in stored.pinned  # the escalation survives the other writer
     assert stored.decision in (f"cli decision {ENGINE_ROUNDS - 1}", f"app decision {ENGINE_ROUNDS - 1}")
     Engine().delete_session(session.id)
+
+
+async def test_the_app_shows_a_turn_added_from_the_command_line(tmp_path):
+    from assistant.app.widgets.chat_log import UserMessage
+    from test_app_support import make_app, ready, until
+
+    app = make_app(tmp_path)
+    session = app.engine.store.create(title="Open in the app")
+    app.engine.store.append(session, Turn(role="user", text="typed in the app", mode="live"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await app.open_session(session.id)
+        cli = SessionStore(app.engine.store.path)
+        cli.append(cli.get(session.id), Turn(role="user", text="typed on the command line", mode="live"))
+        cli.set_fields(cli.get(session.id), decision="Recorded from the command line")
+        await until(pilot, lambda: any(m.full_text == "typed on the command line"
+                                       for m in app.chat.chat_log.query(UserMessage)), 120)
+        assert app.session.decision == "Recorded from the command line"

@@ -148,3 +148,16 @@ def test_a_reader_past_its_memory_cap_is_stopped_with_a_message(tmp_path, monkey
     monkeypatch.setattr(bounded_extract, "EXTRACT_MEMORY_BYTES", 48 * 1024**2)  # far below what parsing needs
     with pytest.raises(ReflectError, match="log.txt: .*memory"):
         bounded_extract.extract_bounded(text)
+
+
+def test_a_file_name_with_escape_codes_is_shown_clean(tmp_path, data, monkeypatch, capsys):
+    from assistant.cli import main
+    from knowledge import documents
+
+    monkeypatch.setattr(documents, "_embed", fake_embed)
+    hostile = tmp_path / "notes\x1b]52;c;ZXZpbA==\x07\x1b[2J.txt"
+    hostile.write_text("Notes from the review meeting about the reduced timetable and the plan.\n")
+    assert main(["ingest", str(hostile)]) == 0
+    assert main(["docs"]) == 0
+    shown = capsys.readouterr()
+    assert "\x1b" not in shown.out + shown.err and "notes" in shown.out

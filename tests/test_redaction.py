@@ -73,3 +73,18 @@ def test_placeholders_are_restored_on_whole_words_only():
     r.redact("Jake Smith is in Year 9.")
     assert r.restore("[Pupil A] and Pupil A; Pupil Attendance; [Pupil AB]") == \
         "Jake Smith and Jake Smith; Pupil Attendance; [Pupil AB]"
+
+
+def test_document_passages_and_the_draft_are_redacted_with_the_message():
+    r = Redactor(names=[])
+    fields = r.redact_fields({
+        "sections": "[doc:ehcp-review.docx] ehcp-review.docx — page 2\nZebediah Quillfeather (DOB 02/05/2014) has an "
+                    "EHC plan naming speech and language support; contact Mrs Quillfeather on 07700 900123.",
+        "question_hints": "Your document says Zebediah needs a quiet space. What did the review agree?",
+        "message": "Zebediah kicked the door today.",
+    })
+    joined = "\n".join(fields.values())
+    for secret in ["Zebediah", "Quillfeather", "02/05/2014", "07700 900123"]:
+        assert secret not in joined
+    assert fields["message"].startswith("[Person A]")  # one person across the prompt's parts
+    assert "Mrs [Person" in fields["sections"] and "EHC plan" in fields["sections"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat
+import sys
+import threading
 from pathlib import Path
 
 from knowledge.errors import ReflectError
@@ -46,7 +48,7 @@ def extract_bounded(path: str | Path) -> Extracted:
     path = Path(path).expanduser()
     check_regular_file(path)
     name = one_line(path.name)
-    context = multiprocessing.get_context("forkserver")
+    context = _context()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(str(path), send, EXTRACT_MEMORY_BYTES, EXTRACT_SECONDS),
                             daemon=True, name="reflect-extract")
@@ -73,6 +75,38 @@ def extract_bounded(path: str | Path) -> Extracted:
     doc = Extracted.model_validate(payload)
     doc.name = one_line(doc.name) or "document"
     return doc
+
+
+_start_lock = threading.Lock()
+
+
+def _context():
+    """The fork-server context, its server started with a real stderr.
+
+    The multiprocessing helpers pass sys.stderr's file descriptor to the
+    processes they start; inside the Textual app sys.stderr is a capture
+    whose descriptor is -1, which fails ("bad value(s) in fds_to_keep"). Once
+    running, the servers need it no more.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    with _start_lock:
+        saved = sys.stderr
+        try:
+            if _fileno(saved) < 0:
+                sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - kept by the servers for their lifetime
+            resource_tracker.ensure_running()
+            forkserver.ensure_running()
+        finally:
+            sys.stderr = saved
+    return multiprocessing.get_context("forkserver")
+
+
+def _fileno(stream) -> int:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return -1
 
 
 def _child(path: str, send, memory: int, seconds: float) -> None:

@@ -79,3 +79,22 @@ def test_a_refused_message_never_reaches_the_model(tmp_path):
     engine = model_engine(tmp_path, model)
     result = engine.turn(engine.new_session("live"), "Should I permanently exclude him? Yes or no.")
     assert result.verdict.action == "refuse" and model.seen == []
+
+
+def test_a_stopped_reply_keeps_only_text_the_rail_has_checked_and_no_sources(tmp_path):
+    import threading
+
+    reply = ("That sounds like a hard morning. What happened just before? " * 6
+             + "Then the unchecked tail, which must never be kept. " * 4 + "[`behaviour-as-communication-and-trauma`]")
+    engine = model_engine(tmp_path, scripted(reply))
+    cancel = threading.Event()
+    pieces: list[str] = []
+
+    def shown(piece: str) -> None:
+        pieces.append(piece)
+        cancel.set()  # the user presses Esc as soon as the first checked text appears
+
+    result = engine.turn(engine.new_session("live"), SITUATION, on_chunk=shown, cancel=cancel)
+    assert result.notice == "You stopped the reply."
+    assert result.reply == "".join(pieces).strip() + "\n\n*(stopped)*"  # exactly what was checked and shown
+    assert "unchecked tail" not in result.reply and "Sources:" not in result.reply

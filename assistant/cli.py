@@ -7,11 +7,14 @@ libraries inside `run`, so `reflect --help` and the app start fast.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
+import sqlite3
 import sys
 
 from knowledge.errors import ReflectError
+from knowledge.safe_text import safe_text
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -59,12 +62,38 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app()
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()  # a closed pipe is found here, not at exit with a traceback
+        return code
     except ReflectError as exc:
-        print(f"reflect: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `reflect sessions | head`: the reader has gone; stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        return _fail(os_error_text(exc))
+    except sqlite3.Error as exc:  # the sessions store reports its own; this is the search index's
+        return _fail(f"the search index could not be read ({exc}); `reflect index --rebuild` rebuilds it "
+                     "from the cards, and `reflect ingest` brings your documents back")
+
+
+def os_error_text(exc: OSError) -> str:
+    """A failure of the disk or the data folder, with the next step."""
+    where = f" ({safe_text(str(exc.filename))})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full{where}; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"a folder reflect writes to cannot be written{where}; make it writable, or set "
+                "REFLECT_DATA_DIR to a folder you can write")
+    return f"a file could not be read or written{where}: {exc.strerror or exc}"
+
+
+def _fail(message: str) -> int:
+    print(f"reflect: {safe_text(message)}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -8,18 +8,20 @@ import re
 import threading
 from typing import Callable
 
+from filelock import Timeout
 from pydantic import BaseModel
 
 from assistant import lens_tracker
 from assistant.composer import Draft, OfflineComposer, ReplyContext
 from assistant.config import Settings, load_settings
-from assistant.models import Citation, LensState, Session, Turn, VerdictRecord
-from assistant.store import SessionStore
+from assistant.models import Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
+from assistant.store import DEFAULT_TITLE, SessionStore
 from knowledge.errors import ReflectError
+from knowledge.safe_text import safe_text
 
 MAX_MESSAGE_CHARS = 200_000
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for another process's turn
 _TARGET = re.compile(r"^\s*(?:my\s+)?(?:practice\s+)?target\s*[:\-]", re.IGNORECASE)
 _DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
 
@@ -39,6 +41,14 @@ class TurnResult(BaseModel):
     pinned: str | None
     notice: str | None = None
     sent_to_model: str | None = None
+    redacted: list[str] = []  # "Jake Smith → [Pupil A]": replaced before the text went to a remote model
+
+    def redaction_note(self) -> str | None:
+        """What the user is told each turn a remote model was used."""
+        if self.sent_to_model is None or not self.redacted:
+            return None
+        shown = "; ".join(self.redacted[:12]) + (f"; and {len(self.redacted) - 12} more" if len(self.redacted) > 12 else "")
+        return f"Before it went to the remote model, {len(self.redacted)} name(s) and identifier(s) were replaced: {shown}."
 
     def as_json(self) -> dict:
         return {
@@ -49,6 +59,8 @@ class TurnResult(BaseModel):
             "lenses": self.lenses,
             "pinned": self.pinned,
             "notice": self.notice,
+            "redacted": self.redacted,
+            "sent_to_model": self.sent_to_model,
         }
 
 
@@ -56,7 +68,7 @@ def clean_message(text: str) -> str:
     """Reject what cannot be a message; keep everything else, minus control bytes."""
     if not isinstance(text, str):
         raise ReflectError("the message must be text")
-    cleaned = _CONTROL.sub("", text).strip()
+    cleaned = safe_text(text).strip()
     if not cleaned:
         raise ReflectError("the message is empty; type what is on your mind")
     if len(cleaned) > MAX_MESSAGE_CHARS:
@@ -115,11 +127,25 @@ class Engine:
     def session(self, session_id: str) -> Session:
         return self.store.get(session_id)
 
+    def sessions(self, search: str | None = None) -> list[SessionSummary]:
+        """Saved sessions, newest first; with `search`, those whose title or turns contain it."""
+        return self.store.search(search) if search else self.store.list()
+
+    def rename_session(self, session_id: str, title: str) -> Session:
+        return self.store.rename(session_id, title)
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete the session and scrub it from the file and its log (see the README on deletion)."""
+        self.store.delete(session_id)
+
+    def refresh(self, session: Session) -> bool:
+        """Bring a held session up to date if it was changed elsewhere; True if it was."""
+        return self.store.refresh(session)
+
     def set_mode(self, session: Session, mode: str) -> Session:
         if mode not in ("live", "practice", "prep"):
             raise ReflectError(f"unknown mode '{mode}': choose live, practice or prep")
-        session.mode = mode  # lens state restarts for the new mode from the next turn
-        self.store.save(session)
+        self.store.set_fields(session, mode=mode)  # lens state restarts for the new mode from the next turn
         return session
 
     def lens_state(self, session: Session) -> LensState:
@@ -130,8 +156,7 @@ class Engine:
 
     def record_decision(self, session: Session, text: str) -> Session:
         """The leader's own decision and reasons, in their words (never the assistant's)."""
-        session.decision = self._flag_claims(clean_message(text))
-        self.store.save(session)
+        self.store.set_fields(session, decision=self._flag_claims(clean_message(text)))
         return session
 
     def _flag_claims(self, decision: str) -> str:
@@ -156,8 +181,18 @@ class Engine:
     def turn(self, session: Session, text: str, on_chunk: OnChunk | None = None,
              cancel: threading.Event | None = None) -> TurnResult:
         message = clean_message(text)
+        lock = self.store.turn_lock(session.id, wait=self.settings.timeout_seconds + TURN_LOCK_MARGIN)
         with self._lock:
-            return self._turn(session, message, on_chunk, cancel)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise ReflectError("another reflect window is replying in this session; try again when it "
+                                   "has finished") from None
+            try:
+                self.store.refresh(session)  # another process may have added turns or a decision
+                return self._turn(session, message, on_chunk, cancel)
+            finally:
+                lock.release()
 
     def _turn(self, session, message, on_chunk, cancel) -> TurnResult:
         from guardrails import Recent
@@ -168,22 +203,20 @@ class Engine:
         verdict = self.guard.check(message, recent=recent)
         record = VerdictRecord(action=verdict.action, category=verdict.category,
                                reason=verdict.reason, signals=list(verdict.signals))
-        if session.title == "New session":
-            session.title = _title_from(message)
+        if session.title == DEFAULT_TITLE:
+            self.store.set_title(session, _title_from(message), only_if_default=True)
         state_before = self.lens_state(session)
         self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record))
 
         if verdict.action == "escalate":
-            session.pinned = verdict.reply  # stays in view for the rest of the session
-            self.store.save(session)
+            self.store.set_fields(session, pinned=verdict.reply)  # stays in view for the rest of the session
             return self._reply(session, record, verdict.reply, "escalation", [], state_before, None)
         if verdict.action == "refuse":
             return self._reply(session, record, verdict.reply, "refusal", [], state_before, None)
 
         decision = _DECISION.match(message)
         if decision:
-            session.decision = self._flag_claims(message[decision.end():].strip() or message)
-            self.store.save(session)
+            self.store.set_fields(session, decision=self._flag_claims(message[decision.end():].strip() or message))
 
         answering = _last_lens(session)
         if answering is None and session.mode == "practice":
@@ -192,8 +225,7 @@ class Engine:
         final = state.lenses[state.order[-1]]
         if session.mode == "practice" and final.status == "covered" and (
                 answering in (state.order[-1], None) or _TARGET.match(message)):
-            session.decision = message  # the practice target, in the person's own words
-            self.store.save(session)
+            self.store.set_fields(session, decision=message)  # the practice target, in the person's own words
         target = _target(state, answering)
         query = message[:RETRIEVAL_CHARS]
         hits = self._retrieve(query, target)
@@ -206,12 +238,13 @@ class Engine:
         state.asked = [*state.asked, *draft.question_ids]
 
         notice = sent = None
+        redacted: list[str] = []
         text = draft.text
         responder = self.model_responder
         if responder is not None:
             outcome = responder.respond(ctx, draft, on_chunk=on_chunk, cancel=cancel,
                                         check=self._rail)
-            text, notice, sent = outcome.text, outcome.notice, outcome.sent
+            text, notice, sent, redacted = outcome.text, outcome.notice, outcome.sent, outcome.redacted
             if outcome.replaced_by is not None:  # the model decided (or wrote what the rail cannot read)
                 text = draft.text
                 notice = "The model's reply did not pass the output check, so the offline reply is shown instead."
@@ -219,11 +252,12 @@ class Engine:
         if isinstance(replacement, _Kept):
             text, replacement = str(replacement), None
         if replacement is not None:
-            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice, sent=sent)
+            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice,
+                               sent=sent, redacted=redacted)
         if on_chunk and responder is None:
             on_chunk(text)
         return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens,
-                           notice=notice, sent=sent)
+                           notice=notice, sent=sent, redacted=redacted)
 
     def _retrieve(self, query: str, target: str | None):
         from assistant.composer import CARD_LENSES
@@ -257,14 +291,16 @@ class Engine:
             return _Kept(kept)
         return verdict.reply
 
-    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None) -> TurnResult:
+    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None,
+               redacted: list[str] | None = None) -> TurnResult:
+        text = safe_text(text)  # document passages and model text may carry terminal escapes
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
                     lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
         self.store.append(session, turn)
         return TurnResult(
             session=session.id, verdict=record, reply=text, kind=kind, citations=citations,
             lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
-            sent_to_model=sent,
+            sent_to_model=sent, redacted=redacted or [],
         )
 
 

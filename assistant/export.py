@@ -1,10 +1,10 @@
-"""Write a decision record as Markdown or Word (.docx)."""
+"""A decision record as Markdown or Word (.docx); assistant/services.py writes the file."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from assistant.record import CATEGORY_NOTES, MODE_TITLES, DecisionRecord, decision_heading
-from knowledge.errors import ReflectError
 
 NOT_RECORDED = "Not recorded. The assistant does not supply decisions; record your own and your reasons."
 
@@ -45,7 +45,7 @@ def to_markdown(record: DecisionRecord) -> str:
     return "\n".join(lines)
 
 
-def to_docx(record: DecisionRecord, path: Path) -> None:
+def to_docx(record: DecisionRecord, target: Path | BinaryIO) -> None:
     from docx import Document
 
     document = Document()
@@ -55,22 +55,4 @@ def to_docx(record: DecisionRecord, path: Path) -> None:
         for paragraph in paragraphs:
             for line in paragraph.split("\n"):
                 document.add_paragraph(line, style="List Bullet" if bullets else None)
-    document.save(str(path))
-
-
-def export(record: DecisionRecord, path: Path, fmt: str | None = None) -> Path:
-    path = Path(path).expanduser()
-    fmt = fmt or path.suffix.lstrip(".").lower() or "md"
-    if fmt not in ("md", "docx"):
-        raise ReflectError(f"unknown export format '{fmt}': choose md or docx")
-    if path.suffix.lower() != f".{fmt}":
-        path = path.with_suffix(f".{fmt}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "md":
-            path.write_text(to_markdown(record), encoding="utf-8")
-        else:
-            to_docx(record, path)
-    except OSError as exc:
-        raise ReflectError(f"could not write {path}: {exc.strerror or exc}") from None
-    return path
+    document.save(target if not isinstance(target, Path) else str(target))

@@ -87,6 +87,7 @@ class Session(BaseModel):
     reflective_model: Literal["gibbs", "rolfe"] = "gibbs"
     names: list[str] = Field(default_factory=list)  # people to redact before a remote model
     decision: str | None = None  # the leader's own decision and reasons, in their words
+    revision: int = 0  # the store's write counter when this copy was read (not saved in the record)
     turns: list[Turn] = Field(default_factory=list)
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from knowledge.chunker import CHUNKER_VERSION, chunk_card, embedding_text
 from knowledge.embedder import model_id
 from knowledge.errors import ReflectError
+from knowledge.index_care import is_damaged
 from knowledge.loader import load_cards
 from knowledge.storage import data_dir
 
@@ -31,6 +32,11 @@ class IndexStatus(BaseModel):
     rebuilt: bool
     seconds: float
     location: str
+    notice: str | None = None  # e.g. the index was damaged and has been rebuilt
+
+
+DAMAGED_NOTICE = ("The search index was damaged (a file in it is truncated or corrupt). It is derived data, so it "
+                  "has been rebuilt from the cards; documents you had ingested need `reflect ingest` again.")
 
 
 def chroma_url() -> str | None:
@@ -78,8 +84,36 @@ def _collection(client, model_id: str):
     return collection, False
 
 
+def reset_local_index() -> None:
+    """Delete the local index folder (derived data) so it can be built afresh."""
+    import shutil
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    _client.cache_clear()
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(data_dir() / "index", ignore_errors=True)
+
+
 def ensure_index(rebuild: bool = False, progress: Progress | None = None) -> IndexStatus:
-    """Bring the index up to date with the cards; cheap when nothing changed."""
+    """Bring the index up to date with the cards; cheap when nothing changed.
+
+    A damaged local index is deleted and rebuilt, and the status says so.
+    """
+    try:
+        return _ensure_index(rebuild, progress)
+    except ReflectError:
+        raise
+    except Exception as exc:
+        if chroma_url() or not is_damaged(exc):
+            raise
+    reset_local_index()
+    status = _ensure_index(True, progress)
+    status.notice = DAMAGED_NOTICE
+    return status
+
+
+def _ensure_index(rebuild: bool, progress: Progress | None) -> IndexStatus:
     started = time.perf_counter()
     cards = load_cards()  # validate every card before touching the index
     client = get_client()
@@ -133,11 +167,11 @@ def needs_build() -> bool:
     """True when the index is missing or stale (so a caller can show progress)."""
     try:
         collection = get_client().get_collection(CARDS_COLLECTION)
-    except Exception:
+        meta = collection.metadata or {}
+        if meta.get("model_id") != model_id() or meta.get("chunker") != CHUNKER_VERSION:
+            return True
+        stored = collection.get(include=["metadatas"])
+    except Exception:  # missing, or damaged: ensure_index builds (or rebuilds) it
         return True
-    meta = collection.metadata or {}
-    if meta.get("model_id") != model_id() or meta.get("chunker") != CHUNKER_VERSION:
-        return True
-    stored = collection.get(include=["metadatas"])
     hashes = {m["card_id"]: m["card_hash"] for m in stored["metadatas"] or []}
     return hashes != {card.id: card.content_hash for card in load_cards()}

@@ -6,7 +6,7 @@ import re
 import pytest
 from docx import Document
 
-from assistant.export import export, to_markdown
+from assistant.export import to_markdown
 from assistant.record import build_record
 from engine_helpers import cited_ids, offline_engine, real_card
 from knowledge.errors import ReflectError
@@ -89,7 +89,9 @@ def test_the_export_holds_what_the_leader_said_and_no_determination(tmp_path):
     assert "because the walk-out arose from a known noise sensitivity" in md
     assert "asked the assistant for a sanction" in md
     assert not DETERMINATIONS.search(md)
-    path = export(record, tmp_path / "record.docx", "docx")
+    from assistant.services import export_record
+
+    path = export_record(session, tmp_path / "record.docx", "docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "Your decision and reasons (in your words)" in text and "exit pass" in text
 

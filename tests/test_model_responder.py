@@ -52,8 +52,8 @@ def test_a_determination_mid_stream_is_replaced_whole_by_the_template(tmp_path):
 
 
 def test_names_and_identifiers_are_redacted_for_a_remote_model_and_restored_in_the_reply(tmp_path):
-    model = RecordingModel(reply="What did Pupil A say happened before Staff B moved him? [`behaviour-as-communication-and-trauma`]",
-                           seen=[])
+    model = RecordingModel(reply="What did [Pupil A] say happened before Mr [Staff B] moved him? "
+                                 "[`behaviour-as-communication-and-trauma`]", seen=[])
     engine = model_engine(tmp_path, model, remote=True)
     session = engine.new_session("live", names=["pupil: Callum Reid", "staff: Mr Okafor"])
     result = engine.turn(session, "Callum Reid (UPN K12345678901A) threw a chair when Mr Okafor moved him. "
@@ -61,7 +61,7 @@ def test_names_and_identifiers_are_redacted_for_a_remote_model_and_restored_in_t
     sent = model.seen[-1]
     for secret in ["Callum", "Reid", "Okafor", "K12345678901A", "07700 900456"]:
         assert secret not in sent
-    assert "Pupil A" in sent and "Staff B" in sent
+    assert "[Pupil A]" in sent and "Mr [Staff B]" in sent  # the title stays a title
     assert "What did Callum Reid say happened before Mr Okafor moved him?" in result.reply
     assert result.sent_to_model == engine.session(session.id).turns[-1].sent_to_model
     assert "Callum" not in result.sent_to_model
@@ -79,3 +79,22 @@ def test_a_refused_message_never_reaches_the_model(tmp_path):
     engine = model_engine(tmp_path, model)
     result = engine.turn(engine.new_session("live"), "Should I permanently exclude him? Yes or no.")
     assert result.verdict.action == "refuse" and model.seen == []
+
+
+def test_a_stopped_reply_keeps_only_text_the_rail_has_checked_and_no_sources(tmp_path):
+    import threading
+
+    reply = ("That sounds like a hard morning. What happened just before? " * 6
+             + "Then the unchecked tail, which must never be kept. " * 4 + "[`behaviour-as-communication-and-trauma`]")
+    engine = model_engine(tmp_path, scripted(reply))
+    cancel = threading.Event()
+    pieces: list[str] = []
+
+    def shown(piece: str) -> None:
+        pieces.append(piece)
+        cancel.set()  # the user presses Esc as soon as the first checked text appears
+
+    result = engine.turn(engine.new_session("live"), SITUATION, on_chunk=shown, cancel=cancel)
+    assert result.notice == "You stopped the reply."
+    assert result.reply == "".join(pieces).strip() + "\n\n*(stopped)*"  # exactly what was checked and shown
+    assert "unchecked tail" not in result.reply and "Sources:" not in result.reply

@@ -77,3 +77,22 @@ def test_a_turn_is_committed_the_moment_it_is_appended(tmp_path):
     assert subprocess.run([sys.executable, "-c", script]).returncode == 9
     session = SessionStore(path).list()[0]
     assert session.title == "Killed" and session.turns == 1
+
+
+def test_a_deleted_session_leaves_no_text_in_the_file_or_its_log(tmp_path):
+    """Even with another window holding the file open, and after many rewrites of the session."""
+    canary = "Zebediah Quillfeather disclosed at lunch"
+    path = tmp_path / "s.sqlite3"
+    app = SessionStore(path)  # the app, open on the same file throughout
+    cli = SessionStore(path)
+    keep = cli.create(mode="live", title="Another pupil")
+    cli.append(keep, Turn(role="user", text="an unrelated session", mode="live"))
+    doomed = cli.create(mode="live", title=canary)
+    for n in range(50):
+        cli.append(doomed, Turn(role="user", text=f"{canary} ({n})", mode="live"))
+        cli.set_fields(doomed, decision=f"{canary}: decision {n}")
+    assert app.get(doomed.id).decision.startswith(canary)
+    cli.delete(doomed.id)
+    for file in tmp_path.iterdir():
+        assert canary.encode() not in file.read_bytes(), file.name
+    assert [s.id for s in app.list()] == [keep.id]

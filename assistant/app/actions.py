@@ -9,6 +9,7 @@ from textual import work
 from assistant.models import MODES, Session
 from assistant.record import MODE_TITLES
 from knowledge.errors import ReflectError
+from knowledge.safe_text import markdown_literal
 
 from .errors import error_text
 from .messages import ExportDone, ExportFailed
@@ -16,7 +17,7 @@ from .screens.dialogs import ConfirmScreen, TextPrompt, TextScreen
 from .screens.help import HelpScreen
 from .screens.reader import CardReader
 from .screens.sessions import NEW, SessionsScreen
-from .state import export_dir, export_name
+from .state import export_dir
 
 
 class Actions:
@@ -62,7 +63,7 @@ class Actions:
     def action_sessions(self, search: bool = False) -> None:
         if not self._idle("switch sessions"):
             return
-        screen = SessionsScreen(self.engine.store, current=self.session.id if self.session else None)
+        screen = SessionsScreen(self.engine, current=self.session.id if self.session else None)
 
         async def chosen(choice: str | None) -> None:
             current = self.session.id if self.session else None
@@ -139,11 +140,12 @@ class Actions:
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, session: Session, fmt: str) -> None:
-        from assistant.export import export
-        from assistant.record import build_record
+        from assistant.services import export_record
 
         try:
-            path = export(build_record(session), export_dir() / export_name(session.title, session.id, fmt), fmt)
+            folder = export_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = export_record(session, fmt=fmt, folder=folder)  # a new file each time, named by session id
         except BaseException as exc:  # noqa: BLE001
             self.post_message(ExportFailed(error_text(exc)))
         else:
@@ -207,7 +209,7 @@ class Actions:
             if title is None:
                 return
             try:
-                renamed = self.engine.store.rename(self.session.id, title)
+                renamed = self.engine.rename_session(self.session.id, title)
             except Exception as exc:  # noqa: BLE001
                 self._error(error_text(exc))
                 return
@@ -224,12 +226,16 @@ class Actions:
         async def done(yes: bool | None) -> None:
             if not yes:
                 return
-            self.engine.store.delete(self.session.id)
-            self.notify(f"Deleted “{self.session.title}”.")
+            try:
+                self.engine.delete_session(self.session.id)
+            except Exception as exc:  # noqa: BLE001
+                self._error(error_text(exc))
+                return
+            self.notify(f"Deleted “{self.session.title}”.", markup=False)
             self.session = None
             await self._show_current()
 
-        self.push_screen(ConfirmScreen(f"Delete **{self.session.title}** and everything said in it? "
+        self.push_screen(ConfirmScreen(f"Delete **{markdown_literal(self.session.title)}** and everything said in it? "
                                        "This cannot be undone.", yes="Delete", no="Keep",
                                        title="Delete session", destructive=True), done)
 

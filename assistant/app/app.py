@@ -32,6 +32,7 @@ STATUS_WAITING = "Getting ready… your message will be sent as soon as the guid
 STATUS_READY = "Ready. Enter sends · Shift+Enter or Ctrl+J for a new line · F1 help"
 STATUS_THINKING = "Thinking… (Esc to stop)"
 STATUS_STOPPING = "Stopping…"
+CHANGE_CHECK_SECONDS = 3.0  # one indexed row read: cheap enough to poll
 
 
 class ReflectApp(Actions, Documents, App[int]):
@@ -85,6 +86,23 @@ class ReflectApp(Actions, Documents, App[int]):
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, lambda theme: save_state(theme=theme.name))
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_changed_elsewhere)
+
+    async def _check_changed_elsewhere(self) -> None:
+        """Another window or `reflect ask` may have written to this session: show the stored truth."""
+        if self.engine is None or self.session is None or self.turn_running or self._queued is not None:
+            return
+        try:
+            changed = self.engine.refresh(self.session)
+        except ReflectError as exc:  # deleted elsewhere
+            self.session = None
+            await self._show_current()
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        if changed:
+            await self._show_current()
+            self.notify("This session was changed in another window or on the command line; "
+                        "showing the latest.", markup=False)
 
     async def chat_mounted(self) -> None:
         """Called by the chat screen once its widgets exist."""
@@ -230,7 +248,9 @@ class ReflectApp(Actions, Documents, App[int]):
             await self._reply.finish(result.reply, result.kind)
         if result.notice:
             await self.chat.add_notice(result.notice)
-            self.notify(result.notice, severity="warning")
+            self.notify(result.notice, severity="warning", markup=False)
+        if result.redaction_note():
+            await self.chat.add_notice(result.redaction_note() + " Ctrl+P › Show what was sent to the model shows it all.")
         if result.pinned:
             await self.chat.set_pinned(result.pinned)
         self._end_turn()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from textual import work
 
+from knowledge.safe_text import one_line
+
 from .errors import error_text
 from .messages import DocumentsDone, DocumentsFailed
 from .screens.dialogs import TextPrompt, TextScreen
@@ -52,14 +54,14 @@ class Documents:
 
     @work(thread=True, group="documents", exit_on_error=False)
     def _ingest(self, paths: list[str]) -> None:
-        from knowledge.documents import ingest
+        from assistant.services import ingest_documents
 
         try:
-            results = ingest(paths)
+            results = ingest_documents(paths)
         except BaseException as exc:  # noqa: BLE001 - shown to the user, nothing half-ingested
             self.post_message(DocumentsFailed(f"Nothing was ingested: {error_text(exc)}"))
             return
-        lines = [f"{r.name}: {r.status} ({r.pages} pages, {r.chunks} passages)" for r in results]
+        lines = [f"{one_line(r.name)}: {r.status} ({r.pages} pages, {r.chunks} passages)" for r in results]
         self.post_message(DocumentsDone("Documents ready", "\n".join(lines)))
 
     def action_review_policy(self) -> None:
@@ -76,7 +78,7 @@ class Documents:
 
     @work(thread=True, group="documents", exit_on_error=False)
     def _review(self, path: str) -> None:
-        from assistant.policy_review import review_policy
+        from assistant.services import review_policy
 
         try:
             review = review_policy(Path(path))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from knowledge.storage import data_dir
@@ -50,8 +49,3 @@ def export_dir() -> Path:
     from platformdirs import user_documents_path
 
     return user_documents_path()
-
-
-def export_name(title: str, session_id: str, fmt: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].rstrip("-") or "session"
-    return f"decision-record-{slug}-{session_id}.{fmt}"

@@ -13,17 +13,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knowledge.documents import list_documents, remove_document
+    from assistant.services import list_documents, remove_document
     from knowledge.errors import ReflectError
+    from knowledge.safe_text import one_line
 
     if args.action == "remove":
         if not args.name:
             raise ReflectError("give the name of the document to remove, e.g. `reflect docs remove policy.pdf`")
         info = remove_document(args.name)
-        print(f"removed {info.name} ({info.chunks} passages)")
+        print(f"removed {one_line(info.name)} ({info.chunks} passages) from the index and its logs")
         return 0
     if args.name:
-        raise ReflectError(f"unexpected argument {args.name!r}; to remove a document: `reflect docs remove NAME`")
+        raise ReflectError(f"unexpected argument {one_line(args.name)!r}; to remove a document: `reflect docs remove NAME`")
     docs = list_documents()
     if args.json:
         print(json.dumps([d.model_dump() for d in docs], indent=2))
@@ -31,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if not docs:
         print("no documents yet; bring one in with `reflect ingest FILE`")
         return 0
-    width = max(len(d.name) for d in docs)
+    width = max(len(one_line(d.name)) for d in docs)
     for d in docs:
         pages = f"{d.pages} pages" if d.pages else d.kind
-        print(f"{d.name:<{width}}  {pages:>10}  {d.chunks:>4} passages  ingested {d.ingested[:16].replace('T', ' ')}")
+        print(f"{one_line(d.name):<{width}}  {pages:>10}  {d.chunks:>4} passages  ingested {d.ingested[:16].replace('T', ' ')}"
+              + ("" if d.complete else "  (incomplete: a write was cut off; ingest the file again, or remove it)"))
     return 0

@@ -10,18 +10,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knowledge.documents import ingest
+    from assistant import services
+    from knowledge.safe_text import one_line
 
     def progress(name: str, done: int, total: int) -> None:
         if done == 0:
-            print(f"reading {name} ({total} passages)…", file=sys.stderr, flush=True)
+            print(f"reading {one_line(name)} ({total} passages)…", file=sys.stderr, flush=True)
 
-    for result in ingest(args.paths, progress=progress):
+    for result in services.ingest_documents(args.paths, progress=progress):
         size = f"{result.pages} page{'s' if result.pages != 1 else ''}, " if result.pages else ""
-        print(f"{result.status:>9}  {result.name}  ({size}{result.chunks} passages)")
-    from knowledge.index import chroma_url
-
-    url = chroma_url()
-    where = f"in the chromadb server at {url}" if url else "on this machine"
-    print(f"Documents are held {where}; `reflect docs` lists them.", file=sys.stderr)
+        print(f"{result.status:>9}  {one_line(result.name)}  ({size}{result.chunks} passages)")
+    print(f"Documents are held {services.documents_location()}; `reflect docs` lists them.", file=sys.stderr)
     return 0

@@ -10,14 +10,18 @@ def build_index_with_progress(rebuild: bool = False, force_bar: bool = False):
     from knowledge.index import ensure_index, needs_build
 
     if not (rebuild or force_bar or needs_build()):
-        return ensure_index()
-    with Progress(transient=True, console=_stderr_console()) as bar:
-        task = bar.add_task("Indexing the knowledge cards", total=None)
+        status = ensure_index()
+    else:
+        with Progress(transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("Indexing the knowledge cards", total=None)
 
-        def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            def report(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
 
-        return ensure_index(rebuild=rebuild, progress=report)
+            status = ensure_index(rebuild=rebuild, progress=report)
+    if status.notice:
+        print(f"reflect: {status.notice}", file=sys.stderr)
+    return status
 
 
 def _stderr_console():

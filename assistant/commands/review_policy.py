@@ -10,13 +10,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the policy: PDF, .docx, .md or .txt")
     parser.add_argument("--format", choices=["md", "docx", "json"], help="md (default), docx or json")
     parser.add_argument("-o", "--output", metavar="OUT", help="write here (md and json go to the screen otherwise)")
+    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
-    from assistant.policy_review import review_policy
+    from assistant import services
     from knowledge.errors import ReflectError
+    from knowledge.safe_text import safe_text
 
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     fmt = args.format or (suffix if suffix in ("docx", "json") else "md")
@@ -30,17 +30,12 @@ def run(args: argparse.Namespace) -> int:
             raise ReflectError(f"{out.parent}: no such folder")
         if Path(args.file).exists() and out.resolve() == Path(args.file).resolve():
             raise ReflectError(f"{out}: that is the policy itself; choose another output file")
-    review = review_policy(args.file)
-    text = json.dumps(review.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else review.to_markdown()
+        if out.exists() and not args.force:
+            raise ReflectError(f"{out} already exists; choose another name, or add --force to replace it")
+    review = services.review_policy(args.file)
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(services.review_json(review) if fmt == "json" else safe_text(review.to_markdown()))
         return 0
-    try:
-        if fmt == "docx":
-            review.to_docx(out)
-        else:
-            out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReflectError(f"{out}: cannot be written ({exc.strerror or exc})") from None
-    print(f"review written to {out}")
+    services.write_review(review, out, fmt, force=args.force)
+    print(f"review written to {safe_text(str(out))} (readable by you only)")
     return 0

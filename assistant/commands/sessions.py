@@ -9,14 +9,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.store import SessionStore
+    from assistant.engine import Engine
+    from knowledge.safe_text import one_line
 
-    store = SessionStore()
-    rows = store.search(args.search) if args.search else store.list()
+    rows = Engine().sessions(args.search)
     if not rows:
         print("no sessions yet" if not args.search else "no session contains that text")
         return 0
     for s in rows:
         flag = "  ⚑ safeguarding signposting" if s.pinned else ""
-        print(f"{s.id}  {s.updated:%Y-%m-%d %H:%M}  {s.mode:<8} {s.turns:>3} turns  {s.title}{flag}")
+        print(f"{s.id}  {s.updated:%Y-%m-%d %H:%M}  {s.mode:<8} {s.turns:>3} turns  {one_line(s.title)}{flag}")
     return 0

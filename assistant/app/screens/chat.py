@@ -17,6 +17,8 @@ from ..widgets.chat_log import ChatLog, Notice, PinnedPanel, Reply, UserMessage
 from ..widgets.prompt_input import PromptInput
 from ..widgets.side_panel import SidePanel
 
+PAGE_TURNS = 200  # messages shown when a session is opened
+
 HINTS = {
     "live": "Describe the live situation: what happened, who is involved, what your policy says, "
             "and what you are weighing. I'll take it one lens at a time.",
@@ -83,7 +85,12 @@ class ChatScreen(Screen):
             await log.mount(Static(HINTS.get(session.mode, HINTS["live"]), classes="hint", markup=False))
             return
         widgets = []
-        for turn in session.turns:
+        earlier = len(session.turns) - PAGE_TURNS
+        if earlier > 0:  # a very long session would hold every message as a widget; show the latest page
+            widgets.append(Static(
+                f"{earlier:,} earlier messages are saved but not shown here; the exported decision record "
+                "(F8 / F9) has the whole session.", classes="notice", markup=False))
+        for turn in session.turns[-PAGE_TURNS:]:
             if turn.role == "user":
                 widgets.append(UserMessage(turn.text))
             else:

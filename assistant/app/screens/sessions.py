@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from assistant.models import SessionSummary
 from assistant.record import MODE_TITLES
-from assistant.store import SessionStore
 from knowledge.errors import ReflectError
+from knowledge.safe_text import markdown_literal, one_line
 
 from .dialogs import ConfirmScreen, TextPrompt
 
@@ -24,7 +24,7 @@ def session_label(s: SessionSummary) -> Content:
     when = s.updated.astimezone().strftime("%d %b %Y %H:%M")
     flag = Content.styled(" ⚑ signposting", "$text-error") if s.pinned else Content("")
     return Content.assemble(
-        (s.title, "bold"), flag, "\n",
+        (one_line(s.title), "bold"), flag, "\n",
         (f"{MODE_TITLES.get(s.mode, s.mode)} · {s.turns} messages · {when}", "dim"),
     )
 
@@ -40,9 +40,9 @@ class SessionsScreen(ModalScreen[str | None]):
         Binding("slash,ctrl+f", "search", "Search"),
     ]
 
-    def __init__(self, store: SessionStore, current: str | None = None) -> None:
+    def __init__(self, engine, current: str | None = None) -> None:
         super().__init__(classes="sessions-screen")
-        self.store = store
+        self.engine = engine
         self.current = current
         self.changed: set[str] = set()  # ids renamed or deleted here, for the caller to refresh
 
@@ -61,9 +61,9 @@ class SessionsScreen(ModalScreen[str | None]):
     def refresh_list(self, keep: str | None = None) -> None:
         query = self.query_one("#search", Input).value.strip()
         try:
-            found = self.store.search(query) if query else self.store.list()
+            found = self.engine.sessions(query or None)
         except ReflectError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             found = []
         listing = self.query_one("#session-list", OptionList)
         listing.set_options(Option(session_label(s), id=s.id) for s in found)
@@ -108,15 +108,19 @@ class SessionsScreen(ModalScreen[str | None]):
         session_id = self._selected()
         if session_id is None:
             return
-        title = self.store.get(session_id).title
+        try:
+            title = self.engine.session(session_id).title
+        except ReflectError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
 
         def done(new: str | None) -> None:
             if new is None:
                 return
             try:
-                self.store.rename(session_id, new)
+                self.engine.rename_session(session_id, new)
             except ReflectError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
                 return
             self.changed.add(session_id)
             self.refresh_list(keep=session_id)
@@ -128,18 +132,26 @@ class SessionsScreen(ModalScreen[str | None]):
         session_id = self._selected()
         if session_id is None:
             return
-        title = self.store.get(session_id).title
+        try:
+            title = self.engine.session(session_id).title
+        except ReflectError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
 
         def done(yes: bool | None) -> None:
             if not yes:
                 return
-            self.store.delete(session_id)
+            try:
+                self.engine.delete_session(session_id)
+            except ReflectError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
             self.changed.add(session_id)
             self.refresh_list()
-            self.notify(f"Deleted “{title}”.")
+            self.notify(f"Deleted “{title}”.", markup=False)
 
         self.app.push_screen(ConfirmScreen(
-            f"Delete **{title}** and everything said in it? This cannot be undone.",
+            f"Delete **{markdown_literal(title)}** and everything said in it? This cannot be undone.",
             yes="Delete", no="Keep", title="Delete session", destructive=True), done)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

@@ -21,6 +21,17 @@ def shared_data_dir(tmp_path_factory):
     yield path
 
 
+@pytest.fixture(scope="session")
+def prepared(shared_data_dir):
+    """The search index built and the model and guard loaded, once per run, as `make install` does.
+
+    Tests that open the app start from here, so their waits are for the app, not for a first build."""
+    from assistant.prepare import prepare
+
+    prepare()
+    return shared_data_dir
+
+
 @pytest.fixture
 def private_data_dir(tmp_path, monkeypatch):
     """A fresh data directory for tests that change the index or sessions."""

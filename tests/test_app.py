@@ -31,21 +31,20 @@ def status(app) -> str:
     return str(app.chat.query_one("#status", Static).content)
 
 
-async def test_first_paint_is_fast_and_a_message_sent_early_waits_for_warm_up(app_env):
+async def test_the_app_paints_before_warm_up_and_a_message_sent_early_waits_for_it(app_env):
     engine = make_engine(app_env)
     gate = threading.Event()
     real_warm_up = engine.warm_up
 
     def slow_warm_up():
-        gate.wait(60)
+        gate.wait()  # released by the test below, whatever the machine's speed
         real_warm_up()
 
     engine.warm_up = slow_warm_up
     app = ReflectApp(engine=engine)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.first_paint is not None)
-        assert app.first_paint < 1.0
-        assert "Loading" in status(app)
+        await until(pilot, lambda: app.first_paint is not None)  # painted while the warm-up is held back
+        assert not app.ready and "Loading" in status(app)
         app.chat.prompt_input.load_text(SITUATION)
         await pilot.press("enter")
         await pilot.pause()

@@ -16,7 +16,7 @@ from .screens.dialogs import ConfirmScreen, TextPrompt, TextScreen
 from .screens.help import HelpScreen
 from .screens.reader import CardReader
 from .screens.sessions import NEW, SessionsScreen
-from .state import export_dir, export_name
+from .state import export_folder, export_name
 
 
 class Actions:
@@ -175,7 +175,7 @@ class Actions:
         from assistant.record import build_record
 
         try:
-            path = export(build_record(session), export_dir() / export_name(session.title, session.id, fmt), fmt)
+            path = export(build_record(session), export_folder() / export_name(session.title, session.id, fmt), fmt)
         except BaseException as exc:  # noqa: BLE001
             self.post_message(ExportFailed(error_text(exc)))
         else:

@@ -75,10 +75,12 @@ class ChatScreen(Screen):
         self.toggle_class("-side-toggled")
         return self.side_shown
 
+    _was_wide: bool | None = None
+
     def on_resize(self) -> None:
         # Crossing the width breakpoint brings back that width's default for the side panel.
         wide = self.has_class("-wide")
-        if getattr(self, "_was_wide", wide) != wide:
+        if self._was_wide is not None and self._was_wide != wide:
             self.remove_class("-side-toggled")
         self._was_wide = wide
 

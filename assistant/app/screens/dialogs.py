@@ -7,6 +7,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, Static
 
+from ..widgets.prompt_input import PromptInput
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no. Enter or y confirms; Esc or n cancels."""
@@ -55,8 +57,6 @@ class TextPrompt(ModalScreen[str | None]):
         self.multiline = multiline
 
     def compose(self) -> ComposeResult:
-        from ..widgets.prompt_input import PromptInput
-
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
             if self.hint:

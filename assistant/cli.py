@@ -18,6 +18,7 @@ from knowledge.safe_text import safe_text
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "prepare": ("assistant.commands.prepare", "build and load what the first start needs (make install runs it)"),
     "index": ("assistant.commands.index", "build the search index (it also builds itself on first use)"),
     "search": ("assistant.commands.search", "search the knowledge cards"),
     "guard": ("assistant.commands.guard", "check a message against the boundaries"),

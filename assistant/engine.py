@@ -91,9 +91,11 @@ class Engine:
 
     # --- heavy parts, loaded on first use (the app warms them in a worker) ---
 
-    def warm_up(self) -> None:
-        self.guard
-        self.searcher
+    def warm_up(self, progress: Callable[[str], None] | None = None) -> None:
+        """Load (on a first run, build) everything a turn needs, saying each step to `progress`."""
+        from assistant.prepare import prepare
+
+        prepare(progress)
 
     @property
     def guard(self):

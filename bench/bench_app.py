@@ -1,11 +1,16 @@
-"""The terminal app: time to first paint, time to ready (warm-up done), RSS when ready.
+"""The terminal app on a fresh home: first paint, time to ready and the first reply.
 
-Each measurement starts a fresh Python process that opens the real app
-headless (as `reflect` would, with its own engine), so imports are counted.
-Times are from spawning the process. The first start may build the search
-index and the guardrail classifier in the data directory; the second start
-is the everyday case. "Longest UI stall" is the worst delay of the app's
-event loop while the warm-up runs in its worker thread.
+Each start is a fresh Python process that opens the real app headless (as `reflect`
+would, with its own engine), so imports are counted; times are from spawning it.
+The child types the first message as soon as the app has painted (it waits, visibly,
+until the warm-up is done), so "first reply" is what a user who starts typing at once
+would wait for.
+
+- "after install": a fresh data folder prepared by `reflect prepare` (what `make install`
+  runs), then the first start. "install: reflect prepare" is that step's own time.
+- "unprepared": a fresh data folder and no prepare: the first start builds what it needs.
+- "everyday": the second start on the prepared folder.
+"Longest UI stall" is the worst delay of the app's event loop while the warm-up runs.
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from pathlib import Path
 from timing import row
 
 ROOT = Path(__file__).resolve().parent.parent
+MESSAGE = ("Year 9, autistic, EHCP. Walked out of science when the fire alarm test went off and swore at the "
+           "teacher who followed him. Help me think.")
 
 CHILD = r"""
 import asyncio, json, sys, time
@@ -38,49 +45,74 @@ async def main():
         while app.first_paint is None:
             await asyncio.sleep(0.005)
         paint = time.time()
+        prompt = app.chat.prompt_input
+        prompt.load_text(sys.argv[1])
+        prompt.action_submit()  # queued until the warm-up is done, as when a user types at once
         worst, last = 0.0, time.monotonic()
         while not app.ready:
             await asyncio.sleep(0.01)
             now = time.monotonic()
             worst, last = max(worst, now - last - 0.01), now
         ready = time.time()
-        out = {"paint": paint, "ready": ready, "rss": rss_mb(), "stall": worst, "error": app.last_error}
+        rss = rss_mb()
+        while app.session is None or len(app.session.turns) < 2 or app.turn_running:
+            await asyncio.sleep(0.01)
+        reply = time.time()
+        out = {"paint": paint, "ready": ready, "reply": reply, "rss": rss, "stall": worst, "error": app.last_error}
     print("BENCH " + json.dumps(out))
 
 asyncio.run(main())
 """
 
 
+def _env(data: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["REFLECT_DATA_DIR"] = data
+    env["REFLECT_CONFIG_FILE"] = str(Path(data) / "no-config.toml")
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    return env
+
+
 def _start(env: dict[str, str]) -> dict:
     started = time.time()
-    done = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run([sys.executable, "-c", CHILD, MESSAGE], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=1800)
     line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH ")), None)
     if line is None:
         raise RuntimeError(f"the app did not start: {done.stderr[-2000:]}")
     data = json.loads(line[6:])
+    if data["error"]:
+        print(f"bench_app: the app reported: {data['error']}", file=sys.stderr)
     return {"paint": (data["paint"] - started) * 1000, "ready": (data["ready"] - started) * 1000,
-            "rss": data["rss"], "stall": data["stall"] * 1000, "error": data["error"]}
+            "reply": (data["reply"] - started) * 1000, "rss": data["rss"], "stall": data["stall"] * 1000}
+
+
+def _prepare(env: dict[str, str]) -> float:
+    started = time.time()
+    subprocess.run([sys.executable, "-m", "assistant.cli", "prepare"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=1800)
+    return (time.time() - started) * 1000
 
 
 def run() -> list[dict]:
-    env = dict(os.environ)
-    env.setdefault("REFLECT_DATA_DIR", tempfile.mkdtemp(prefix="reflect-bench-app-"))
-    env["REFLECT_CONFIG_FILE"] = str(Path(env["REFLECT_DATA_DIR"]) / "no-config.toml")
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
-    first = _start(env)
-    second = _start(env)
-    rows = [
-        row("app", "first start: time to first paint", first["paint"]),
-        row("app", "first start: time to ready", first["ready"]),
-        row("app", "time to first paint", second["paint"]),
-        row("app", "time to ready (warm-up done)", second["ready"]),
-        row("app", "RSS when ready", second["rss"], "MB"),
-        row("app", "longest UI stall during warm-up", second["stall"]),
+    prepared = _env(tempfile.mkdtemp(prefix="reflect-bench-app-"))
+    install = _prepare(prepared)
+    first = _start(prepared)
+    everyday = _start(prepared)
+    cold = _start(_env(tempfile.mkdtemp(prefix="reflect-bench-app-cold-")))
+    return [
+        row("app", "install: reflect prepare", install),
+        row("app", "after install: first paint", first["paint"]),
+        row("app", "after install: time to ready", first["ready"]),
+        row("app", "after install: first reply", first["reply"]),
+        row("app", "unprepared: time to ready", cold["ready"]),
+        row("app", "unprepared: first reply", cold["reply"]),
+        row("app", "everyday: first paint", everyday["paint"]),
+        row("app", "everyday: time to ready", everyday["ready"]),
+        row("app", "everyday: first reply", everyday["reply"]),
+        row("app", "RSS when ready", everyday["rss"], "MB"),
+        row("app", "longest UI stall during warm-up", everyday["stall"]),
     ]
-    if second["error"]:
-        print(f"bench_app: the app reported: {second['error']}", file=sys.stderr)
-    return rows
 
 
 if __name__ == "__main__":

@@ -21,6 +21,28 @@ def shared_data_dir(tmp_path_factory):
     yield path
 
 
+@pytest.fixture(autouse=True)
+def own_user_data(tmp_path_factory, monkeypatch):
+    """Each test its own sessions database, app state file and export folder; only the derived
+    index and the guard's files stay shared (built once per run, and no test's data)."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setattr("assistant.store.default_path", lambda: folder / "sessions.sqlite3")
+    monkeypatch.setattr("assistant.app.state.state_path", lambda: folder / "state.json")
+    monkeypatch.setenv("REFLECT_EXPORT_DIR", str(folder / "exports"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def prepared(shared_data_dir):
+    """The search index built and the model and guard loaded, once per run, as `make install` does.
+
+    Tests that open the app start from here, so their waits are for the app, not for a first build."""
+    from assistant.prepare import prepare
+
+    prepare()
+    return shared_data_dir
+
+
 @pytest.fixture
 def private_data_dir(tmp_path, monkeypatch):
     """A fresh data directory for tests that change the index or sessions."""

@@ -44,7 +44,7 @@ async def test_documents_are_ingested_and_a_policy_is_reviewed_from_the_palette(
         await ready(pilot)
         app.action_ingest()
         await type_into_prompt(pilot, str(note))
-        await until(pilot, lambda: any("anti-bullying.md: added" in n for n in seen), timeout=120)
+        await until(pilot, lambda: any("anti-bullying.md: added" in n for n in seen))
 
         app.action_ingest()
         await type_into_prompt(pilot, str(app_env / "missing.pdf"))
@@ -53,7 +53,7 @@ async def test_documents_are_ingested_and_a_policy_is_reviewed_from_the_palette(
 
         app.action_review_policy()
         await type_into_prompt(pilot, f'"{policy}"')
-        await until(pilot, lambda: isinstance(app.screen, TextScreen), timeout=60)
+        await until(pilot, lambda: isinstance(app.screen, TextScreen))
         review = app.screen.text
         assert "will be excluded for one day" in review
         assert "unlawful" not in review.lower()

@@ -71,7 +71,7 @@ async def test_a_broken_config_file_is_reported_and_the_app_runs_offline(app_env
 async def test_an_unreadable_index_is_reported(app_env):
     engine = make_engine(app_env)
 
-    def broken():
+    def broken(progress=None):
         raise ReflectError("the search index cannot be read (database disk image is malformed); run `reflect index`")
 
     engine.warm_up = broken

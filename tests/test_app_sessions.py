@@ -12,7 +12,7 @@ from assistant.app.screens.sessions import SessionsScreen
 from assistant.app.screens.welcome import WelcomeScreen
 from assistant.app.widgets.chat_log import UserMessage
 from test_app_support import (
-    SITUATION, SIZE, app_env, idle, make_app, make_engine, notes, ready, send, until,
+    SITUATION, SIZE, app_env, idle, make_app, make_engine, notes, ready, run_from_palette, send, until,
 )
 
 __all__ = ["app_env"]
@@ -46,7 +46,7 @@ async def test_sessions_search_rename_delete_and_resume(app_env):
         assert isinstance(screen, SessionsScreen)
         assert listed(screen) == [second.id, first.id]  # most recent first
 
-        await pilot.press("slash")
+        assert screen.focused.id == "search"  # typing searches straight away
         await pilot.press(*"fire alarm")  # search past sessions by what was said
         await pilot.pause()
         assert listed(screen) == [first.id]
@@ -103,7 +103,7 @@ async def test_new_session_from_the_sessions_list_and_by_key(app_env):
         assert app.session.id != first
         await pilot.press("f2")
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.session is None
 
@@ -137,21 +137,17 @@ async def test_export_markdown_and_word_by_key_and_from_the_palette(app_env):
         assert any("Nothing to export yet" in n for n in seen)
         await send(pilot, SITUATION)
         await pilot.press("f8")
-        await until(pilot, lambda: list(exports.glob("*.md")), 20)
+        await until(pilot, lambda: list(exports.glob("*.md")))
         md = next(exports.glob("*.md"))
-        await until(pilot, lambda: any(str(md) in n for n in seen), 10)  # says where it was written
+        await until(pilot, lambda: any(str(md) in n for n in seen))  # says where it was written
         assert SITUATION in md.read_text()
         await pilot.press("f9")
-        await until(pilot, lambda: list(exports.glob("*.docx")), 20)
+        await until(pilot, lambda: list(exports.glob("*.docx")))
         docx = next(exports.glob("*.docx"))
         docx.unlink()
 
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Export decision record as Word")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await until(pilot, lambda: list(exports.glob("*.docx")), 20)
+        await run_from_palette(pilot, "Export decision record as Word")
+        await until(pilot, lambda: list(exports.glob("*.docx")))
         from docx import Document
 
         assert any(SITUATION[:40] in p.text for p in Document(str(docx)).paragraphs)
@@ -176,11 +172,7 @@ async def test_every_action_is_in_the_command_palette_and_footer(app_env):
         shown = {key for key, b in app.chat.active_bindings.items() if b.binding.show}
         assert {"f1", "f2", "ctrl+n", "f4", "f5", "f6", "f8", "f9", "ctrl+g", "ctrl+r", "ctrl+q"} <= shown
 
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Search sessions")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "Search sessions")
         await until(pilot, lambda: isinstance(app.screen, SessionsScreen))
         await pilot.pause()
         assert app.screen.focused.id == "search"
@@ -219,7 +211,8 @@ async def test_first_run_welcome_says_what_it_does_never_does_and_where_data_liv
     assert json.loads((app_env / "state.json").read_text())["welcomed"] is True
     again = make_app(app_env)
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: again.first_paint is not None)  # the welcome would be pushed by now
+        await pilot.pause()
         assert not isinstance(again.screen, WelcomeScreen)
 
 

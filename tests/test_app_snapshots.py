@@ -44,7 +44,7 @@ async def settle(pilot) -> None:
     app = pilot.app
     app.chat.prompt_input.cursor_blink = False
     app.clear_notifications()
-    await pilot.pause(0.2)
+    await pilot.pause()
 
 
 def chat_with(*messages: str):
@@ -70,12 +70,18 @@ def test_empty_chat(app_env, snap_compare):
     assert snap_compare(make_app(app_env), terminal_size=TERMINAL, run_before=chat_with())
 
 
-def test_reply_then_refusal(app_env, snap_compare):
-    assert snap_compare(make_app(app_env), terminal_size=TERMINAL, run_before=chat_with(SITUATION, EXCLUDE))
+# 80×24: side panel hidden, one-line signposting; 120×40: the everyday window; 200×60: wide and tall.
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
 
 
-def test_escalation_pinned(app_env, snap_compare):
-    assert snap_compare(make_app(app_env), terminal_size=TERMINAL,
+@SIZES
+def test_reply_then_refusal(app_env, snap_compare, size):
+    assert snap_compare(make_app(app_env), terminal_size=size, run_before=chat_with(SITUATION, EXCLUDE))
+
+
+@SIZES
+def test_escalation_pinned(app_env, snap_compare, size):
+    assert snap_compare(make_app(app_env), terminal_size=size,
                         run_before=chat_with(DISCLOSURE, "Our DSL has it now. How do I support the class teacher?"))
 
 
@@ -83,7 +89,8 @@ def test_card_reader(app_env, snap_compare):
     async def run_before(pilot):
         await chat_with(SITUATION)(pilot)
         await pilot.press("f5", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "CardReader")
+        await pilot.pause()
         pilot.app.clear_notifications()
 
     assert snap_compare(make_app(app_env), terminal_size=TERMINAL, run_before=run_before)
@@ -99,7 +106,9 @@ def test_sessions_list(app_env, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("f2")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "SessionsScreen")
+        await pilot.pause()
+        pilot.app.screen.query_one("#search").cursor_blink = False
 
     assert snap_compare(ReflectApp(engine=engine), terminal_size=TERMINAL, run_before=run_before)
 
@@ -108,7 +117,8 @@ def test_help(app_env, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("f1")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "HelpScreen")
+        await pilot.pause()
 
     assert snap_compare(make_app(app_env), terminal_size=TERMINAL, run_before=run_before)
 
@@ -118,6 +128,6 @@ def test_governance_confirmation(app_env, snap_compare):
         await chat_with(SITUATION)(pilot)
         await pilot.press("ctrl+g")
         await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "ConfirmScreen")
-        await pilot.pause(0.3)
+        await pilot.pause()
 
     assert snap_compare(make_app(app_env), terminal_size=TERMINAL, run_before=run_before)

@@ -8,6 +8,7 @@ the guardrails stay in the session-wide data directory (built once).
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -58,7 +59,7 @@ class BrokenModel(GenericFakeChatModel):
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
+def app_env(prepared, tmp_path, monkeypatch):
     """Private state file and export folder; returns tmp_path."""
     monkeypatch.setattr("assistant.app.state.state_path", lambda: tmp_path / "state.json")
     monkeypatch.setenv("REFLECT_EXPORT_DIR", str(tmp_path / "exports"))
@@ -74,11 +75,18 @@ def make_app(tmp_path, model=None, **kwargs) -> ReflectApp:
     return ReflectApp(engine=make_engine(tmp_path, model), **kwargs)
 
 
-async def until(pilot, condition: Callable[[], bool], timeout: float = 90.0) -> None:
+# Waits end when the app reaches the state a test waits for; the bound only stops a hung test.
+# Generous: on a fresh, busy 2-core machine the first warm-up builds the search index.
+# WAIT_LIMIT=30 in the environment makes a hung test fail fast while debugging on a quiet machine.
+WAIT_LIMIT = float(os.environ.get("WAIT_LIMIT", 900))
+
+
+async def until(pilot, condition: Callable[[], bool], timeout: float = WAIT_LIMIT,
+                what: str = "the app") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
+            raise AssertionError(f"still waiting for {what} after {timeout:.0f} s")
         await pilot.pause(0.05)
 
 
@@ -101,6 +109,24 @@ async def send(pilot, text: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     await idle(pilot)
+
+
+async def run_from_palette(pilot, title: str) -> None:
+    """Ctrl+P, type the command's name, wait until it is the first match, then Enter."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), what="the palette")
+    await pilot.press(*title)
+
+    def first_match() -> bool:
+        found = pilot.app.screen.query(CommandList)
+        return bool(found) and found.first().option_count > 0 and \
+            title in str(found.first().get_option_at_index(0).prompt)
+
+    await until(pilot, first_match, what=f"“{title}” in the palette")
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def notes(app) -> list[str]:

@@ -17,7 +17,7 @@ from .screens.dialogs import ConfirmScreen, TextPrompt, TextScreen
 from .screens.help import HelpScreen
 from .screens.reader import CardReader
 from .screens.sessions import NEW, SessionsScreen
-from .state import export_dir
+from .state import export_folder
 
 
 class Actions:
@@ -107,9 +107,41 @@ class Actions:
         if not self._citations():
             self.notify("No sources cited yet.")
             return
+        if not self.chat.side_shown:
+            self.chat.toggle_side()  # on a narrow screen the panel comes over for the sources
         sources.focus()
         if sources.highlighted is None:
             sources.highlighted = 0
+
+    def action_toggle_side(self) -> None:
+        shown = self.chat.toggle_side()
+        if not shown and self.focused is self.chat.query_one("#sources"):
+            self.chat.prompt_input.focus()
+
+    def action_toggle_signposting(self) -> None:
+        """Ctrl+S: show the signposting in full, fold it back, or fold it once the user says the DSL has it."""
+        pinned = self.chat.pinned
+        if not pinned.display:
+            self.notify("No safeguarding signposting in this session.")
+            return
+        if pinned.folded:
+            pinned.add_class("-expanded")
+            return
+        if self.chat.has_class("-short") or pinned.has_class("-acknowledged"):
+            pinned.remove_class("-expanded")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.session is not None:
+                self._dsl_has_it.add(self.session.id)
+                pinned.add_class("-acknowledged")
+                pinned.remove_class("-expanded")
+                self.notify("Folded to one line: 999 and the DSL stay in view. Ctrl+S shows it all again.")
+
+        self.push_screen(ConfirmScreen(
+            "Has this concern gone to your **DSL** (or their deputy), or to 999 or the LADO where that applies? "
+            "The signposting then folds to one line at the top; it stays for the rest of the session.",
+            yes="Yes, fold it", no="Keep it open", title="Safeguarding signposting"), answered)
 
     def open_card(self, card_id: str) -> None:
         citation = next((c for c in self._citations() if c.card_id == card_id), None)
@@ -143,8 +175,7 @@ class Actions:
         from assistant.services import export_record
 
         try:
-            folder = export_dir()
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = export_folder()  # made private (0700) when the app creates it
             path = export_record(session, fmt=fmt, folder=folder)  # a new file each time, named by session id
         except BaseException as exc:  # noqa: BLE001
             self.post_message(ExportFailed(error_text(exc)))
@@ -199,7 +230,7 @@ class Actions:
         self.push_screen(TextPrompt(
             "Your decision and reasons", value=self.session.decision or "",
             hint="In your own words: the record keeps exactly what you write here.",
-            placeholder="e.g. Reduced timetable for two weeks, because …"), done)
+            placeholder="e.g. Reduced timetable for two weeks, because …", multiline=True), done)
 
     def action_rename_session(self) -> None:
         if not self._idle("rename the session") or not self._has_turns("rename"):

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from assistant.models import Citation, Session
@@ -21,8 +20,9 @@ from knowledge.errors import ReflectError
 from .actions import Actions
 from .documents import Documents
 from .commands import palette_commands
+from .keymap import CHAT, bindings
 from .errors import error_text
-from .messages import ReplyChunk, TurnDone, TurnFailed, WarmUpDone, WarmUpFailed
+from .messages import ReplyChunk, TurnDone, TurnFailed, WarmUpDone, WarmUpFailed, WarmUpProgress
 from .screens.chat import ChatScreen
 from .screens.welcome import WelcomeScreen
 from .state import export_dir, load_state, save_state
@@ -39,7 +39,7 @@ class ReflectApp(Actions, Documents, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "Reflect"
     SUB_TITLE = "New session"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = bindings(CHAT, everywhere=True)
 
     def __init__(self, engine=None, *, warm_up: bool = True) -> None:
         super().__init__()
@@ -57,6 +57,8 @@ class ReflectApp(Actions, Documents, App[int]):
         self._reply = None  # the Reply widget being streamed into
         self._queued: str | None = None
         self.last_error: str | None = None
+        self._dsl_has_it: set[str] = set()
+        self.loading_step = ""  # what the warm-up is doing, for the welcome screen  # sessions whose signposting the user has folded
         state = load_state()
         self.first_run = not state.get("welcomed")
         self._saved_theme = state.get("theme")
@@ -122,7 +124,8 @@ class ReflectApp(Actions, Documents, App[int]):
             self.post_message(WarmUpDone())
         if self.first_run:
             _, data, _, model = self._places()
-            self.push_screen(WelcomeScreen(data, model), lambda _: self._welcomed())
+            self.push_screen(WelcomeScreen(data, model, self.loading_step or ("Ready." if self.ready else "")),
+                             lambda _: self._welcomed())
 
     def _welcomed(self) -> None:
         self.first_run = False
@@ -132,14 +135,31 @@ class ReflectApp(Actions, Documents, App[int]):
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         try:
-            self.engine.warm_up()
+            self.engine.warm_up(progress=lambda step: self.post_message(WarmUpProgress(step)))
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(WarmUpFailed(error_text(exc)))
         else:
             self.post_message(WarmUpDone())
 
+    def on_warm_up_progress(self, message: WarmUpProgress) -> None:
+        self.loading_step = message.step
+        waiting = self._queued is not None
+        if waiting:
+            self.chat.set_status(f"Getting ready ({message.step.rstrip('…')})… your message will be sent next.",
+                                 busy=True)
+        else:
+            self.chat.set_status(f"Loading: {message.step} You can start typing.")
+        self._show_progress(message.step)
+
+    def _show_progress(self, text: str) -> None:
+        """The welcome screen, when it is up, says what is still loading (or that all is ready)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, WelcomeScreen):
+                screen.show_progress(text)
+
     async def on_warm_up_done(self, _: WarmUpDone) -> None:
         self.ready, self.ready_at = True, time.perf_counter() - self.started
+        self._show_progress("Ready.")
         if not self.turn_running:
             self.chat.set_status(STATUS_READY)
         if self._queued is not None:
@@ -191,7 +211,7 @@ class ReflectApp(Actions, Documents, App[int]):
 
     async def _show_current(self) -> None:
         session = self._view_session()
-        await self.chat.show_session(session)
+        await self.chat.show_session(session, session.id in self._dsl_has_it)
         self.chat.prompt_input.sent = [t.text for t in session.turns if t.role == "user"]
         self._refresh_side()
 
@@ -252,7 +272,7 @@ class ReflectApp(Actions, Documents, App[int]):
         if result.redaction_note():
             await self.chat.add_notice(result.redaction_note() + " Ctrl+P › Show what was sent to the model shows it all.")
         if result.pinned:
-            await self.chat.set_pinned(result.pinned)
+            await self.chat.set_pinned(result.pinned, self.session.id in self._dsl_has_it)
         self._end_turn()
         self._refresh_side()
 

@@ -14,6 +14,14 @@ class WarmUpDone(Message):
     """The guardrails, search index and embedding model are loaded."""
 
 
+class WarmUpProgress(Message):
+    """A step of the warm-up has started (on a first run, the index build counts cards)."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__()
+        self.step = step
+
+
 class WarmUpFailed(Message):
     def __init__(self, error: str) -> None:
         super().__init__()

@@ -9,7 +9,7 @@ import json
 import os
 from pathlib import Path
 
-from knowledge.storage import data_dir
+from knowledge.storage import data_dir, private_dir
 
 STATE_FILE = "state.json"
 
@@ -34,11 +34,20 @@ def save_state(**changes) -> None:
     tmp = path.with_suffix(".tmp")
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a leftover temp file keeps its old mode through O_CREAT
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(state, handle, indent=2)
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def export_folder() -> Path:
+    """The export folder, made private (0700) when the app creates it; an existing one is left as it is."""
+    folder = export_dir()
+    if not folder.exists():
+        private_dir(folder)
+    return folder
 
 
 def export_dir() -> Path:

@@ -6,13 +6,13 @@ this screen what to show.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from assistant.models import Citation, LensState, Session
 
+from ..keymap import CHAT, bindings
 from ..widgets.chat_log import ChatLog, Notice, PinnedPanel, Reply, UserMessage
 from ..widgets.prompt_input import PromptInput
 from ..widgets.side_panel import SidePanel
@@ -28,21 +28,16 @@ HINTS = {
 }
 
 
+SIDE_PANEL_MIN_WIDTH = 110  # below this the conversation needs the side panel's 40 columns
+PINNED_MIN_HEIGHT = 30  # below this the whole signposting would crowd out the conversation
+
+
 class ChatScreen(Screen):
-    BINDINGS = [
-        Binding("escape", "app.stop", "Stop reply"),
-        Binding("f1", "app.help", "Help"),
-        Binding("f2", "app.sessions", "Sessions"),
-        Binding("ctrl+n", "app.new_session", "New"),
-        Binding("f3", "app.glossary", "Glossary", show=False),
-        Binding("f4", "app.cycle_mode", "Mode"),
-        Binding("f5", "app.sources", "Sources"),
-        Binding("f6", "app.copy_reply", "Copy", priority=True),  # over the text box's select-line
-        Binding("f8", "app.export('md')", ".md"),
-        Binding("f9", "app.export('docx')", ".docx"),
-        Binding("ctrl+g", "app.governance", "Governors"),
-        Binding("ctrl+r", "app.record_decision", "Decision"),
-    ]
+    BINDINGS = bindings(CHAT)
+    # Narrow: the side panel steps aside (F7 brings it over the chat). Short: the pinned
+    # signposting is one line (Ctrl+S shows it all). The breakpoints set these classes.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_PANEL_MIN_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (PINNED_MIN_HEIGHT, "-tall")]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -68,6 +63,33 @@ class ChatScreen(Screen):
     def prompt_input(self) -> PromptInput:
         return self.query_one(PromptInput)
 
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    @property
+    def side_shown(self) -> bool:
+        """Shown by default when wide; "-side-toggled" flips that default."""
+        return self.has_class("-wide") != self.has_class("-side-toggled")
+
+    def toggle_side(self) -> bool:
+        """Show or hide the side panel; returns whether it is now shown."""
+        self.toggle_class("-side-toggled")
+        return self.side_shown
+
+    _was_wide: bool | None = None
+
+    def on_resize(self) -> None:
+        # Crossing the width breakpoint brings back that width's default for the side panel.
+        wide = self.has_class("-wide")
+        if self._was_wide is not None and self._was_wide != wide:
+            self.remove_class("-side-toggled")
+        self._was_wide = wide
+
+    def show_side_panel(self) -> None:
+        if not self.side_shown:
+            self.toggle_side()
+
     def set_status(self, text: str, busy: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.update(text)
@@ -76,11 +98,11 @@ class ChatScreen(Screen):
     def show_side(self, mode: str, state: LensState, citations: list[Citation]) -> None:
         self.query_one(SidePanel).show(mode, state, citations)
 
-    async def show_session(self, session: Session) -> None:
+    async def show_session(self, session: Session, acknowledged: bool = False) -> None:
         """Render a session from the start: a fresh one shows a hint; a resumed one its turns."""
         log = self.chat_log
         await log.remove_children()
-        await self.query_one(PinnedPanel).show(session.pinned)
+        await self.pinned.show(session.pinned, acknowledged)
         if not session.turns:
             await log.mount(Static(HINTS.get(session.mode, HINTS["live"]), classes="hint", markup=False))
             return
@@ -124,5 +146,9 @@ class ChatScreen(Screen):
     async def add_notice(self, text: str) -> None:
         await self.chat_log.mount(Notice(text))
 
-    async def set_pinned(self, text: str | None) -> None:
-        await self.query_one(PinnedPanel).show(text)
+    @property
+    def pinned(self) -> PinnedPanel:
+        return self.query_one(PinnedPanel)
+
+    async def set_pinned(self, text: str | None, acknowledged: bool = False) -> None:
+        await self.pinned.show(text, acknowledged)

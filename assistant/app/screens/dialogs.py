@@ -7,6 +7,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, Static
 
+from ..widgets.prompt_input import PromptInput
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no. Enter or y confirms; Esc or n cancels."""
@@ -41,24 +43,45 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class TextPrompt(ModalScreen[str | None]):
-    """One line of text. Enter saves; Esc cancels."""
+    """A line of text, or several (multiline: Shift+Enter or Ctrl+J for a new line). Enter saves; Esc cancels.
+
+    The current value is in the box with the cursor at its end, ready to edit.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "",
+                 multiline: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.value, self.placeholder, self.hint = title, value, placeholder, hint
+        self.multiline = multiline
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
             if self.hint:
                 yield Label(self.hint, classes="dialog-text", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="text")
-            yield Label("Enter to save · Esc to cancel", classes="dim")
+            if self.multiline:
+                yield PromptInput(text=self.value, placeholder=self.placeholder, id="text", classes="multiline")
+                yield Label("Enter to save · Shift+Enter or Ctrl+J for a new line · Esc to cancel", classes="dim")
+            else:
+                yield Input(self.value, placeholder=self.placeholder, id="text", select_on_focus=False)
+                yield Label("Enter to save · Esc to cancel", classes="dim")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#text")
+        box.focus()
+        if self.multiline:
+            box.move_cursor(box.document.end)
+        else:
+            box.cursor_position = len(box.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+    def on_prompt_input_submitted(self, event) -> None:
+        event.stop()
+        self.dismiss(event.text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

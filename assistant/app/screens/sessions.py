@@ -1,7 +1,7 @@
 """Past sessions: open (resume), new, rename, delete (with confirmation), search by text."""
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,9 +15,25 @@ from assistant.record import MODE_TITLES
 from knowledge.errors import ReflectError
 from knowledge.safe_text import markdown_literal, one_line
 
+from ..keymap import SESSIONS, bindings, letter_bindings
 from .dialogs import ConfirmScreen, TextPrompt
 
 NEW = "+new"
+
+
+class SessionList(OptionList):
+    """The list: its single-letter keys work only here; any other letter goes back to the search box."""
+
+    BINDINGS = letter_bindings(SESSIONS)
+
+    def on_key(self, event: events.Key) -> None:
+        letters = {b.key for b in self.BINDINGS}
+        if event.is_printable and event.character and event.character != " " and event.key not in letters:
+            event.stop()
+            event.prevent_default()
+            search = self.screen.query_one("#search", Input)
+            search.focus()
+            search.insert_text_at_cursor(event.character)
 
 
 def session_label(s: SessionSummary) -> Content:
@@ -32,13 +48,7 @@ def session_label(s: SessionSummary) -> Content:
 class SessionsScreen(ModalScreen[str | None]):
     """Dismisses with a session id to open, NEW for a new session, or None."""
 
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("n", "new", "New"),
-        Binding("r", "rename", "Rename"),
-        Binding("d,delete", "delete", "Delete"),
-        Binding("slash,ctrl+f", "search", "Search"),
-    ]
+    BINDINGS = bindings(SESSIONS)
 
     def __init__(self, engine, current: str | None = None) -> None:
         super().__init__(classes="sessions-screen")
@@ -49,14 +59,14 @@ class SessionsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="sessions-box") as box:
             box.border_title = "Sessions"
-            yield Input(placeholder="Search past sessions by text (/), Enter to go to the list", id="search")
-            yield OptionList(id="session-list")
+            yield Input(placeholder="Type to search past sessions · ↓ or Enter to the list", id="search")
+            yield SessionList(id="session-list")
             yield Label("", id="sessions-count", classes="dim")
         yield Footer()
 
     def on_mount(self) -> None:
         self.refresh_list()
-        self.query_one("#session-list").focus()
+        self.query_one("#search").focus()  # typing searches at once, and never triggers a command
 
     def refresh_list(self, keep: str | None = None) -> None:
         query = self.query_one("#search", Input).value.strip()
@@ -83,6 +93,11 @@ class SessionsScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#search")
     def _to_list(self) -> None:
         self.query_one("#session-list").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and isinstance(self.focused, Input):
+            event.stop()
+            self._to_list()
 
     @on(OptionList.OptionSelected, "#session-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -153,8 +168,3 @@ class SessionsScreen(ModalScreen[str | None]):
         self.app.push_screen(ConfirmScreen(
             f"Delete **{markdown_literal(title)}** and everything said in it? This cannot be undone.",
             yes="Delete", no="Keep", title="Delete session", destructive=True), done)
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("new", "rename", "delete") and isinstance(self.focused, Input):
-            return False  # letters typed in the search box are text, not commands
-        return True

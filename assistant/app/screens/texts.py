@@ -1,7 +1,7 @@
 """The app's fixed wording: help, boundaries, welcome. Plain data, no widgets."""
 from __future__ import annotations
 
-from assistant.app.keys import KEYS
+from assistant.app.keymap import CHAT, SESSIONS, key_rows
 
 BOUNDARIES = """\
 ## What it never does
@@ -28,13 +28,20 @@ decision, and offers questions it *can* help with.
 - If you, or another adult, may be at risk: 999 in an emergency; Samaritans
   **116 123**; Education Support **08000 562 561**; NHS **111**.
 
-The signposting stays pinned at the top of the conversation for the rest of the session.
+The signposting stays pinned at the top of the conversation for the rest of the session. On a
+short window it is one line (999 and the DSL); `Ctrl+S` shows it all. Once the DSL has the
+concern, `Ctrl+S` folds it to that one line: it is never removed.
 """
 
 
 def keys_markdown() -> str:
-    rows = "\n".join(f"| `{key}` | {what} |" for key, what in KEYS)
-    return f"## Keys\n\n| key | does |\n|---|---|\n{rows}\n\nEvery action is also in the command palette (`Ctrl+P`)."
+    def table(actions) -> str:
+        rows = "\n".join(f"| `{key}` | {what} |" for key, what in key_rows(actions))
+        return f"| key | does |\n|---|---|\n{rows}"
+
+    return (f"## Keys\n\n{table(CHAT)}\n\nEvery action is also in the command palette (`Ctrl+P`).\n\n"
+            f"### In the sessions list (F2)\n\nTyping goes into the search box; single letters act only "
+            f"once the list has the focus (Tab or ↓).\n\n{table(SESSIONS)}")
 
 
 def places_markdown(config: str, data: str, exports: str, model: str) -> str:

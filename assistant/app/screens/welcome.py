@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Markdown
+from textual.widgets import Button, Markdown, Static
 
 from .texts import welcome_markdown
 
@@ -14,14 +14,26 @@ from .texts import welcome_markdown
 class WelcomeScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "dismiss", "Start")]
 
-    def __init__(self, data: str, model: str) -> None:
+    def __init__(self, data: str, model: str, progress: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.text = welcome_markdown(data, model)
+        self.progress = progress
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="welcome"):
             yield Markdown(self.text)
+            yield Static(self._progress_text(), id="welcome-progress", markup=False)
             yield Button("Start (Enter)", variant="primary", id="start")
+
+    def _progress_text(self) -> str:
+        if self.progress in ("", "Ready."):
+            return self.progress
+        return f"Getting ready: {self.progress} You can start typing now."
+
+    def show_progress(self, text: str) -> None:
+        self.progress = text
+        if self.is_mounted:
+            self.query_one("#welcome-progress", Static).update(self._progress_text())
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()

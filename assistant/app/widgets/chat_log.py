@@ -76,15 +76,42 @@ class ChatLog(VerticalScroll):
         return replies.last() if replies else None
 
 
+def signpost_line(text: str) -> str:
+    """The signposting in one line for a short window or once the DSL has it: 999 and who to tell stay in view."""
+    if "Samaritans" in text:
+        return "⚠ Danger now: 999 · Samaritans 116 123 · NHS 111 · Ctrl+S more"
+    who = "As DSL, act now under your procedures" if "As the DSL" in text else "Speak to your DSL now"
+    staff = " · Staff: head → LADO" if "LADO" in text and "adult working with children" in text else ""
+    return f"⚠ Danger now: 999 · {who}{staff} · Ctrl+S more"
+
+
 class PinnedPanel(VerticalScroll):
-    """Escalation signposting, pinned above the chat for the rest of the session (Tab to it to scroll)."""
+    """Escalation signposting, pinned above the chat for the rest of the session (Tab to it to scroll).
+
+    Folded to one line (signpost_line) on a short screen, or once the user says the DSL has
+    the concern ("-acknowledged"); "-expanded" shows it all again. Never removed in a session.
+    """
 
     def compose(self):
+        yield Static("", id="pinned-line", markup=False)
         yield Markdown("", id="pinned-text")
 
     def on_mount(self) -> None:
         self.border_title = "Keep in view: safeguarding signposting"
 
-    async def show(self, text: str | None) -> None:
+    text: str | None = None
+
+    async def show(self, text: str | None, acknowledged: bool = False) -> None:
         self.display = bool(text)
+        self.set_class(acknowledged, "-acknowledged")
+        if text == self.text:
+            return  # the same signposting after a later turn: stay as the user left it
+        self.text = text
+        self.remove_class("-expanded")
+        self.query_one("#pinned-line", Static).update(signpost_line(text or ""))
         await self.query_one("#pinned-text", Markdown).update(text or "")
+
+    @property
+    def folded(self) -> bool:
+        short = self.screen.has_class("-short")
+        return (short or self.has_class("-acknowledged")) and not self.has_class("-expanded")

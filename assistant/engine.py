@@ -10,19 +10,23 @@ from typing import Callable
 
 from pydantic import BaseModel
 
-from assistant import lens_tracker
-from assistant.composer import Draft, OfflineComposer, ReplyContext
+from assistant import case_record, lens_tracker
+from assistant.composer import CARD_LENSES, OfflineComposer
 from assistant.config import Settings, load_settings
-from assistant.models import Citation, LensState, Session, Turn, VerdictRecord
+from assistant.models import CaseRecord, Citation, LensState, Session, Turn, VerdictRecord
+from assistant.replies import Draft, ReplyContext
 from assistant.store import SessionStore
+from assistant.text import sentences
+from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
 
 MAX_MESSAGE_CHARS = 200_000
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
 RECENT_TURNS = 6
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TARGET = re.compile(r"^\s*(?:my\s+)?(?:practice\s+)?target\s*[:\-]", re.IGNORECASE)
-_DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
+_CITATION = re.compile(r"\[`[^\]]*\]")
+WELLBEING_CARD = "leader-and-staff-wellbeing"
+RECORD_CARD = "recording-defensible-reasons"
 
 OnChunk = Callable[[str], None]
 
@@ -38,6 +42,8 @@ class TurnResult(BaseModel):
     pinned: str | None
     notice: str | None = None
     sent_to_model: str | None = None
+    understanding: Understanding | None = None
+    case: CaseRecord | None = None
 
     def as_json(self) -> dict:
         return {
@@ -48,6 +54,8 @@ class TurnResult(BaseModel):
             "lenses": self.lenses,
             "pinned": self.pinned,
             "notice": self.notice,
+            "understanding": ({"kind": self.understanding.kind, "lens": self.understanding.lens}
+                              if self.understanding else None),
         }
 
 
@@ -79,8 +87,11 @@ class Engine:
     # --- heavy parts, loaded on first use (the app warms them in a worker) ---
 
     def warm_up(self) -> None:
+        from assistant.answers import sentence_index
+
         self.guard
         self.searcher
+        sentence_index()
 
     @property
     def guard(self):
@@ -130,7 +141,21 @@ class Engine:
     def record_decision(self, session: Session, text: str) -> Session:
         """The leader's own decision and reasons, in their words (never the assistant's)."""
         session.decision = clean_message(text)
+        session.case = session.case.model_copy(update={"decision": session.decision})
         self.store.save(session)
+        self.store.save_case(session)
+        return session
+
+    def correct_case(self, session: Session, field: str, value: str) -> Session:
+        """The leader corrects one line of "What I've heard"; it then stays as they set it."""
+        try:
+            session.case = case_record.correct(session.case, field, value)
+        except ValueError as exc:
+            raise ReflectError(str(exc)) from None
+        if field == "decision":
+            session.decision = session.case.decision
+            self.store.save(session)
+        self.store.save_case(session)
         return session
 
     def governance_summary(self, session: Session, confirmed: bool) -> str:
@@ -165,38 +190,52 @@ class Engine:
         if session.title == "New session":
             session.title = _title_from(message)
         state_before = self.lens_state(session)
-        self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record))
+        last = next((t for t in reversed(session.turns) if t.role == "assistant"), None)
+        question = question_text(message)
+        vector, qvector = self._vectors(message, question)
+        understood = understand(message, vector, after_question=bool(last and "?" in last.text))
+        self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record,
+                                        understanding=understood))
 
         if verdict.action == "escalate":
             session.pinned = verdict.reply  # stays in view for the rest of the session
             self.store.save(session)
-            return self._reply(session, record, verdict.reply, "escalation", [], state_before, None)
+            return self._reply(session, record, verdict.reply, "escalation", [], state_before, None, understood)
         if verdict.action == "refuse":
-            return self._reply(session, record, verdict.reply, "refusal", [], state_before, None)
+            return self._reply(session, record, verdict.reply, "refusal", [], state_before, None, understood)
 
-        decision = _DECISION.match(message)
-        if decision:
-            session.decision = message[decision.end():].strip() or message
+        before = session.case
+        session.case = case_record.update(before, message, understood.kind)
+        facts = case_record.added(before, session.case)
+        self.store.save_case(session)
+        practice = session.mode == "practice"
+        if understood.kind == "decision":
+            # The leader's own decision or practice target, in their words (never the assistant's).
+            session.decision = message if practice else (session.case.decision or message)
             self.store.save(session)
 
         answering = _last_lens(session)
-        if answering is None and session.mode == "practice":
+        if answering is None and practice:
             answering = state_before.order[0]  # the first account of an incident is its description
-        state = lens_tracker.update(state_before, message, answering)
-        final = state.lenses[state.order[-1]]
-        if session.mode == "practice" and final.status == "covered" and (
-                answering in (state.order[-1], None) or _TARGET.match(message)):
-            session.decision = message  # the practice target, in the person's own words
-            self.store.save(session)
-        target = _target(state, answering)
-        query = message[:RETRIEVAL_CHARS]
+        addressed = set() if practice else case_record.lenses_addressed(session.case)
+        state = lens_tracker.update(state_before, message, answering, understood.kind, addressed, practice)
+        if understood.kind == "decision":
+            final = state.order[-1] if practice else "record"
+            if final in state.lenses:
+                state.lenses[final].status = "covered"
+                lens_tracker._note(state.lenses[final].notes, message)
+        target = _target(state, answering, understood, session.mode)
+        query = (question if understood.asks else message)[:RETRIEVAL_CHARS]
         hits = self._retrieve(query, target)
+        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
-                           lookup=self.searcher.card_hit,
+                           understanding=understood, answer=answer, support=support, new_facts=facts,
+                           lookup=self.searcher.card_hit, search=self.searcher.search,
+                           ground=lambda text, cards: self._ground(session, text, cards, hits),
                            first=not any(t.role == "assistant" and t.kind != "escalation" for t in session.turns))
         draft = self.composer.compose(ctx)
-        if target:
-            state.current = target
+        if draft.lens and draft.questions:
+            state.current = draft.lens
         state.asked = [*state.asked, *draft.question_ids]
 
         notice = sent = None
@@ -208,18 +247,51 @@ class Engine:
             text, notice, sent = outcome.text, outcome.notice, outcome.sent
             if outcome.replaced_by is not None:
                 return self._reply(session, record, outcome.replaced_by, "refusal", [], state, draft.lens,
-                                   notice=notice, sent=sent)
+                                   understood, notice=notice, sent=sent)
         replacement = self._output_check(text, draft)
         if replacement is not None:
-            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice, sent=sent)
+            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, understood,
+                               notice=notice, sent=sent)
         if on_chunk and responder is None:
             on_chunk(text)
-        return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens,
+        return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens, understood,
                            notice=notice, sent=sent)
 
-    def _retrieve(self, query: str, target: str | None):
-        from assistant.composer import CARD_LENSES
+    def _vectors(self, message: str, question: str):
+        """The message's vector (understanding) and its question's (answering), in one batch."""
+        from knowledge.embedder import get_embedder
 
+        texts = [message[:RETRIEVAL_CHARS]] + ([question[:RETRIEVAL_CHARS]] if question != message else [])
+        vectors = get_embedder().embed(texts)
+        return vectors[0], vectors[-1]
+
+    def _ground(self, session, text: str, cards, hits):
+        from assistant.answers import sentence_index
+        from knowledge.embedder import get_embedder
+
+        shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
+        return sentence_index().answer(get_embedder().embed_one(text), text, hits, shown, limit=1, cards=cards)
+
+    def _sentences(self, session, understood, question, vector, qvector, hits, target):
+        """The card sentences that answer the message, and one that grounds the lens in hand."""
+        from assistant.answers import sentence_index
+
+        index = sentence_index()
+        shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
+        shown |= {s.rstrip() for s in list(shown)}
+        answer = support = None
+        if understood.kind == "distress":
+            support = index.answer(vector, question, [], shown, limit=2, cards={WELLBEING_CARD})
+        elif understood.kind == "decision" and session.mode == "live":
+            support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
+        elif understood.asks:
+            answer = index.answer(qvector, question, hits, shown)
+        elif target is not None:
+            cards = index.cards_for(CARD_LENSES.get(target, set())) if session.mode != "practice" else None
+            support = index.answer(vector, question, hits, shown, limit=1, cards=cards or None)
+        return answer, support
+
+    def _retrieve(self, query: str, target: str | None):
         hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))
         try:
             from knowledge.documents import search_documents
@@ -237,28 +309,46 @@ class Engine:
         verdict = self.guard.check_output(checked)
         return None if verdict.action == "allow" else verdict.reply
 
-    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None) -> TurnResult:
+    def _reply(self, session, record, text, kind, citations, state, lens, understood=None, notice=None,
+               sent=None) -> TurnResult:
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
                     lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
         self.store.append(session, turn)
         return TurnResult(
             session=session.id, verdict=record, reply=text, kind=kind, citations=citations,
             lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
-            sent_to_model=sent,
+            sent_to_model=sent, understanding=understood, case=session.case,
         )
 
 
 def _last_lens(session: Session) -> str | None:
     for turn in reversed(session.turns):
-        if turn.role == "assistant" and turn.kind in ("reflection", "plan"):
+        if turn.role == "assistant" and turn.kind in ("reflection", "plan", "answer"):
             return turn.lens
     return None
 
 
-def _target(state: LensState, answering: str | None) -> str | None:
+def _target(state: LensState, answering: str | None, understood: Understanding, mode: str) -> str | None:
+    """The lens that matters now: the one the message raises, if still open; else the one
+    just asked about, if unanswered; else the next open lens in order."""
+    lens = understood.lens
+    if mode != "practice" and lens in state.lenses and state.lenses[lens].status != "covered":
+        return lens
     if answering and state.lenses.get(answering) and state.lenses[answering].status != "covered":
-        return answering  # the leader has not answered yet: stay, with new questions
+        return answering
     return state.next_open()
+
+
+def question_text(message: str) -> str:
+    """What the message asks: its question sentences, with the sentence before a short one
+    ("... went home. Is that a problem?"); the whole message when it asks nothing."""
+    parts = sentences(" ".join(message[:RETRIEVAL_CHARS].split()))
+    asked = [i for i, s in enumerate(parts) if s.endswith("?")]
+    if not asked:
+        return message
+    first = asked[0]
+    lead = [parts[first - 1]] if first > 0 and len(parts[first].split()) < 8 else []
+    return " ".join(lead + [parts[i] for i in asked])
 
 
 def _title_from(message: str) -> str:

@@ -12,7 +12,7 @@ from typing import Callable
 
 from pydantic import BaseModel
 
-from assistant.composer import Draft, ReplyContext
+from assistant.replies import Draft, ReplyContext
 from assistant.config import Settings
 from assistant.redaction import Redactor
 from prompts.bank import load_template, render_template

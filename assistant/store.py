@@ -11,7 +11,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-from assistant.models import Session, SessionSummary, Turn, now
+from assistant.models import CaseRecord, Session, SessionSummary, Turn, now
 from knowledge.errors import ReflectError
 from knowledge.storage import data_dir
 
@@ -32,6 +32,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX turns_by_session ON turns(session_id, id);
     CREATE INDEX sessions_by_updated ON sessions(updated);
+    """,
+    # 3: each session's case record ("What I've heard"), saved as it changes and corrected by the leader.
+    """
+    CREATE TABLE case_records (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        data TEXT NOT NULL, updated TEXT NOT NULL
+    );
     """,
 ]
 
@@ -101,6 +108,8 @@ class SessionStore:
                 raise ReflectError(f"no session with id '{session_id}' (see `reflect sessions`)")
             row = matches[0]
         session = Session.model_validate_json(row[0])
+        case = self._db.execute("SELECT data FROM case_records WHERE session_id = ?", (session.id,)).fetchone()
+        session.case = CaseRecord.model_validate_json(case[0]) if case else CaseRecord()
         session.turns = [
             Turn.model_validate_json(data)
             for (data,) in self._db.execute("SELECT data FROM turns WHERE session_id = ? ORDER BY id", (session.id,))
@@ -118,6 +127,15 @@ class SessionStore:
             out.append(SessionSummary(id=s.id, title=s.title, mode=s.mode, updated=s.updated,
                                       turns=count, pinned=bool(s.pinned)))
         return out
+
+    def save_case(self, session: Session) -> None:
+        """Persist the session's case record on its own, committed at once."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO case_records (session_id, data, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT(session_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                (session.id, session.case.model_dump_json(), now().isoformat()),
+            )
 
     def rename(self, session_id: str, title: str) -> Session:
         title = " ".join(title.split())
@@ -161,4 +179,4 @@ class SessionStore:
 
     @staticmethod
     def _session_data(session: Session) -> str:
-        return session.model_copy(update={"turns": []}).model_dump_json()
+        return session.model_dump_json(exclude={"turns", "case"})

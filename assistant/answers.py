@@ -24,6 +24,8 @@ EMBED_FORMAT = "{title}. {heading}. {sentence}"  # part of the cache key: change
 COVERED = 0.42  # below this similarity the cards do not really speak to the question
 NEAR = 0.08  # further sentences must be this close to the best one
 SECTION_BONUS = (0.05, 0.03, 0.02)  # for sentences in the first, second, third retrieved section
+OVERVIEW_PENALTY = 0.03  # a card's overview introduces; a named section answers
+FOLLOW_BONUS = 0.06
 _lock = threading.Lock()
 
 
@@ -38,6 +40,7 @@ class AnswerSentence(BaseModel):
 class Answer(BaseModel):
     sentences: list[AnswerSentence]
     covered: bool  # False: the cards do not cover the question (the sentences are only the nearest)
+    best: float = 0.0  # the best sentence's combined score
 
     def cited(self) -> list[str]:
         return list(dict.fromkeys(s.card_id for s in self.sentences))
@@ -59,8 +62,10 @@ class SentenceIndex:
             for chunk in chunk_card(card):
                 if chunk.heading.startswith(QUESTIONS_HEADING):
                     continue
-                for sentence in sentences(chunk.text.replace("\n", " ")):
-                    if len(sentence.split()) >= MIN_WORDS and not sentence.startswith(("-", "*", "#")):
+                for sentence in sentences(chunk.text):
+                    sentence = sentence.lstrip("-* ").strip()  # a list item reads as a sentence of its own
+                    if (len(sentence.split()) >= MIN_WORDS and not sentence.startswith("#")
+                            and "this card" not in sentence.lower()):
                         self.rows.append((sentence, card.id, card.title, chunk.heading))
         self.terms = [set(tokenize(f"{r[0]} {r[3]}")) for r in self.rows]
         df: dict[str, int] = {}
@@ -80,13 +85,29 @@ class SentenceIndex:
                 np.save(cache, self.matrix)
             except OSError:
                 pass  # a read-only data dir only costs the next start a few seconds
+        self._sections()
+
+    def _sections(self) -> None:
+        """Each section's mean sentence vector: a sentence is judged with the section it sits in."""
+        import numpy as np
+
+        self.section_of = []
+        ids: dict[tuple[str, str], int] = {}
+        for text, card_id, title, heading in self.rows:
+            self.section_of.append(ids.setdefault((card_id, heading), len(ids)))
+        self.section_of = np.asarray(self.section_of)
+        means = np.zeros((len(ids), self.matrix.shape[1]), dtype=np.float32)
+        np.add.at(means, self.section_of, self.matrix)
+        self.section_matrix = means / np.linalg.norm(means, axis=1, keepdims=True)
 
     def answer(self, vector, question: str, hits, shown: set[str] = frozenset(), limit: int = 3,
                cards: set[str] | None = None) -> Answer:
         """The best sentences for the question (its vector and words); `hits` are the turn's sections."""
         import numpy as np
 
-        scores = self.matrix @ np.asarray(vector, dtype=np.float32)
+        vector = np.asarray(vector, dtype=np.float32)
+        scores = self.matrix @ vector
+        section_scores = (self.section_matrix @ vector)[self.section_of]
         asked = set(tokenize(question))
         weight = sum(self.idf.get(t, 0.0) for t in asked) or 1.0
         guidance = [h for h in hits if not h.card_id.startswith("doc:")]
@@ -98,10 +119,15 @@ class SentenceIndex:
             if text in shown or (cards is not None and card_id not in cards):
                 continue
             lexical = sum(self.idf.get(t, 0.0) for t in asked & self.terms[i]) / weight
-            total = 0.6 * float(scores[i]) + 0.4 * lexical + bonus.get((card_id, heading), 0.0) + (
-                0.03 if card_id in near_cards else 0.0)
+            total = 0.4 * float(scores[i]) + 0.35 * float(section_scores[i]) + 0.25 * lexical + bonus.get((card_id, heading), 0.0) + (
+                0.03 if card_id in near_cards else 0.0) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0)
             ranked.append((total, float(scores[i]), i))
         ranked.sort(reverse=True)
+        if ranked:  # the sentence after the best one often finishes its thought: keep them together
+            top = ranked[0][2]
+            ranked = [(t + FOLLOW_BONUS if i == top + 1 and self.rows[i][1:] == self.rows[top][1:] else t, raw, i)
+                      for t, raw, i in ranked]
+            ranked.sort(reverse=True)
         if not ranked:
             return Answer(sentences=[], covered=False)
         best = ranked[0][0]
@@ -120,7 +146,7 @@ class SentenceIndex:
         order = {s: n for n, s in enumerate(sections)}
         position = {self.rows[i][0]: i for _, _, i in ranked[:200]}
         chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
-        return Answer(sentences=chosen, covered=best >= COVERED)
+        return Answer(sentences=chosen, covered=best >= COVERED, best=round(best, 3))
 
 
     def cards_for(self, lenses: set[str]) -> set[str]:

@@ -290,6 +290,9 @@ def already_held(record: CaseRecord, question: str) -> bool:
     if record.plan in ("none", "SEN support") and PLAN_WORDS.search(question) and not re.search(
             r"assess|apply|request", question, re.I):
         return True  # there is no plan to ask about
+    if record.in_place and re.search(r"\bwhat does the (?:pupil's )?(?:plan|passport|profile) say\b", question, re.I) and any(
+            re.search(r"plan|passport|profile", item, re.I) for item in record.in_place):
+        return True
     if STAFF_KNEW.search(question) and any(
             re.search(r"\b(?:know|knew|aware)\b", p.view or "", re.I) for p in record.people):
         return True
@@ -320,7 +323,8 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
     had = {p.role for p in before.views()}
     for person in after.views():
         if person.role not in had:
-            out.append("the pupil's own account" if person.role == "the pupil" else f"{person.role}'s view")
+            out.append("the pupil's own account" if person.role == "the pupil" else
+                       f"{person.role}' view" if person.role.endswith("s") else f"{person.role}'s view")
     if len(after.sanctions) > len(before.sanctions):
         out.append("the responses you're weighing")
     if len(after.history) > len(before.history):

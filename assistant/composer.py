@@ -29,6 +29,7 @@ CARD_LENSES = {
     "scope": {"governance", "record"},
 }
 QUESTIONS_PER_TURN = 2
+GROUNDED = 0.3  # a grounding sentence must be at least this close to what it grounds
 SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|\bDSL\b|LADO", re.I)
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
@@ -88,9 +89,16 @@ class OfflineComposer:
     # --- choosing words ------------------------------------------------------
 
     def _rotate(self, ctx: ReplyContext, options, salt: str) -> str:
+        """A wording for this turn: rotating by turn, and skipping any already used in this conversation."""
         options = list(options)
         turn = sum(1 for t in ctx.session.turns if t.role == "assistant")
-        return options[(seeded(ctx.session.id, salt) + turn) % len(options)]
+        start = seeded(ctx.session.id, salt) + turn
+        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        for step in range(len(options)):
+            option = options[(start + step) % len(options)]
+            if option.split("{")[0] not in earlier:
+                return option
+        return options[start % len(options)]
 
     def compose(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
@@ -160,7 +168,9 @@ class OfflineComposer:
         if questions and ctx.ground is not None:
             cards = {c for q in questions for c in q.cards} or None
             support = ctx.ground(" ".join(q.text for q in questions), cards)
-        if support is None or not support.sentences or not support.covered:
+        elif support is None or support.best < GROUNDED:
+            return [], []
+        if not support.sentences:
             return [], []
         lead = self._rotate(ctx, self.phrases.data.grounding_leads, "ground")
         if ctx.session.mode == "practice" and re.search(r"legal|dut|law", lead, re.I):
@@ -182,6 +192,8 @@ class OfflineComposer:
     def _answer(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
+        if u.legal_conclusion:
+            parts.insert(0, self.talk.legal_conclusion)
         questions: list[Question] = []
         force = self._force_check(ctx)
         if force:
@@ -205,8 +217,8 @@ class OfflineComposer:
             line = self._facts_line(ctx)
             if ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
-            if mode == "prep":
-                line += " " + self._rotate(ctx, self.talk.prep_fold, "fold")
+            elif mode == "prep":
+                line = self._rotate(ctx, self.talk.prep_fold, "fold")
             parts.append(line)
         force = self._force_check(ctx)
         if force:
@@ -217,7 +229,8 @@ class OfflineComposer:
         else:
             more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
         parts += more
-        support, cited = self._support_part(ctx, questions)
+        # New facts are grounded in what they raise; an answer, in the questions that follow it.
+        support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)
         parts += support
         return Draft(text="\n\n".join(parts), lens=ctx.target, citations=self._citations(ctx, cited),
                      questions=questions)

@@ -286,9 +286,8 @@ class Engine:
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
             answer = index.answer(qvector, question, hits, shown)
-        elif target is not None:
-            cards = index.cards_for(CARD_LENSES.get(target, set())) if session.mode != "practice" else None
-            support = index.answer(vector, question, hits, shown, limit=1, cards=cards or None)
+        else:  # what the new facts raise, from the sections retrieval found for them
+            support = index.answer(vector, question, hits, shown, limit=1)
         return answer, support
 
     def _retrieve(self, query: str, target: str | None):

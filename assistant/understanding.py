@@ -36,6 +36,7 @@ class Understanding(BaseModel):
     short: bool = False  # asked for a short explanation
     roleplay: str | None = None  # the part the user asked the assistant to play
     force: bool = False  # mentions force, a hold or an injury
+    legal_conclusion: bool = False  # asks whether their own case was unlawful or discrimination
     via: Literal["pattern", "head"] = "pattern"
 
 
@@ -73,6 +74,8 @@ _ROLE = re.compile(r"\b(?:play|be|pretend to be|act as|role-?play(?: as)?)\s+(?:
                    r"head of year|ta|senco|governor|pupil|student|child|colleague|deputy|member of staff))\b", re.I)
 _FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|"
                     r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
+_LEGAL = re.compile(r"\b(?:was|is|were|would) (?:our|my|this|that|it|the) (?:\w+ ){0,3}?(?:discriminat\w*|unlawful|lawful|"
+                    r"illegal|legal)\b", re.I)
 _QUESTION_START = re.compile(
     r"^\s*(?:what|how|why|when|where|who|which|is|are|can|could|do|does|did|should|would|will|must|may|has|have|"
     r"explain|tell me|describe|give me)\b", re.I)
@@ -119,7 +122,8 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
     text = " ".join(message.split())
     first = text[:600]
     flags = dict(wants_options=bool(_OPTIONS.search(first)), short=bool(_SHORT.search(first)),
-                 force=bool(_FORCE.search(text)), lens=_lens(text, vector))
+                 force=bool(_FORCE.search(text)), lens=_lens(text, vector),
+                 legal_conclusion=bool(_LEGAL.search(first)) and _is_question(first))
     role = _ROLE.search(first)
     if role and re.search(r"\b(?:could|can|would|will) you|\bplease|let'?s|^(?:play|be|pretend)", first, re.I):
         flags["roleplay"] = role.group(1).lower()

@@ -420,6 +420,7 @@ class Conversation(_Strict):
     roleplay_start: tuple[str, ...]
     roleplay_lines: dict[str, tuple[str, ...]]
     roleplay_end: tuple[str, ...]
+    legal_conclusion: str
     about: tuple[str, ...]
     small_talk: tuple[str, ...]
     correction: tuple[str, ...]

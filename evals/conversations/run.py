@@ -32,7 +32,8 @@ REACTIONS = {
     "recorded": lambda r: re.search(r"record|written|wr[io]te", r, re.I)
     and re.search(r"passed on|told|reported|DSL|let .* know", r, re.I) and "?" in r,
     "options": lambda r: re.search(r"option", r, re.I)
-    and re.search(r"(decision|choice|call)\b.{0,40}\b(yours|is yours|stays with you|your own)|yours to (make|decide)", r, re.I),
+    and re.search(r"(decision|choice|call|design)\b.{0,40}\b(yours|stays with you|your own)|yours to (make|decide)|"
+                  r"\byour (call|choice|decision)\b", r, re.I),
     "short": lambda r: len(WORD.findall(r.lower())) <= 110,
     "roleplay": lambda r: re.search(r"\b(I'll play|playing|as (the )?(dad|mum|parent|head|headteacher|teacher))\b", r, re.I)
     and not re.search(r"won't play|can't play", r, re.I),

@@ -69,9 +69,9 @@ class CaseRecord(BaseModel):
                 text = {"none": "no EHC plan or SEN support"}.get(value, value)
                 text += f" ({self.plan_note})" if self.plan_note else ""
             elif field == "people":
-                text = "; ".join(f"{p.role}: {p.view}" if p.view else p.role for p in value)
+                text = "; ".join(f"{p.role} ({p.view.rstrip('.')})" if p.view else p.role for p in value)
             elif isinstance(value, list):
-                text = "; ".join(value)
+                text = "; ".join(v.rstrip(".") for v in value)
             else:
                 text = value
             out.append((LABELS[field], text))
@@ -330,3 +330,25 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
     if len(after.history) > len(before.history):
         out.append("the history")
     return out
+
+
+PARENT_ROLES = ("mum", "dad", "the parents", "grandparent")
+
+
+def record_gaps(case: CaseRecord, decision: str) -> list[str]:
+    """What a panel would ask about that the record does not yet hold, most important first."""
+    gaps = []
+    views = case.views()
+    if not any(p.role == "the pupil" for p in views):
+        gaps.append("account")
+    if case.plan is None and not case.needs:
+        gaps.append("needs")
+    if not case.in_place:
+        gaps.append("in_place")
+    if not any(p.role in PARENT_ROLES for p in views):
+        gaps.append("parents")
+    if len(case.sanctions) < 2:
+        gaps.append("options")
+    if not re.search(r"\bbecause\b|\bso that\b|\bas\b|\bsince\b", decision, re.I):
+        gaps.append("reason")
+    return gaps

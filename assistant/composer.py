@@ -13,7 +13,7 @@ import hashlib
 import re
 
 from assistant.answers import Answer
-from assistant.case_record import CaseRecord, already_held
+from assistant.case_record import already_held, record_gaps
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.replies import Draft, ReplyContext, named_terms
@@ -33,7 +33,6 @@ GROUNDED = 0.3  # a grounding sentence must be at least this close to what it gr
 SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|\bDSL\b|LADO", re.I)
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
-PARENT_ROLES = ("mum", "dad", "the parents", "grandparent")
 ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
                "leader": ("head", "deputy", "governor", "senco"),
                "pupil": ("pupil", "student", "child")}
@@ -371,22 +370,3 @@ def _last_role(ctx: ReplyContext) -> str | None:
         if turn.role == "user" and turn.understanding and turn.understanding.roleplay:
             return turn.understanding.roleplay
     return None
-
-
-def record_gaps(case: CaseRecord, decision: str) -> list[str]:
-    """What a panel would ask about that the record does not yet hold, most important first."""
-    gaps = []
-    views = case.views()
-    if not any(p.role == "the pupil" for p in views):
-        gaps.append("account")
-    if case.plan is None and not case.needs:
-        gaps.append("needs")
-    if not case.in_place:
-        gaps.append("in_place")
-    if not any(p.role in PARENT_ROLES for p in views):
-        gaps.append("parents")
-    if len(case.sanctions) < 2:
-        gaps.append("options")
-    if not re.search(r"\bbecause\b|\bso that\b|\bas\b|\bsince\b", decision, re.I):
-        gaps.append("reason")
-    return gaps

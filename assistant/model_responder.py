@@ -45,6 +45,8 @@ def build_chat_model(settings: Settings):
 
 
 def render_prompt(ctx: ReplyContext, draft: Draft) -> tuple[str, str]:
+    """The system prompt and the turn: the case record, the answer sentences with their citations and
+    the chosen questions all go inside data tags, so the model rewords a reply that is already right."""
     sections = "\n\n".join(
         f"[{h.card_id}] {h.title} — {h.heading}\n{h.snippet}" for h in ctx.hits[:5]
     ) or "(none)"
@@ -52,9 +54,17 @@ def render_prompt(ctx: ReplyContext, draft: Draft) -> tuple[str, str]:
         f"{t.role}: {t.text[:600]}" for t in ctx.session.turns[-6:] if t.kind != "escalation"
     )
     lens_state = ", ".join(f"{name}: {entry.status}" for name, entry in ctx.state.lenses.items())
+    case = "\n".join(f"- {label}: {text}" for label, text in ctx.session.case.lines()) or "(nothing yet)"
+    if ctx.answer and ctx.answer.sentences:
+        answer = ("" if ctx.answer.covered else "(The cards do not cover this directly; the nearest:)\n") + "\n".join(
+            f"- {s.text} [`{s.card_id}`, {s.heading}]" for s in ctx.answer.sentences)
+    else:
+        answer = "(nothing was asked)" if not ctx.understanding.asks else "(the cards do not cover this)"
+    questions = "\n".join(f"- {q.text}" for q in draft.questions) or "(none this turn)"
     human = render_template(
         "turn", mode=ctx.session.mode, lens_state=lens_state, next_lens=draft.lens or "(all covered)",
-        sections=sections, question_hints=draft.text, history=history or "(start)", message=ctx.message,
+        case_record=case, answer=answer, questions=questions, sections=sections, draft=draft.text,
+        history=history or "(start)", message=ctx.message,
     )
     return load_template("system"), human
 

@@ -23,6 +23,8 @@ def palette_commands(app) -> list[tuple[str, str, Callable]]:
          app.action_governance),
         ("Record my decision", "Your decision and reasons, in your words, for the record (Ctrl+R)",
          app.action_record_decision),
+        ("Correct what I've heard", "Put right a line of the case record in the side panel (F7)",
+         app.action_correct_case),
         ("Copy last reply", "Copy the last reply to the clipboard (F6)", app.action_copy_reply),
         ("Go to sources", "The cards cited so far; Enter opens one (F5)", app.action_sources),
         ("Stop the reply", "Stop a streaming reply (Esc)", app.action_stop),

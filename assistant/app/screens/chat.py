@@ -40,6 +40,7 @@ class ChatScreen(Screen):
         Binding("f9", "app.export('docx')", ".docx"),
         Binding("ctrl+g", "app.governance", "Governors"),
         Binding("ctrl+r", "app.record_decision", "Decision"),
+        Binding("f7", "app.correct_case", "Correct", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -71,8 +72,8 @@ class ChatScreen(Screen):
         status.update(text)
         status.set_class(busy, "-busy")
 
-    def show_side(self, mode: str, state: LensState, citations: list[Citation]) -> None:
-        self.query_one(SidePanel).show(mode, state, citations)
+    def show_side(self, mode: str, state: LensState, citations: list[Citation], case=None) -> None:
+        self.query_one(SidePanel).show(mode, state, citations, case)
 
     async def show_session(self, session: Session) -> None:
         """Render a session from the start: a fresh one shows a hint; a resumed one its turns."""

@@ -162,11 +162,12 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
         found = [DIAGNOSES[n] for n in named(text, "needs") if n in DIAGNOSES]
         if found and (kind == "correction" or new.diagnosis in (None, "none") and not new.diagnosis):
             put("diagnosis", ", ".join(found))
-    if _NO_PLAN.search(text):
-        put("plan", "none")
-    elif _SEN_SUPPORT.search(text) and not re.search(r"\bnot (?:on )?sen support\b", text, re.I):
+    sen_support = _SEN_SUPPORT.search(text) and not re.search(r"\bnot (?:on )?sen support\b", text, re.I)
+    if sen_support:  # "no EHCP, he's on SEN support" is SEN support
         if kind == "correction" or new.plan in (None, "none"):
             put("plan", "SEN support")
+    elif _NO_PLAN.search(text):
+        put("plan", "none")
     elif _EHCP.search(text) and not _ASSESSMENT.search(text):
         if kind == "correction" or new.plan is None:
             put("plan", "EHCP")

@@ -26,12 +26,9 @@ def sections(record: DecisionRecord) -> list[tuple[str, list[str], bool]]:
         out.append(("The case as you described it", [f"{label}: {text}" for label, text in record.case], True))
     if prep and record.plan:
         out.append(("Session plan", [record.plan], False))
-    for lens in record.lenses:
-        if not lens.notes and (practice or prep):
-            continue
-        title = lens.title if practice else f"Lens: {lens.title}"
-        body = lens.notes or ["Not yet considered." if lens.status == "not_yet" else "Touched on; nothing noted."]
-        out.append((title, body, True))
+    for lens in record.lenses:  # a lens with nothing in the leader's words is listed under open questions
+        if lens.notes:
+            out.append((lens.title if practice else f"Lens: {lens.title}", lens.notes, True))
     if not practice:
         out.append(("Alternatives weighed", record.alternatives or ["None named in this session."], True))
     out.append(("Guidance cited", [

@@ -73,7 +73,8 @@ def build_record(session: Session) -> DecisionRecord:
     allowed = [t for t in session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"]
     state = next((t.lens_state for t in reversed(session.turns) if t.lens_state and t.mode == session.mode),
                  None) or LensState.for_lenses(lens_order(session))
-    seen: set[str] = set()
+    alternatives = _alternatives(session)
+    seen: set[str] = {a.lower() for a in alternatives}  # the options have their own section
     lenses = []
     for name in state.order:  # each of the leader's sentences once, under the first lens it was noted for
         notes = [n for n in state.lenses[name].notes if n.lower() not in seen and not _in_decision(n, session)]
@@ -89,7 +90,7 @@ def build_record(session: Session) -> DecisionRecord:
         session_id=session.id, title=session.title, mode=session.mode, created=session.created,
         exported=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
         situation=allowed[0].text if allowed else "(no situation described)",
-        lenses=lenses, alternatives=_alternatives(session), sources=list(sources.values()),
+        lenses=lenses, alternatives=alternatives, sources=list(sources.values()),
         decision=session.decision, open_questions=_open_questions(session, state),
         boundary_notes=_boundary_notes(session), escalation=session.pinned,
         case=session.case.lines(), plan=_plan(session),

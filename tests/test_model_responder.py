@@ -79,3 +79,18 @@ def test_a_refused_message_never_reaches_the_model(tmp_path):
     engine = model_engine(tmp_path, model)
     result = engine.turn(engine.new_session("live"), "Should I permanently exclude him? Yes or no.")
     assert result.verdict.action == "refuse" and model.seen == []
+
+
+def test_the_model_receives_the_case_the_answer_and_the_questions_inside_data_tags(tmp_path):
+    model = RecordingModel(reply="A lunchtime suspension counts as half a day [`suspension-exclusion-legal-framework`].")
+    model.seen.clear()
+    engine = model_engine(tmp_path, model)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 6 girl with ADHD, on SEN support, keeps hitting out at lunchtime.")
+    engine.turn(session, "What is a managed move?")
+    prompt = model.seen[-1]
+    case = prompt.split("<case>")[-1].split("</case>")[0]  # the system prompt names the tags too
+    assert "Year 6" in case and "SEN support" in case
+    answer = prompt.split("<answer>")[-1].split("</answer>")[0]
+    assert "`managed-moves-and-offsite-direction`" in answer
+    assert "<questions>" in prompt

@@ -77,3 +77,17 @@ def test_a_turn_is_committed_the_moment_it_is_appended(tmp_path):
     assert subprocess.run([sys.executable, "-c", script]).returncode == 9
     session = SessionStore(path).list()[0]
     assert session.title == "Killed" and session.turns == 1
+
+
+def test_the_case_record_is_kept_with_its_session_and_goes_with_it(tmp_path):
+    from assistant.case_record import CaseRecord, Person
+
+    store = SessionStore(tmp_path / "s.sqlite3")
+    session = store.create(mode="live")
+    assert store.get(session.id).case.empty()  # an old or new session starts with nothing heard
+    session.case = CaseRecord(year_group="Year 8", plan="EHCP", people=[Person(role="mum", view="she is worried")])
+    store.save_case(session)
+    again = SessionStore(tmp_path / "s.sqlite3").get(session.id)
+    assert again.case.plan == "EHCP" and again.case.people[0].view == "she is worried"
+    store.delete(session.id)
+    assert store._db.execute("SELECT COUNT(*) FROM case_records").fetchone()[0] == 0

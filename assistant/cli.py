@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("assistant.commands.evaluate", "measure retrieval or the guardrails on a JSONL set"),
     "ask": ("assistant.commands.ask", "one turn of the reflection conversation"),
     "sessions": ("assistant.commands.sessions", "list saved sessions"),
+    "case": ("assistant.commands.case", "show or correct what the assistant has heard about a session's case"),
     "export": ("assistant.commands.export", "export a session's decision record (md or docx) or governance summary"),
     "ingest": ("assistant.commands.ingest", "bring your school's own documents in"),
     "docs": ("assistant.commands.docs", "list or remove your ingested documents"),

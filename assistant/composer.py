@@ -1,24 +1,25 @@
-"""The offline responder: composes a consultant-like Markdown reply from the
-question bank, the retrieved sections and the leader's own words. No model.
+"""The offline responder: a reply built from what the message is (its
+understanding), what the case record holds, the card sentences that answer it
+and the question bank. No model.
 
-Choices that look random (which opening, which question among equals) are
-seeded by the session id and turn number: varied across sessions, but the
-same conversation always reads the same.
+A reply answers first when asked something, then asks at most two questions
+for the lens that matters now, never for what the record already holds, and
+never repeats a sentence it has said before in the conversation (fixed safety
+texts aside). Choices among equal wordings rotate by turn, seeded by session.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Callable
 
-from pydantic import BaseModel, Field
-
-from assistant.lens_tracker import sentences
-from assistant.models import Citation, LensState, Session
+from assistant.answers import Answer
+from assistant.case_record import already_held, record_gaps
 from assistant.phrasing import Phrases
+from assistant.prep_plan import compose_plan
+from assistant.replies import Draft, ReplyContext, named_terms
+from assistant.text import sentences
 from knowledge.models import Hit
-from prompts.bank import load_bank
-from prompts.cues import load_cues
+from prompts.bank import Question, load_bank
 
 # Which card lenses ground each conversation lens.
 CARD_LENSES = {
@@ -28,201 +29,344 @@ CARD_LENSES = {
     "scope": {"governance", "record"},
 }
 QUESTIONS_PER_TURN = 2
-# What a closing reply draws on, once every lens is covered.
-CLOSING_CARD = {"live": "recording-defensible-reasons", "practice": "reflective-practice-models",
-                "prep": "service-layers-and-boundaries"}
-
-
-class ReplyContext(BaseModel):
-    model_config = {"arbitrary_types_allowed": True}
-
-    session: Session
-    message: str
-    state: LensState
-    target: str | None  # the lens (or stage) this reply asks about; None when all are covered
-    hits: list[Hit]
-    first: bool
-    query: str = ""
-    lookup: Callable[[str, str], Hit | None] | None = None  # (card id, query) -> that card's best section
-
-
-class Draft(BaseModel):
-    text: str
-    lens: str | None
-    citations: list[Citation] = Field(default_factory=list)
-    question_ids: list[str] = Field(default_factory=list)
-    echoes: list[str] = Field(default_factory=list)  # the leader's words quoted back (not the assistant's claims)
-    kind: str = "reflection"
+GROUNDED = 0.3  # a grounding sentence must be at least this close to what it grounds
+SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|\bDSL\b|LADO", re.I)
+WELLBEING_CARD = "leader-and-staff-wellbeing"
+RECORD_CARD = "recording-defensible-reasons"
+ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
+               "leader": ("head", "deputy", "governor", "senco"),
+               "pupil": ("pupil", "student", "child")}
 
 
 def seeded(*parts: str) -> int:
     return int(hashlib.sha256("|".join(parts).encode()).hexdigest()[:12], 16)
 
 
-def leader_words(session: Session, message: str) -> str:
+def leader_words(session, message: str) -> str:
     said = [t.text for t in session.turns if t.role == "user" and (t.verdict is None or t.verdict.action == "allow")]
     return "\n".join([*said, message])
 
 
-def named_terms(text: str, group: str, limit: int = 3) -> list[str]:
-    """Phrases for what the leader named ("autism", "an EHC plan"), in the order they named them."""
-    found: list[tuple[int, str]] = []
-    for phrase, words in load_cues().named[group].items():
-        positions = [m.start() for w in words
-                     for m in re.finditer(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.IGNORECASE)]
-        if positions:
-            found.append((min(positions), phrase))
-    return [phrase for _, phrase in sorted(found)[:limit]]
-
-
-def echo_fragment(message: str, max_words: int = 14) -> str | None:
-    """A short piece of the leader's own words, from their most telling sentence."""
-    candidates = sentences(message)
-    if not candidates:
-        return None
-    all_named = [w for group in load_cues().named.values() for words in group.values() for w in words]
-
-    def weight(sentence: str) -> int:
-        return sum(1 for t in all_named if t.lower() in sentence.lower())
-
-    best = max(candidates, key=lambda s: (weight(s), -candidates.index(s)))
-    words = best.strip(" .!?").split()
-    if len(words) < 3:
-        return None
-    fragment = " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
-    return fragment.replace('"', "'")
-
-
-def choose_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN):
-    """The best unasked questions for the lens, skipping what the leader already answered.
-
-    Questions made relevant by what the leader said come first, then those
-    drawing on a card that retrieval found; ties are broken by a seeded order.
-    """
+def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN) -> list[Question]:
+    """The bank's own pick (what the leader said makes questions relevant; asked ones never return),
+    minus any question about something the case record already holds."""
     said = leader_words(ctx.session, ctx.message)
-    hit_ids = {h.card_id for h in ctx.hits}
-    asked = set(ctx.state.asked)
-    scored = []
-    for q in load_bank().for_lens(ctx.session.mode, lens):
-        if q.id in asked or q.is_covered(said):
-            continue
-        score = 2 * q.relevance(said) + (1 if set(q.cards) & hit_ids else 0)
-        scored.append((-score, seeded(ctx.session.id, q.id), q))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [q for _, _, q in scored[:count]]
+    candidates = load_bank().pick(ctx.session.mode, lens, said=said, asked=ctx.state.asked, limit=12)
+    return [q for q in candidates if not already_held(ctx.session.case, q.text)][:count]
 
 
-def ground(ctx: ReplyContext, lens: str | None, question_cards: list[str]) -> Hit | None:
-    """The section to quote: from a card the questions draw on, else the best retrieved
-    section in the lens; cards already cited this session come last."""
-    cited = {c.card_id for t in ctx.session.turns for c in t.citations}
-    if ctx.lookup:
-        for card_id in sorted(dict.fromkeys(question_cards), key=lambda c: c in cited):
-            hit = ctx.lookup(card_id, ctx.query or ctx.message)
-            if hit:
-                return hit
-    wanted = CARD_LENSES.get(lens or "", set())
-
-    def rank(hit: Hit) -> tuple:
-        return (hit.heading.startswith("Questions to ask yourself"), hit.card_id in cited,
-                not (wanted & set(hit.lenses)), ctx.hits.index(hit))
-
-    return min(ctx.hits, key=rank) if ctx.hits else None
+def cite(card_id: str, heading: str) -> str:
+    if card_id.startswith("doc:"):
+        return f"[your document, {heading}]"
+    return f"[`{card_id}`, {heading}]"
 
 
-def first_sentence(snippet: str, limit: int = 260) -> str:
-    """The opening sentence of a section, for a brief quote."""
-    text = snippet.rstrip(" …")
-    match = re.search(r"^(.{40,}?[.!?])(\s|$)", text)
-    sentence = match.group(1) if match else text
-    if len(sentence) > limit or not match:
-        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
-    return sentence
+def answer_text(answer: Answer, limit: int = 3) -> str:
+    """The answer's sentences, each section's run followed by its citation."""
+    out, run, current = [], [], None
+    for s in answer.sentences[:limit]:
+        key = (s.card_id, s.heading)
+        if current and key != current:
+            out.append(" ".join(run) + " " + cite(*current))
+            run = []
+        current = key
+        run.append(s.text)
+    if run:
+        out.append(" ".join(run) + " " + cite(*current))
+    return " ".join(out)
 
 
-def citation_for(hit: Hit) -> Citation:
-    return Citation(card_id=hit.card_id, title=hit.title, heading=hit.heading, source=hit.source,
-                    document=hit.card_id.startswith("doc:"))
-
-
-def cite_tag(hit: Hit) -> str:
-    if hit.card_id.startswith("doc:"):
-        return f"[your document, {hit.title}, {hit.heading}]"
-    return f"[`{hit.card_id}`]"
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class OfflineComposer:
     def __init__(self, phrases: Phrases | None = None) -> None:
         self.phrases = phrases or Phrases.load()
+        self.talk = self.phrases.data.conversation
+
+    # --- choosing words ------------------------------------------------------
+
+    def _rotate(self, ctx: ReplyContext, options, salt: str) -> str:
+        """A wording for this turn: rotating by turn, and skipping any already used in this conversation."""
+        options = list(options)
+        turn = sum(1 for t in ctx.session.turns if t.role == "assistant")
+        start = seeded(ctx.session.id, salt) + turn
+        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        for step in range(len(options)):
+            option = options[(start + step) % len(options)]
+            if option.split("{")[0] not in earlier:
+                return option
+        return options[start % len(options)]
 
     def compose(self, ctx: ReplyContext) -> Draft:
-        if ctx.session.mode == "prep" and ctx.first:
-            from assistant.prep_plan import compose_plan
+        u = ctx.understanding
+        mode = ctx.session.mode
+        if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant"):
+            return self._finish(ctx, compose_plan(ctx, self.phrases, pick_questions))
+        last = next((t for t in reversed(ctx.session.turns) if t.role == "assistant"), None)
+        if u.kind == "distress":
+            draft = self._distress(ctx)
+        elif u.kind == "decision":
+            draft = self._decision(ctx)
+        elif u.roleplay:
+            draft = self._roleplay(ctx, start=True)
+        elif last is not None and last.kind == "roleplay" and not u.asks and not re.search(
+                r"\bstop\b", ctx.message, re.I):
+            draft = self._roleplay(ctx, start=False)
+        elif u.kind == "small_talk":
+            draft = Draft(text=self._rotate(ctx, self.talk.small_talk, "small"), lens=None)
+        elif u.kind == "about_assistant":
+            draft = self._about(ctx)
+        elif u.wants_options:
+            draft = self._options(ctx)
+        elif u.kind == "draft_request":
+            draft = self._draft(ctx)
+        elif u.asks:
+            draft = self._answer(ctx)
+        else:
+            draft = self._listen(ctx)
+        return self._finish(ctx, draft)
 
-            return compose_plan(ctx, self.phrases)
-        seed = (ctx.session.id, str(len(ctx.session.turns)))
+    # --- pieces --------------------------------------------------------------
+
+    def _answer_part(self, ctx: ReplyContext, limit: int = 3) -> tuple[list[str], list[str]]:
+        """(paragraphs, cited card ids) answering what the message asks."""
+        answer = ctx.answer
+        if answer is None or not answer.sentences:
+            return [self._rotate(ctx, self.talk.nothing_found, "none")], []
+        if not answer.covered:
+            nearest = Answer(sentences=answer.sentences[:1], covered=False)
+            return [self._rotate(ctx, self.talk.not_covered, "nc"), answer_text(nearest)], nearest.cited()
+        return [answer_text(answer, limit)], answer.cited()[:limit]
+
+    def _questions_part(self, ctx: ReplyContext, lens: str | None, count: int) -> tuple[list[str], list[Question]]:
+        if lens is None or count <= 0:
+            return [], []
+        questions = pick_questions(ctx, lens, count)
+        if not questions:
+            return [], []
+        mode = ctx.session.mode
+        name = self.phrases.lens_name(mode, lens)
+        parts = []
+        if lens != ctx.state.current:  # the topic really changes: say so, once
+            if mode == "practice":
+                parts.append(self.phrases.data.stage(lens).intro)
+            else:
+                intro = self.phrases.data.lens_intros[lens]
+                parts.append(self._rotate(ctx, self.talk.lens_change, "change").format(lens=name) + " " + intro.why)
+            lead = ""
+        else:
+            lead = self._rotate(ctx, self.talk.question_leads, "lead").format(lens=name) + "\n"
+        parts.append(lead + "\n".join(f"- {q.text}" for q in questions))
+        return parts, questions
+
+    def _support_part(self, ctx: ReplyContext, questions: list[Question] = ()) -> tuple[list[str], list[str]]:
+        """One cited sentence that grounds the questions just asked (or the lens in hand)."""
+        support = ctx.support
+        if questions and ctx.ground is not None:
+            cards = {c for q in questions for c in q.cards} or None
+            support = ctx.ground(" ".join(q.text for q in questions), cards)
+        elif support is None or support.best < GROUNDED:
+            return [], []
+        if not support.sentences:
+            return [], []
+        lead = self._rotate(ctx, self.phrases.data.grounding_leads, "ground")
+        if ctx.session.mode == "practice" and re.search(r"legal|dut|law", lead, re.I):
+            lead = "Worth keeping in mind:"
+        return [f"{lead} {answer_text(support, 1)}"], support.cited()[:1]
+
+    def _facts_line(self, ctx: ReplyContext) -> str:
+        if ctx.new_facts:
+            return self._rotate(ctx, self.talk.facts, "facts").format(facts=_join(ctx.new_facts[:3]))
+        return self._rotate(ctx, self.talk.thanks, "thanks")
+
+    def _force_check(self, ctx: ReplyContext) -> str | None:
+        if ctx.session.mode == "practice" and ctx.understanding.force:
+            return self._rotate(ctx, self.talk.force_check, "force")
+        return None
+
+    # --- reply kinds ---------------------------------------------------------
+
+    def _answer(self, ctx: ReplyContext) -> Draft:
+        u = ctx.understanding
+        parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
+        if u.legal_conclusion:
+            parts.insert(0, self.talk.legal_conclusion)
+        questions: list[Question] = []
+        force = self._force_check(ctx)
+        if force:
+            parts.append(force)
+        if not u.short:
+            more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
+            parts += more
+        return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,
+                     citations=self._citations(ctx, cited), questions=questions, kind="answer")
+
+    def _listen(self, ctx: ReplyContext) -> Draft:
+        mode = ctx.session.mode
         parts: list[str] = []
-        echoes: list[str] = []
-
-        # 1. Reflect the leader's own words back.
-        fragment = echo_fragment(ctx.message)
         if ctx.first:
             named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1) + named_terms(
                 ctx.message, "people", 1)
-            parts.append(self.phrases.opening(ctx.session.mode, named, seed))
+            parts.append(self.phrases.opening(mode, named, (ctx.session.id, "0")))
+            if mode == "live":
+                parts.append(self.phrases.safety_check((ctx.session.id, "0")))
         else:
-            parts.append(self.phrases.acknowledgement(fragment, seed))
-            if fragment:
-                echoes.append(fragment)
-
-        if ctx.first and ctx.session.mode == "live":
-            parts.append(self.phrases.safety_check(seed))
-
-        lens = ctx.target
-        if lens is None:  # every lens covered: close, grounded in how to keep the reasoning
-            parts.append(self.phrases.closing(ctx.session.mode, seed))
-            hit = ground(ctx, None, [CLOSING_CARD[ctx.session.mode]])
-            citations = []
-            if hit:
-                parts.append(f"{self.phrases.grounding_lead(ctx.session.mode, seed)} {first_sentence(hit.snippet)} "
-                             f"{cite_tag(hit)} — *{hit.title}*, {hit.heading}.")
-                citations.append(citation_for(hit))
-            return self._finish(parts, None, citations, [], echoes, ctx)
-
-        # 2. Name the lens and why; ask one or two questions.
-        questions = choose_questions(ctx, lens)
-        parts.append(self.phrases.lens_intro(ctx.session.mode, lens, ctx.first, seed))
-        if questions:
-            parts.append("\n".join(f"- {q.text}" for q in questions))
+            line = self._facts_line(ctx)
+            if ctx.understanding.kind == "correction":
+                line = self._rotate(ctx, self.talk.correction, "correct")
+            elif mode == "prep":
+                line = self._rotate(ctx, self.talk.prep_fold, "fold")
+            parts.append(line)
+        force = self._force_check(ctx)
+        if force:
+            parts.append(force)
+        if ctx.target is None:
+            parts.append(self.phrases.closing(mode, (ctx.session.id, str(len(ctx.session.turns)))))
+            more, questions = [], []
         else:
-            parts.append(self.phrases.nothing_left(lens))
+            more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
+        parts += more
+        # New facts are grounded in what they raise; an answer, in the questions that follow it.
+        support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)
+        parts += support
+        return Draft(text="\n\n".join(parts), lens=ctx.target, citations=self._citations(ctx, cited),
+                     questions=questions)
 
-        # 3. Ground it: a short quote from the retrieved section, cited by card id.
-        question_cards = [c for q in questions for c in q.cards]
-        hit = ground(ctx, lens, question_cards)
-        citations = []
-        if hit:
-            parts.append(f"{self.phrases.grounding_lead(ctx.session.mode, seed)} {first_sentence(hit.snippet)} {cite_tag(hit)}"
-                         f" — *{hit.title}*, {hit.heading}.")
-            citations.append(citation_for(hit))
+    def _distress(self, ctx: ReplyContext) -> Draft:
+        parts = [self._rotate(ctx, self.talk.distress_ack, "distress")]
+        cited = []
+        if ctx.support and ctx.support.sentences:
+            parts.append(answer_text(ctx.support, 2))
+            cited = ctx.support.cited()
+        parts.append(self.talk.helpline)
+        parts.append(self._rotate(ctx, self.talk.distress_question, "dq"))
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, citations=self._citations(ctx, cited),
+                     kind="support")
 
-        # Where the school's own documents speak to this, quote them too (as data, never instructions).
-        own = next((h for h in ctx.hits if h.card_id.startswith("doc:")), None)
-        if own:
-            quote = first_sentence(own.snippet)
-            parts.append(f"Your own document may bear on this: “{quote}” {cite_tag(own)}")
-            citations.append(citation_for(own))
-            echoes.append(quote)  # the school's words, not the assistant's claim
+    def _decision(self, ctx: ReplyContext) -> Draft:
+        mode = ctx.session.mode
+        parts = [self._rotate(ctx, self.talk.decision_ack[mode], "decided")]
+        cited: list[str] = []
+        if mode == "practice":
+            parts.append(self._rotate(ctx, self.talk.target_next, "target"))
+        elif mode == "prep":
+            parts.append(self._rotate(ctx, self.talk.prep_next, "prepnext"))
+        else:
+            gaps = record_gaps(ctx.session.case, ctx.session.decision or ctx.message)
+            if gaps:
+                parts.append(self._rotate(ctx, self.talk.panel_check, "panel") + "\n"
+                             + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3]))
+            else:
+                parts.append(self._rotate(ctx, self.talk.record_complete, "complete"))
+            if ctx.support and ctx.support.sentences:
+                parts.append(answer_text(ctx.support, 1))
+                cited = ctx.support.cited()[:1]
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, citations=self._citations(ctx, cited),
+                     kind="decision")
 
-        # 4. Say what comes next, and why.
-        after = ctx.state.next_open(after=lens)
-        if after:
-            parts.append(self.phrases.next_up(ctx.session.mode, after, seed))
-        elif ctx.session.mode != "prep":
-            parts.append(self.phrases.closing(ctx.session.mode, seed))
-        return self._finish(parts, lens, citations, [q.id for q in questions], echoes, ctx)
+    def _options(self, ctx: ReplyContext) -> Draft:
+        mode = ctx.session.mode
+        case = ctx.session.case
+        lines = []
+        for option in self.talk.options[mode]:
+            if option.when == "ehcp" and case.plan != "EHCP":
+                continue
+            if option.when == "sanction" and not case.sanctions:
+                continue
+            name = option.name.format(sanction=case.sanctions[0] if case.sanctions else "the sanction")
+            tags = ", ".join(f"`{c}`" for c in option.cards)
+            lines.append(f"- **{name}**: needs {option.needs} [{tags}].")
+        parts = [self.talk.options_lead[mode], "\n".join(lines),
+                 self._rotate(ctx, self.talk.options_close[mode], "close")]
+        questions: list[Question] = []
+        if mode == "live":
+            parts.append(self._rotate(ctx, self.talk.options_question, "oq"))
+        cards = [c for o in self.talk.options[mode] for c in o.cards if f"`{c}`" in parts[1]]
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, citations=self._citations(ctx, cards),
+                     questions=questions, kind="answer")
+
+    def _roleplay(self, ctx: ReplyContext, start: bool) -> Draft:
+        role = ctx.understanding.roleplay if start else _last_role(ctx)
+        role = role or "the parent"
+        the_role = role if role.startswith(("the ", "a ")) else f"the {role}"
+        group = next((g for g, words in ROLE_GROUPS.items() if any(w in role for w in words)), "staff")
+        lines = self.talk.roleplay_lines[group]
+        said = sum(1 for t in ctx.session.turns if t.role == "assistant" and t.kind == "roleplay")
+        if not start and said >= len(lines):
+            parts = [self.talk.roleplay_end[0]]
+            more, questions = self._questions_part(ctx, ctx.target, 1)
+            return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
+        parts = [self._rotate(ctx, self.talk.roleplay_start, "role").format(role=the_role)] if start else []
+        parts.append(lines[said % len(lines)].format(role=the_role))
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="roleplay", echoes=[role])
+
+    def _about(self, ctx: ReplyContext) -> Draft:
+        parts = [self.talk.about[0]]
+        more, questions = self._questions_part(ctx, ctx.target, 1)
+        return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
+
+    def _draft(self, ctx: ReplyContext) -> Draft:
+        case = ctx.session.case
+        lines = [f"- **{label}**: {text}" for label, text in case.lines()]
+        parts = [self._rotate(ctx, self.talk.draft, "draft"), "\n".join(lines) or "- Nothing yet."]
+        gaps = record_gaps(case, ctx.session.decision or "") if ctx.session.mode == "live" else []
+        if gaps:
+            parts.append(self._rotate(ctx, self.talk.panel_check, "panel") + "\n"
+                         + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:2]))
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="answer",
+                     echoes=[text for _, text in case.lines()])
+
+    # --- finishing -----------------------------------------------------------
+
+    def _citations(self, ctx: ReplyContext, card_ids: list[str]):
+        from assistant.replies import citation_for
+
+        out = []
+        for card_id in dict.fromkeys(card_ids):
+            hit = next((h for h in ctx.hits if h.card_id == card_id), None)
+            if hit is None and ctx.lookup:
+                hit = ctx.lookup(card_id, ctx.query or ctx.message)
+            if hit is None and ctx.answer:
+                hit = _hit_from(ctx.answer, card_id)
+            if hit is None and ctx.support:
+                hit = _hit_from(ctx.support, card_id)
+            if hit is not None:
+                out.append(citation_for(hit))
+        return out
 
     @staticmethod
-    def _finish(parts, lens, citations, question_ids, echoes, ctx) -> Draft:
-        return Draft(text="\n\n".join(p for p in parts if p), lens=lens, citations=citations,
-                     question_ids=question_ids, echoes=echoes)
+    def _finish(ctx: ReplyContext, draft: Draft) -> Draft:
+        """Drop any sentence already said earlier in the conversation (safety texts excepted)."""
+        said = {_key(s) for t in ctx.session.turns if t.role == "assistant" and t.kind not in ("escalation",)
+                for s in sentences(t.text)}
+        paragraphs = []
+        for paragraph in draft.text.split("\n\n"):
+            lines = []
+            for line in paragraph.split("\n"):
+                kept = [s for s in sentences(line)
+                        if SAFETY.search(s) or len(s.split()) < 8 or _key(s) not in said]
+                if kept:
+                    lines.append(" ".join(kept))
+            if lines:
+                paragraphs.append("\n".join(lines))
+        draft.text = "\n\n".join(paragraphs)
+        draft.question_ids = [q.id for q in draft.questions] or draft.question_ids
+        return draft
+
+
+def _key(sentence: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", sentence.lower().lstrip("- ")))
+
+
+def _hit_from(answer: Answer, card_id: str) -> Hit | None:
+    s = next((s for s in answer.sentences if s.card_id == card_id), None)
+    return Hit(card_id=s.card_id, title=s.title, heading=s.heading, snippet=s.text, score=s.score) if s else None
+
+
+def _last_role(ctx: ReplyContext) -> str | None:
+    for turn in reversed(ctx.session.turns):
+        if turn.role == "user" and turn.understanding and turn.understanding.roleplay:
+            return turn.understanding.roleplay
+    return None

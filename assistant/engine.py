@@ -11,19 +11,23 @@ from typing import Callable
 from filelock import Timeout
 from pydantic import BaseModel
 
-from assistant import lens_tracker
-from assistant.composer import Draft, OfflineComposer, ReplyContext
+from assistant import case_record, lens_tracker
+from assistant.composer import CARD_LENSES, OfflineComposer
 from assistant.config import Settings, load_settings
-from assistant.models import Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
+from assistant.models import CaseRecord, Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
+from assistant.replies import Draft, ReplyContext
 from assistant.store import DEFAULT_TITLE, SessionStore
+from assistant.text import sentences
+from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
 from knowledge.safe_text import safe_text
 
 MAX_MESSAGE_CHARS = 200_000
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
 TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for another process's turn
-_TARGET = re.compile(r"^\s*(?:my\s+)?(?:practice\s+)?target\s*[:\-]", re.IGNORECASE)
-_DECISION = re.compile(r"^\s*(?:my\s+)?decision\s*[:\-]\s*", re.IGNORECASE)
+_CITATION = re.compile(r"\[`[^\]]*\]")
+WELLBEING_CARD = "leader-and-staff-wellbeing"
+RECORD_CARD = "recording-defensible-reasons"
 
 OnChunk = Callable[[str], None]
 ADVICE_CLAIM_FLAG = ("[Flagged by the assistant: this record says the assistant advised the outcome. "
@@ -49,6 +53,8 @@ class TurnResult(BaseModel):
             return None
         shown = "; ".join(self.redacted[:12]) + (f"; and {len(self.redacted) - 12} more" if len(self.redacted) > 12 else "")
         return f"Before it went to the remote model, {len(self.redacted)} name(s) and identifier(s) were replaced: {shown}."
+    understanding: Understanding | None = None
+    case: CaseRecord | None = None
 
     def as_json(self) -> dict:
         return {
@@ -61,6 +67,8 @@ class TurnResult(BaseModel):
             "notice": self.notice,
             "redacted": self.redacted,
             "sent_to_model": self.sent_to_model,
+            "understanding": ({"kind": self.understanding.kind, "lens": self.understanding.lens}
+                              if self.understanding else None),
         }
 
 
@@ -93,9 +101,11 @@ class Engine:
 
     def warm_up(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (on a first run, build) everything a turn needs, saying each step to `progress`."""
+        from assistant.answers import sentence_index
         from assistant.prepare import prepare
 
         prepare(progress)
+        sentence_index()
 
     @property
     def guard(self):
@@ -158,7 +168,21 @@ class Engine:
 
     def record_decision(self, session: Session, text: str) -> Session:
         """The leader's own decision and reasons, in their words (never the assistant's)."""
-        self.store.set_fields(session, decision=self._flag_claims(clean_message(text)))
+        decision = self._flag_claims(clean_message(text))
+        session.case = session.case.model_copy(update={"decision": decision})
+        self.store.set_fields(session, decision=decision)
+        self.store.save_case(session)
+        return session
+
+    def correct_case(self, session: Session, field: str, value: str) -> Session:
+        """The leader corrects one line of "What I've heard"; it then stays as they set it."""
+        try:
+            session.case = case_record.correct(session.case, field, value)
+        except ValueError as exc:
+            raise ReflectError(str(exc)) from None
+        if field == "decision":
+            self.store.set_fields(session, decision=session.case.decision)
+        self.store.save_case(session)
         return session
 
     def _flag_claims(self, decision: str) -> str:
@@ -208,35 +232,51 @@ class Engine:
         if session.title == DEFAULT_TITLE:
             self.store.set_title(session, _title_from(message), only_if_default=True)
         state_before = self.lens_state(session)
-        self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record))
+        last = next((t for t in reversed(session.turns) if t.role == "assistant"), None)
+        question = question_text(message)
+        vector, qvector = self._vectors(message, question)
+        understood = understand(message, vector, after_question=bool(last and "?" in last.text))
+        self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record,
+                                        understanding=understood))
 
         if verdict.action == "escalate":
             self.store.set_fields(session, pinned=verdict.reply)  # stays in view for the rest of the session
-            return self._reply(session, record, verdict.reply, "escalation", [], state_before, None)
+            return self._reply(session, record, verdict.reply, "escalation", [], state_before, None, understood)
         if verdict.action == "refuse":
-            return self._reply(session, record, verdict.reply, "refusal", [], state_before, None)
+            return self._reply(session, record, verdict.reply, "refusal", [], state_before, None, understood)
 
-        decision = _DECISION.match(message)
-        if decision:
-            self.store.set_fields(session, decision=self._flag_claims(message[decision.end():].strip() or message))
+        before = session.case
+        session.case = case_record.update(before, message, understood.kind)
+        facts = case_record.added(before, session.case)
+        self.store.save_case(session)
+        practice = session.mode == "practice"
+        if understood.kind == "decision":
+            # The leader's own decision or practice target, in their words (never the assistant's).
+            decision = message if practice else (session.case.decision or message)
+            self.store.set_fields(session, decision=self._flag_claims(decision))
 
         answering = _last_lens(session)
-        if answering is None and session.mode == "practice":
+        if answering is None and practice:
             answering = state_before.order[0]  # the first account of an incident is its description
-        state = lens_tracker.update(state_before, message, answering)
-        final = state.lenses[state.order[-1]]
-        if session.mode == "practice" and final.status == "covered" and (
-                answering in (state.order[-1], None) or _TARGET.match(message)):
-            self.store.set_fields(session, decision=message)  # the practice target, in the person's own words
-        target = _target(state, answering)
-        query = message[:RETRIEVAL_CHARS]
+        addressed = set() if practice else case_record.lenses_addressed(session.case)
+        state = lens_tracker.update(state_before, message, answering, understood.kind, addressed, practice)
+        if understood.kind == "decision":
+            final = state.order[-1] if practice else "record"
+            if final in state.lenses:
+                state.lenses[final].status = "covered"
+                lens_tracker._note(state.lenses[final].notes, message)
+        target = _target(state, answering, understood, session.mode)
+        query = (question if understood.asks else message)[:RETRIEVAL_CHARS]
         hits = self._retrieve(query, target)
+        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
-                           lookup=self.searcher.card_hit,
+                           understanding=understood, answer=answer, support=support, new_facts=facts,
+                           lookup=self.searcher.card_hit, search=self.searcher.search,
+                           ground=lambda text, cards: self._ground(session, text, cards, hits),
                            first=not any(t.role == "assistant" and t.kind != "escalation" for t in session.turns))
         draft = self.composer.compose(ctx)
-        if target:
-            state.current = target
+        if draft.lens and draft.questions:
+            state.current = draft.lens
         state.asked = [*state.asked, *draft.question_ids]
 
         notice = sent = None
@@ -254,16 +294,47 @@ class Engine:
         if isinstance(replacement, _Kept):
             text, replacement = str(replacement), None
         if replacement is not None:
-            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, notice=notice,
-                               sent=sent, redacted=redacted)
+            return self._reply(session, record, replacement, "refusal", [], state, draft.lens, understood,
+                               notice=notice, sent=sent, redacted=redacted)
         if on_chunk and responder is None:
             on_chunk(text)
-        return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens,
+        return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens, understood,
                            notice=notice, sent=sent, redacted=redacted)
 
-    def _retrieve(self, query: str, target: str | None):
-        from assistant.composer import CARD_LENSES
+    def _vectors(self, message: str, question: str):
+        """The message's vector (understanding) and its question's (answering), in one batch."""
+        from knowledge.embedder import get_embedder
 
+        texts = [message[:RETRIEVAL_CHARS]] + ([question[:RETRIEVAL_CHARS]] if question != message else [])
+        vectors = get_embedder().embed(texts)
+        return vectors[0], vectors[-1]
+
+    def _ground(self, session, text: str, cards, hits):
+        from assistant.answers import sentence_index
+        from knowledge.embedder import get_embedder
+
+        shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
+        return sentence_index().answer(get_embedder().embed_one(text), text, hits, shown, limit=1, cards=cards)
+
+    def _sentences(self, session, understood, question, vector, qvector, hits, target):
+        """The card sentences that answer the message, and one that grounds the lens in hand."""
+        from assistant.answers import sentence_index
+
+        index = sentence_index()
+        shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
+        shown |= {s.rstrip() for s in list(shown)}
+        answer = support = None
+        if understood.kind == "distress":
+            support = index.answer(vector, question, [], shown, limit=2, cards={WELLBEING_CARD})
+        elif understood.kind == "decision" and session.mode == "live":
+            support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
+        elif understood.asks:
+            answer = index.answer(qvector, question, hits, shown)
+        else:  # what the new facts raise, from the sections retrieval found for them
+            support = index.answer(vector, question, hits, shown, limit=1)
+        return answer, support
+
+    def _retrieve(self, query: str, target: str | None):
         hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))
         try:
             from knowledge.documents import search_documents
@@ -293,8 +364,8 @@ class Engine:
             return _Kept(kept)
         return verdict.reply
 
-    def _reply(self, session, record, text, kind, citations, state, lens, notice=None, sent=None,
-               redacted: list[str] | None = None) -> TurnResult:
+    def _reply(self, session, record, text, kind, citations, state, lens, understood=None, notice=None,
+               sent=None, redacted: list[str] | None = None) -> TurnResult:
         text = safe_text(text)  # document passages and model text may carry terminal escapes
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
                     lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
@@ -302,7 +373,7 @@ class Engine:
         return TurnResult(
             session=session.id, verdict=record, reply=text, kind=kind, citations=citations,
             lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
-            sent_to_model=sent, redacted=redacted or [],
+            sent_to_model=sent, redacted=redacted or [], understanding=understood, case=session.case,
         )
 
 
@@ -319,15 +390,32 @@ def _without_deciding_quotes(text: str, echoes: list[str], guard) -> str:
 
 def _last_lens(session: Session) -> str | None:
     for turn in reversed(session.turns):
-        if turn.role == "assistant" and turn.kind in ("reflection", "plan"):
+        if turn.role == "assistant" and turn.kind in ("reflection", "plan", "answer"):
             return turn.lens
     return None
 
 
-def _target(state: LensState, answering: str | None) -> str | None:
+def _target(state: LensState, answering: str | None, understood: Understanding, mode: str) -> str | None:
+    """The lens that matters now: the one the message raises, if still open; else the one
+    just asked about, if unanswered; else the next open lens in order."""
+    lens = understood.lens
+    if mode != "practice" and lens in state.lenses and state.lenses[lens].status != "covered":
+        return lens
     if answering and state.lenses.get(answering) and state.lenses[answering].status != "covered":
-        return answering  # the leader has not answered yet: stay, with new questions
+        return answering
     return state.next_open()
+
+
+def question_text(message: str) -> str:
+    """What the message asks: its question sentences, with the sentence before a short one
+    ("... went home. Is that a problem?"); the whole message when it asks nothing."""
+    parts = sentences(" ".join(message[:RETRIEVAL_CHARS].split()))
+    asked = [i for i, s in enumerate(parts) if s.endswith("?")]
+    if not asked:
+        return message
+    first = asked[0]
+    lead = [parts[first - 1]] if first > 0 and len(parts[first].split()) < 8 else []
+    return " ".join(lead + [parts[i] for i in asked])
 
 
 def _title_from(message: str) -> str:

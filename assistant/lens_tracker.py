@@ -1,34 +1,16 @@
 """Which lenses the leader has spoken to, and what they said under each."""
 from __future__ import annotations
 
-import re
-
 from assistant.models import LensState, Session
+from assistant.text import lenses_in, sentences  # noqa: F401  (sentences re-exported for callers)
 from prompts import bank
-from prompts.cues import load_cues
 
 SUBSTANTIVE_WORDS = 6  # an answer shorter than this does not close a lens
 MAX_NOTES = 4
-_sentence = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def lens_order(session: Session) -> tuple[str, ...]:
     return bank.lens_order(session.mode, session.reflective_model)
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _sentence.split(text) if s.strip()]
-
-
-def lenses_in(text: str) -> dict[str, list[str]]:
-    """For each live lens the text speaks to, the sentences that speak to it."""
-    cues = load_cues()
-    found: dict[str, list[str]] = {}
-    for sentence in sentences(text):
-        for lens, stems in cues.cues.items():
-            if cues.matcher(stems).search(sentence):
-                found.setdefault(lens, []).append(sentence)
-    return found
 
 
 def _note(entry_notes: list[str], text: str) -> None:
@@ -39,23 +21,44 @@ def _note(entry_notes: list[str], text: str) -> None:
         entry_notes.append(text)
 
 
-def update(state: LensState, message: str, answering: str | None) -> LensState:
+UNSURE = ("don't know", "not sure", "no idea", "can't remember", "haven't checked")
+
+
+def update(state: LensState, message: str, answering: str | None, kind: str = "answer",
+           addressed: set[str] | frozenset[str] = frozenset(), practice: bool = False) -> LensState:
     """Fold a leader's message into the lens state.
 
-    `answering` is the lens the last reply asked about: a substantive answer
-    covers it. Other lenses the message speaks to are marked touched, with the
-    leader's own sentences kept as notes.
+    Each of the leader's sentences is noted once, under the lens it speaks to
+    (the lens just asked about first). A lens counts as covered when the case
+    record addresses it (`addressed`) or the leader's answer to it actually
+    speaks to it; being asked about it is not enough. In practice mode a
+    substantive answer completes its stage.
     """
     state = state.model_copy(deep=True)
-    for lens, said in lenses_in(message).items():
-        if lens in state.lenses:
-            entry = state.lenses[lens]
-            if entry.status == "not_yet":
-                entry.status = "touched"
-            for sentence in said[:2]:
+    found = lenses_in(message)
+    placed: set[str] = set()
+    for lens in ([answering] if answering in found else []) + [n for n in state.order if n in found]:
+        if lens not in state.lenses:
+            continue
+        entry = state.lenses[lens]
+        if entry.status == "not_yet":
+            entry.status = "touched"
+        for sentence in found[lens]:
+            if sentence not in placed and not sentence.endswith("?"):
+                placed.add(sentence)
                 _note(entry.notes, sentence)
-    if answering in state.lenses and len(message.split()) >= SUBSTANTIVE_WORDS:
+    for lens in addressed:
+        if lens in state.lenses:
+            state.lenses[lens].status = "covered"
+    words = len(message.split())
+    unsure = any(u in message.lower() for u in UNSURE) and words < 15
+    if answering in state.lenses and kind in ("answer", "new_facts", "correction") and not unsure:
         entry = state.lenses[answering]
-        entry.status = "covered"
-        _note(entry.notes, message)
+        if practice and words >= SUBSTANTIVE_WORDS:
+            entry.status = "covered"
+            _note(entry.notes, message)
+        elif answering in found:
+            entry.status = "covered"
+            if not any(s in placed for s in found.get(answering, [])):
+                _note(entry.notes, message)
     return state

@@ -12,7 +12,7 @@ from typing import Callable
 
 from pydantic import BaseModel, Field
 
-from assistant.composer import Draft, ReplyContext
+from assistant.replies import Draft, ReplyContext
 from assistant.config import Settings
 from assistant.redaction import Redactor
 from knowledge.safe_text import safe_text
@@ -47,17 +47,25 @@ def build_chat_model(settings: Settings):
 
 
 def render_prompt(ctx: ReplyContext, draft: Draft, redactor: Redactor | None = None) -> tuple[str, str]:
-    """The system prompt and the turn. With a redactor, every piece of data in the turn is redacted
-    (document passages, the draft that may quote them, the history, the message); our own template
-    words are not, so they are never mistaken for names."""
+    """The system prompt and the turn: the case record, the answer sentences with their citations and
+    the chosen questions all go inside data tags, so the model rewords a reply that is already right.
+    With a redactor, every piece of data in the turn is redacted alike; our own template words are not,
+    so they are never mistaken for names."""
     sections = "\n\n".join(
         f"[{h.card_id}] {h.title} — {h.heading}\n{h.snippet}" for h in ctx.hits[:5]
     ) or "(none)"
     history = "\n".join(
         f"{t.role}: {t.text[:600]}" for t in ctx.session.turns[-6:] if t.kind != "escalation"
     )
-    data = {"sections": sections, "question_hints": draft.text, "history": history or "(start)",
-            "message": ctx.message}
+    case = "\n".join(f"- {label}: {text}" for label, text in ctx.session.case.lines()) or "(nothing yet)"
+    if ctx.answer and ctx.answer.sentences:
+        answer = ("" if ctx.answer.covered else "(The cards do not cover this directly; the nearest:)\n") + "\n".join(
+            f"- {s.text} [`{s.card_id}`, {s.heading}]" for s in ctx.answer.sentences)
+    else:
+        answer = "(nothing was asked)" if not ctx.understanding.asks else "(the cards do not cover this)"
+    questions = "\n".join(f"- {q.text}" for q in draft.questions) or "(none this turn)"
+    data = {"case_record": case, "answer": answer, "questions": questions, "sections": sections,
+            "draft": draft.text, "history": history or "(start)", "message": ctx.message}
     if redactor is not None:
         data = redactor.redact_fields(data)
     lens_state = ", ".join(f"{name}: {entry.status}" for name, entry in ctx.state.lenses.items())

@@ -8,6 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.case_record import CaseRecord
+from assistant.understanding import Understanding
+
 # The modes, lenses and reflective stages, in order, are defined once with the question bank.
 from prompts.bank import GIBBS_STAGES, LIVE_LENSES, MODES, ROLFE_STAGES  # noqa: F401  (re-exported)
 
@@ -72,8 +75,10 @@ class Turn(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     lens_state: LensState | None = None
     lens: str | None = None  # the lens (or stage) this turn spoke to
-    kind: Literal["reflection", "refusal", "escalation", "summary", "notice", "plan", "decision"] = "reflection"
+    kind: Literal["reflection", "refusal", "escalation", "summary", "notice", "plan", "decision", "answer",
+                  "roleplay", "support"] = "reflection"
     notice: str | None = None  # e.g. "the model did not answer; the offline responder replied"
+    understanding: Understanding | None = None  # on user turns: what kind of message it was
     sent_to_model: str | None = None  # the redacted text a remote model saw, for the user to inspect
 
 
@@ -88,6 +93,7 @@ class Session(BaseModel):
     names: list[str] = Field(default_factory=list)  # people to redact before a remote model
     decision: str | None = None  # the leader's own decision and reasons, in their words
     revision: int = 0  # the store's write counter when this copy was read (not saved in the record)
+    case: CaseRecord = Field(default_factory=CaseRecord)  # what the leader has told us (own table in the store)
     turns: list[Turn] = Field(default_factory=list)
 
 

@@ -1,14 +1,17 @@
 """Prep mode's first reply: a session plan for a consultant, from a short brief."""
 from __future__ import annotations
 
-from assistant.composer import Draft, ReplyContext, choose_questions, cite_tag, citation_for, named_terms
+from typing import Callable
+
 from assistant.models import LIVE_LENSES
+from assistant.replies import Draft, ReplyContext, cite_tag, citation_for, named_terms
 from prompts.cues import load_cues
 
 DEFAULT_FOCUS = ["needs", "send", "proportionality"]
 
 
-def compose_plan(ctx: ReplyContext, phrases) -> Draft:
+def compose_plan(ctx: ReplyContext, phrases, pick: Callable) -> Draft:
+    """`pick(ctx, lens, count)` is the composer's question picker (passed in: no import cycle)."""
     plan = phrases.data.prep_plan
     brief = ctx.message
     touched = [lens for lens in LIVE_LENSES if ctx.state.lenses[lens].status != "not_yet"]
@@ -18,21 +21,18 @@ def compose_plan(ctx: ReplyContext, phrases) -> Draft:
     parts = [phrases.opening("prep", named, (ctx.session.id, "plan")), f"## {plan.title}", plan.lead]
 
     parts += [f"### {section['diagnostic_questions'].heading}", section["diagnostic_questions"].lead]
-    question_ids: list[str] = []
+    questions = []
     for lens in ["context", *focus]:
-        questions = choose_questions(ctx, lens, count=2)
-        if questions:
+        chosen = pick(ctx, lens, 2)
+        if chosen:
             name = phrases.lens_name("prep", lens)
-            parts.append(f"**{name[:1].upper()}{name[1:]}**\n"
-                         + "\n".join(f"- {q.text}" for q in questions))
-            question_ids += [q.id for q in questions]
+            parts.append(f"**{name[:1].upper()}{name[1:]}**\n" + "\n".join(f"- {q.text}" for q in chosen))
+            questions += chosen
 
     guidance = [h for h in ctx.hits if h.kind != "case"][:4]
     cases = [h for h in ctx.hits if h.kind == "case"][:2]
-    if not cases:
-        from knowledge.search import get_searcher
-
-        cases = [h for h in get_searcher().search(f"case study {brief[:500]}", k=12) if h.kind == "case"][:2]
+    if not cases and ctx.search is not None:
+        cases = [h for h in ctx.search(f"case study {brief[:500]}", k=12) if h.kind == "case"][:2]
     bring = section["guidance_and_cases"]
     parts += [f"### {bring.heading}", bring.lead,
               "\n".join(f"- *{h.title}* — {h.heading} {cite_tag(h)}" for h in [*guidance, *cases]),
@@ -47,6 +47,6 @@ def compose_plan(ctx: ReplyContext, phrases) -> Draft:
     scope = section["out_of_scope"]
     parts += [f"### {scope.heading}", scope.lead, "\n".join(f"- {item}" for item in scope.items)
               + " [`service-layers-and-boundaries`]",
-              "Tell me more about any part of the brief and I'll sharpen the questions for that lens."]
+              "Tell me more about the school and the session, and I'll sharpen the questions for that lens."]
     return Draft(text="\n\n".join(parts), lens="context", kind="plan",
-                 citations=[citation_for(h) for h in [*guidance, *cases]], question_ids=question_ids)
+                 citations=[citation_for(h) for h in [*guidance, *cases]], questions=questions)

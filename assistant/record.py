@@ -6,6 +6,7 @@ assistant's conclusions never appear, because it draws none.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import BaseModel, Field
 
@@ -21,6 +22,10 @@ LENS_TITLES = {
     "now_what": "Now what?",
 }
 MODE_TITLES = {"live": "Live situation", "practice": "Reflective practice", "prep": "Session preparation"}
+RECORD_TITLES = {"live": "Decision record", "practice": "Practice reflection", "prep": "Session plan"}
+REQUEST_KINDS = ("law_question", "case_question", "draft_request", "about_assistant")
+_OPTION = re.compile(r"\b(?:alternative|option|instead|could|might|rather than|or a|restorative|exit pass|key adult|"
+                     r"phased|reduced|early review|managed move|reset|time-?out)\b", re.I)
 
 
 class LensRecord(BaseModel):
@@ -57,6 +62,8 @@ class DecisionRecord(BaseModel):
     open_questions: list[str]
     boundary_notes: list[BoundaryNote] = Field(default_factory=list)
     escalation: str | None = None
+    case: list[tuple[str, str]] = Field(default_factory=list)  # "What I've heard": (label, the leader's words)
+    plan: str | None = None  # prep: the session plan as drafted, then sharpened
 
 
 def build_record(session: Session) -> DecisionRecord:
@@ -66,28 +73,96 @@ def build_record(session: Session) -> DecisionRecord:
     allowed = [t for t in session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"]
     state = next((t.lens_state for t in reversed(session.turns) if t.lens_state and t.mode == session.mode),
                  None) or LensState.for_lenses(lens_order(session))
-    lenses = [LensRecord(lens=name, title=LENS_TITLES.get(name, name), status=state.lenses[name].status,
-                         notes=state.lenses[name].notes) for name in state.order]
+    alternatives = _alternatives(session)
+    seen: set[str] = {a.lower() for a in alternatives}  # the options have their own section
+    lenses = []
+    for name in state.order:  # each of the leader's sentences once, under the first lens it was noted for
+        notes = [n for n in state.lenses[name].notes if n.lower() not in seen and not _in_decision(n, session)]
+        seen |= {n.lower() for n in notes}
+        lenses.append(LensRecord(lens=name, title=LENS_TITLES.get(name, name), status=state.lenses[name].status,
+                                 notes=notes))
     sources: dict[str, SourceRecord] = {}
     for turn in session.turns:
         for c in turn.citations:
             sources.setdefault(c.card_id, SourceRecord(card_id=c.card_id, title=c.title, heading=c.heading,
                                                        source=c.source))
-    notes = [
-        BoundaryNote(asked=t.text[:300], category=t.verdict.category, action=t.verdict.action)
-        for t in session.turns if t.role == "user" and t.verdict and t.verdict.action != "allow"
-    ]
     return DecisionRecord(
         session_id=session.id, title=session.title, mode=session.mode, created=session.created,
         exported=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
         situation=allowed[0].text if allowed else "(no situation described)",
-        lenses=lenses,
-        alternatives=state.lenses["proportionality"].notes if "proportionality" in state.lenses else [],
-        sources=list(sources.values()), decision=session.decision,
-        open_questions=[f"{LENS_TITLES.get(n, n)}: not yet considered" for n in state.order
-                        if state.lenses[n].status == "not_yet"],
-        boundary_notes=notes, escalation=session.pinned,
+        lenses=lenses, alternatives=alternatives, sources=list(sources.values()),
+        decision=session.decision, open_questions=_open_questions(session, state),
+        boundary_notes=_boundary_notes(session), escalation=session.pinned,
+        case=session.case.lines(), plan=_plan(session),
     )
+
+
+def _in_decision(note: str, session: Session) -> bool:
+    """A note that only repeats the decision: the decision has its own section."""
+    bare = re.sub(r"^\s*(?:my\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]\s*", "", note, flags=re.I).strip()
+    return bool(session.decision) and bare.rstrip(".").lower() in session.decision.lower()
+
+
+def _plan(session: Session) -> str | None:
+    """The prep plan as drafted, its headings folded in under the export's own."""
+    plans = [t.text for t in session.turns if t.role == "assistant" and t.kind == "plan"]
+    if not plans:
+        return None
+    lines = [line for line in plans[-1].splitlines() if not line.startswith("## ")]
+    return "\n".join(f"**{line[4:]}**" if line.startswith("### ") else line for line in lines)
+
+
+def _alternatives(session: Session) -> list[str]:
+    """The options the leader named or weighed, in their words; never the assistant's questions."""
+    out = [f"{s[:1].upper()}{s[1:]} (named as a response)" for s in session.case.sanctions]
+    from assistant.text import sentences
+
+    for turn in session.turns:
+        if turn.role != "user" or not turn.verdict or turn.verdict.action != "allow":
+            continue
+        if turn.understanding and turn.understanding.kind == "decision":
+            continue
+        for sentence in sentences(turn.text):
+            if not sentence.endswith("?") and _OPTION.search(sentence) and sentence not in out:
+                out.append(sentence)
+    return out[:8]
+
+
+def _open_questions(session: Session, state) -> list[str]:
+    """What is honestly still open: lenses not addressed, the last questions not yet answered, and
+    (for a live decision) what a panel would look for that the record does not hold."""
+    from assistant.case_record import record_gaps
+    from prompts.bank import load_phrases
+
+    out = []
+    for name in state.order:
+        status = state.lenses[name].status
+        if status != "covered":
+            title = LENS_TITLES.get(name, name)
+            out.append(f"{title}: {'not yet considered' if status == 'not_yet' else 'touched on, not yet settled'}")
+    last = session.turns[-1] if session.turns else None
+    if last is not None and last.role == "assistant" and last.kind in ("reflection", "answer", "plan"):
+        out += [line[2:].strip() for line in last.text.splitlines()
+                if line.startswith("- ") and line.rstrip().endswith("?")][:3]
+    if session.mode == "live":
+        gaps = load_phrases().conversation.gaps
+        out += [gaps[g] for g in record_gaps(session.case, session.decision or "") if gaps[g] not in out]
+    return out
+
+
+def _boundary_notes(session: Session) -> list[BoundaryNote]:
+    """Refusals only where the leader really asked for something; every escalation."""
+    notes = []
+    for turn in session.turns:
+        if turn.role != "user" or not turn.verdict or turn.verdict.action == "allow":
+            continue
+        asked = turn.understanding is None or turn.understanding.asks or turn.understanding.kind in REQUEST_KINDS
+        if turn.verdict.action == "escalate" or asked:
+            notes.append(BoundaryNote(asked=turn.text[:300], category=turn.verdict.category,
+                                      action=turn.verdict.action))
+    return notes
+
+
 
 
 CATEGORY_NOTES = {
@@ -102,4 +177,6 @@ CATEGORY_NOTES = {
 
 
 def decision_heading(mode: str) -> str:
-    return "Practice target (in your words)" if mode == "practice" else "Your decision and reasons (in your words)"
+    return {"practice": "Practice target (in your words)",
+            "prep": "What you settled for the session (in your words)"}.get(
+        mode, "Your decision and reasons (in your words)")

@@ -23,7 +23,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-from assistant.models import Session, SessionSummary, Turn, now
+from assistant.models import CaseRecord, Session, SessionSummary, Turn, now
 from knowledge.errors import ReflectError
 from knowledge.safe_text import one_line
 from knowledge.storage import data_dir
@@ -52,6 +52,13 @@ MIGRATIONS: list[str] = [
     # 3: a counter bumped by every write, so a holder can tell its copy is out of date.
     """
     ALTER TABLE sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 4: each session's case record ("What I've heard"), saved as it changes and corrected by the leader.
+    """
+    CREATE TABLE case_records (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        data TEXT NOT NULL, updated TEXT NOT NULL
+    );
     """,
 ]
 
@@ -172,6 +179,8 @@ class SessionStore:
                 raise ReflectError(f"no session with id '{one_line(session_id, 40)}' (see `reflect sessions`)")
             row = matches[0]
         session = self._session_from(row)
+        case = self._db.execute("SELECT data FROM case_records WHERE session_id = ?", (session.id,)).fetchone()
+        session.case = CaseRecord.model_validate_json(case[0]) if case else CaseRecord()
         session.turns = [
             Turn.model_validate_json(data)
             for (data,) in self._db.execute("SELECT data FROM turns WHERE session_id = ? ORDER BY id", (session.id,))
@@ -210,6 +219,16 @@ class SessionStore:
             out.append(SessionSummary(id=s.id, title=s.title, mode=s.mode, updated=s.updated,
                                       turns=count, pinned=bool(s.pinned)))
         return out
+
+    @_reported
+    def save_case(self, session: Session) -> None:
+        """Persist the session's case record on its own, committed at once."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO case_records (session_id, data, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT(session_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                (session.id, session.case.model_dump_json(), now().isoformat()),
+            )
 
     @_reported
     def rename(self, session_id: str, title: str) -> Session:
@@ -336,7 +355,7 @@ class SessionStore:
 
     @staticmethod
     def _session_data(session: Session) -> str:
-        return session.model_copy(update={"turns": []}).model_dump_json(exclude={"revision"})
+        return session.model_copy(update={"turns": []}).model_dump_json(exclude={"revision", "case"})
 
 
 def _like_literal(text: str) -> str:

@@ -81,8 +81,11 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
         "mode",
         "lens_state",
         "next_lens",
+        "case_record",
+        "answer",
+        "questions",
         "sections",
-        "question_hints",
+        "draft",
         "history",
         "message",
     ),
@@ -92,6 +95,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
+    "conversation": frozenset({"facts", "lens", "role"}),
 }
 
 _ID_RE = re.compile(r"^(live|practice|prep)-[a-z]+(?:-[a-z]+)*-\d{3}$")
@@ -387,6 +391,66 @@ class GovernanceSummary(_Strict):
     footer: str
 
 
+class Option(_Strict):
+    name: str
+    needs: str
+    cards: tuple[str, ...] = Field(min_length=1)
+    when: Literal["any", "ehcp", "sanction"] = "any"
+
+
+class Conversation(_Strict):
+    """What the listening composer says around answers and questions."""
+
+    not_covered: tuple[str, ...] = Field(min_length=3)
+    nothing_found: tuple[str, ...] = Field(min_length=1)
+    facts: tuple[str, ...] = Field(min_length=4)
+    thanks: tuple[str, ...] = Field(min_length=3)
+    question_leads: tuple[str, ...] = Field(min_length=4)
+    lens_change: tuple[str, ...] = Field(min_length=4)
+    decision_ack: dict[Mode, tuple[str, ...]]
+    panel_check: tuple[str, ...]
+    record_complete: tuple[str, ...]
+    gaps: dict[str, str]
+    target_next: tuple[str, ...]
+    prep_next: tuple[str, ...]
+    distress_ack: tuple[str, ...]
+    helpline: str
+    distress_question: tuple[str, ...]
+    options_lead: dict[Mode, str]
+    options_close: dict[Mode, tuple[str, ...]]
+    options_question: tuple[str, ...]
+    force_check: tuple[str, ...] = Field(min_length=2)
+    roleplay_start: tuple[str, ...]
+    roleplay_lines: dict[str, tuple[str, ...]]
+    roleplay_end: tuple[str, ...]
+    legal_conclusion: str
+    about: tuple[str, ...]
+    small_talk: tuple[str, ...]
+    correction: tuple[str, ...]
+    draft: tuple[str, ...]
+    prep_fold: tuple[str, ...]
+    options: dict[Mode, tuple[Option, ...]]
+
+    @field_validator("helpline")
+    @classmethod
+    def _number(cls, v: str) -> str:
+        if "08000 562 561" not in v:
+            raise ValueError("the helpline line gives Education Support's number")
+        return v
+
+    def texts(self) -> Iterator[str]:
+        for option in (o for options in self.options.values() for o in options):
+            yield from (option.name.replace("{sanction}", "{role}"), option.needs)
+        for value in self.model_dump(exclude={"options"}).values():
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, dict):
+                for inner in value.values():
+                    yield from ([inner] if isinstance(inner, str) else inner)
+            else:
+                yield from value
+
+
 class Phrases(_Strict):
     """The offline responder's language, validated."""
 
@@ -400,6 +464,7 @@ class Phrases(_Strict):
     practice_stages: dict[PracticeModel, dict[str, StageIntro]]
     prep_plan: PrepPlan
     governance_summary: GovernanceSummary
+    conversation: Conversation
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:
@@ -449,6 +514,7 @@ class Phrases(_Strict):
             for s in plan.sections.values()
             for t in (s.heading, s.lead, s.caution or "", *s.items)
         )
+        yield "conversation", tuple(self.conversation.texts())
         gov = self.governance_summary
         yield "governance_summary", (gov.title, gov.confirm, gov.lead, gov.footer) + tuple(
             t for s in gov.sections for t in (s.heading, s.lead)

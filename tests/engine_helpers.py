@@ -15,7 +15,7 @@ from assistant.engine import Engine
 from assistant.store import SessionStore
 from knowledge.loader import cards_by_id
 
-CITATION = re.compile(r"\[`([a-z0-9-]+)`\]")
+CITATION = re.compile(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`")  # card ids in backticks, alone or with a section
 
 
 def offline_engine(tmp_path, **settings) -> Engine:

@@ -66,13 +66,17 @@ def test_live_mode_walks_the_lenses_grounded_and_without_repeating(tmp_path):
     results = walk(engine, session, LIVE)
     first = results[0].reply
     assert "999" in first and "DSL" in first  # first make sure nobody is at risk now
-    assert "**the needs behind the behaviour**" in first
     covered = [len(r.lenses) for r in results]
-    assert covered == sorted(covered) and covered[-1] >= 5
+    assert covered == sorted(covered) and 3 <= covered[-1] < len(LIVE) + 1
     assert_grounded_and_fresh(results)
-    # It reflects the leader's own words back.
+    # It names what the leader told it, without quoting them back.
     assert any(term in first for term in ("autism", "EHC plan", "internal exclusion"))
-    assert re.search(r"Next|next|move on|After|turn to|look at", results[1].reply)
+    for message, result in zip(LIVE, results):
+        opening = result.reply.split("\n")[0].lower()
+        assert not opening.startswith(("you said", "you wrote")) and message[:40].lower() not in opening
+    said = [s for r in results for s in re.split(r"(?<=[.!?])\s+|\n+", r.reply)
+            if len(s.split()) >= 8 and not re.search(r"999|DSL", s)]
+    assert len(said) == len(set(said)), "a sentence was repeated across the conversation"
 
 
 def test_the_export_holds_what_the_leader_said_and_no_determination(tmp_path):
@@ -88,7 +92,10 @@ def test_the_export_holds_what_the_leader_said_and_no_determination(tmp_path):
     assert "fire alarm test" in md and "quiet exit pass" in md
     assert "because the walk-out arose from a known noise sensitivity" in md
     assert "asked the assistant for a sanction" in md
+    assert "## The case as you described it" in md and "Plan: EHCP" in md
     assert not DETERMINATIONS.search(md)
+    bullets = [line for line in md.splitlines() if line.startswith("- ")]
+    assert len(bullets) == len(set(bullets)), "the record repeats itself"
     from assistant.services import export_record
 
     path = export_record(session, tmp_path / "record.docx", "docx")
@@ -119,6 +126,7 @@ def test_practice_mode_walks_gibbs_and_ends_with_the_persons_own_target(tmp_path
     session = engine.session(session.id)
     assert "lower my voice" in (session.decision or "")
     md = to_markdown(build_record(session))
+    assert md.startswith("# Practice reflection") and "Decision record" not in md
     assert "Practice target (in your words)" in md and "lower my voice" in md
 
 
@@ -153,8 +161,11 @@ def test_prep_mode_produces_a_session_plan_then_sharpens_it(tmp_path):
     assert any(real_card(i) and i.startswith("case-") for i in cited_ids(plan.reply))
     assert "No investigation" in plan.reply
     covered = [len(r.lenses) for r in results]
-    assert covered == sorted(covered) and covered[-1] >= 3
-    assert_grounded_and_fresh(results)
+    assert covered == sorted(covered)
+    for result in results[1:]:  # it talks about the session being planned, not an incident
+        assert not re.search(r"on the day|what was used", result.reply)
+    md = to_markdown(build_record(engine.session(session.id)))
+    assert md.startswith("# Session plan") and "Diagnostic questions" in md
 
 
 def test_governance_summary_needs_explicit_confirmation_and_decides_nothing(tmp_path):
@@ -196,3 +207,105 @@ def test_a_huge_paste_is_handled_and_kept_whole(tmp_path):
     result = engine.turn(session, text)
     assert result.verdict.action == "allow" and cited_ids(result.reply)
     assert engine.session(session.id).turns[0].text == text.strip()
+
+
+# --- a conversation that listens ---------------------------------------------------------------
+
+def test_a_direct_question_is_answered_first_from_the_card_that_answers_it(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    result = engine.turn(session, "What is a managed move, in one paragraph?")
+    assert result.verdict.action == "allow"
+    first = result.reply.split("\n\n")[0]
+    assert re.search(r"permanent transfer|voluntary", first), result.reply
+    assert "`managed-moves-and-offsite-direction`, Managed moves" in first  # cited by card and section
+    assert len(result.reply.split()) <= 120 and "?" not in result.reply  # a short answer, as asked
+
+
+def test_a_fact_once_given_is_not_asked_for_again(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 8 boy, autistic. He threw a chair in a cover lesson. No EHCP, he's on SEN support.")
+    result = engine.turn(session, "The supply teacher didn't know him. He told me the room was too loud.")
+    case = engine.session(session.id).case
+    assert case.year_group == "Year 8" and case.plan == "SEN support"
+    assert any(p.role == "the supply teacher" for p in case.people)
+    for question in re.findall(r"^- (.*\?)$", result.reply, re.M):
+        assert not re.search(r"(?:cover|supply|adult).*\b(?:know|aware)\b|his (?:ehc )?plan say", question, re.I)
+
+
+def test_the_leader_can_correct_what_was_heard_and_it_sticks(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 7 girl with an EHCP walked out of maths when the bell went.")
+    engine.correct_case(session, "plan", "SEN support")
+    engine.turn(session, "Her EHCP review is next month, I think.")
+    case = engine.session(session.id).case
+    assert case.plan == "SEN support" and ("Plan", "SEN support") in case.lines()
+    with pytest.raises(ReflectError, match="plan is one of"):
+        engine.correct_case(session, "plan", "maybe")
+
+
+def test_a_decision_is_acknowledged_and_checked_against_what_a_panel_would_ask(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 9 boy with ADHD pushed a teacher aside to leave the room.")
+    result = engine.turn(session, "Decision: a restorative meeting and a reset card, no suspension, because the "
+                                  "push came from panic at being blocked in.")
+    assert result.verdict.action == "allow" and result.kind == "decision"
+    assert "decision" in result.reply.lower()
+    assert not re.search(r"would you like to (record|write)", result.reply, re.I)
+    assert "own account" in result.reply  # the pupil has not been heard yet
+    assert "recording-defensible-reasons" in cited_ids(result.reply)
+    assert engine.session(session.id).decision.startswith("a restorative meeting")
+
+
+def test_strain_is_acknowledged_first_with_education_supports_number(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "I'm an ECT. My Year 9 class fell apart today; two boys walked out and I lost it.")
+    result = engine.turn(session, "I'm not sleeping and I honestly don't think I'm cut out for this job.")
+    if result.verdict.action == "escalate":
+        pytest.skip("the guard treats this as risk to self; its fixed text then carries the number")
+    assert "08000 562 561" in result.reply and "leader-and-staff-wellbeing" in cited_ids(result.reply)
+    assert "?" not in result.reply.split("\n\n")[0]  # acknowledgement before any question
+    assert "target" not in result.reply.lower()
+
+
+def test_force_in_practice_brings_the_recorded_and_passed_on_question(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    result = engine.turn(session, "I'm a TA. A Year 2 boy ran out of the gate towards the road and I grabbed "
+                                  "his coat and held him until the teacher came.")
+    assert re.search(r"recorded and passed on|written up and passed on", result.reply)
+
+
+def test_role_play_is_taken_up_in_the_part_asked_for(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "I have to ring a dad tomorrow about his son's behaviour in lessons. Last time he shouted.")
+    result = engine.turn(session, "Could you play the dad so I can practise what I'll say?")
+    assert result.verdict.action == "allow" and result.kind == "roleplay"
+    assert "(As the dad)" in result.reply
+
+
+def test_a_script_replays_one_session_per_id(tmp_path, monkeypatch, capsys):
+    import json
+
+    from assistant.cli import main
+
+    monkeypatch.setenv("REFLECT_DATA_DIR", str(tmp_path))
+    script = tmp_path / "script.jsonl"
+    script.write_text("\n".join(json.dumps(line) for line in [
+        {"id": "a", "text": "Year 8 autistic boy walked out of science.", "mode": "live"},
+        {"id": "b", "text": "What's Gibbs' reflective cycle? Keep it short.", "mode": "practice"},
+        {"id": "a", "text": "The fire alarm test set it off."},
+    ]) + "\n", encoding="utf-8")
+    assert main(["ask", "--jsonl", str(script)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "a"]
+    assert out[0]["session"] == out[2]["session"] != out[1]["session"]
+    assert {"session", "verdict", "reply", "citations", "lenses", "pinned", "notice"} <= set(out[0])
+    script.write_text('{"id": "a", "text": ""}\n', encoding="utf-8")
+    assert main(["ask", "--jsonl", str(script)]) == 2
+    assert "line 1" in capsys.readouterr().err

@@ -98,3 +98,18 @@ def test_a_stopped_reply_keeps_only_text_the_rail_has_checked_and_no_sources(tmp
     assert result.notice == "You stopped the reply."
     assert result.reply == "".join(pieces).strip() + "\n\n*(stopped)*"  # exactly what was checked and shown
     assert "unchecked tail" not in result.reply and "Sources:" not in result.reply
+
+
+def test_the_model_receives_the_case_the_answer_and_the_questions_inside_data_tags(tmp_path):
+    model = RecordingModel(reply="A lunchtime suspension counts as half a day [`suspension-exclusion-legal-framework`].")
+    model.seen.clear()
+    engine = model_engine(tmp_path, model)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 6 girl with ADHD, on SEN support, keeps hitting out at lunchtime.")
+    engine.turn(session, "What is a managed move?")
+    prompt = model.seen[-1]
+    case = prompt.split("<case>")[-1].split("</case>")[0]  # the system prompt names the tags too
+    assert "Year 6" in case and "SEN support" in case
+    answer = prompt.split("<answer>")[-1].split("</answer>")[0]
+    assert "`managed-moves-and-offsite-direction`" in answer
+    assert "<questions>" in prompt

@@ -96,3 +96,17 @@ def test_a_deleted_session_leaves_no_text_in_the_file_or_its_log(tmp_path):
     for file in tmp_path.iterdir():
         assert canary.encode() not in file.read_bytes(), file.name
     assert [s.id for s in app.list()] == [keep.id]
+
+
+def test_the_case_record_is_kept_with_its_session_and_goes_with_it(tmp_path):
+    from assistant.case_record import CaseRecord, Person
+
+    store = SessionStore(tmp_path / "s.sqlite3")
+    session = store.create(mode="live")
+    assert store.get(session.id).case.empty()  # an old or new session starts with nothing heard
+    session.case = CaseRecord(year_group="Year 8", plan="EHCP", people=[Person(role="mum", view="she is worried")])
+    store.save_case(session)
+    again = SessionStore(tmp_path / "s.sqlite3").get(session.id)
+    assert again.case.plan == "EHCP" and again.case.people[0].view == "she is worried"
+    store.delete(session.id)
+    assert store._db.execute("SELECT COUNT(*) FROM case_records").fetchone()[0] == 0

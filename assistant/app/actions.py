@@ -232,6 +232,29 @@ class Actions:
             hint="In your own words: the record keeps exactly what you write here.",
             placeholder="e.g. Reduced timetable for two weeks, because …", multiline=True), done)
 
+    def action_correct_case(self) -> None:
+        """Put right one line of "What I've heard", e.g. `plan: SEN support` or `year_group: Year 9`."""
+        from assistant.case_record import FIELDS
+
+        if not self._idle("correct what I've heard") or not self._has_turns("correct"):
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            field, _, value = text.partition(":")
+            try:
+                self.engine.correct_case(self.session, field.strip().lower().replace(" ", "_"), value)
+            except Exception as exc:  # noqa: BLE001
+                self._error(error_text(exc))
+                return
+            self._refresh_side()
+            self.notify("Corrected; I'll keep it as you set it.")
+
+        self.push_screen(TextPrompt(
+            "Correct what I've heard", placeholder="plan: SEN support",
+            hint="field: value, where field is one of " + ", ".join(FIELDS)), done)
+
     def action_rename_session(self) -> None:
         if not self._idle("rename the session") or not self._has_turns("rename"):
             return

@@ -206,7 +206,7 @@ class ReflectApp(Actions, Documents, App[int]):
         session = self._view_session()
         if self.engine is None:
             return
-        self.chat.show_side(session.mode, self.engine.lens_state(session), self._citations())
+        self.chat.show_side(session.mode, self.engine.lens_state(session), self._citations(), session.case)
         self.sub_title = session.title
 
     async def _show_current(self) -> None:

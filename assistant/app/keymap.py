@@ -60,6 +60,8 @@ CHAT: list[Action] = [
            "Governance summary", "A neutral collation for governors, after you confirm", "Governors"),
     Action("ctrl+r", "Ctrl+R", "record your decision and reasons, in your words", "app.record_decision",
            "Record my decision", "Your decision and reasons, in your words, for the record", "Decision"),
+    Action("ctrl+e", "Ctrl+E", "correct a line of \"What I've heard\" (e.g. `plan: SEN support`)", "app.correct_case",
+           "Correct what I've heard", "Put right a line of the case record in the side panel"),
     Action("ctrl+p", "Ctrl+P", "command palette: every action, including documents, policy review and the theme"),
     Action("ctrl+q", "Ctrl+Q", "quit", "app.quit", footer="Quit", priority=True, everywhere=True),
     # In the palette only.

@@ -95,8 +95,8 @@ class ChatScreen(Screen):
         status.update(text)
         status.set_class(busy, "-busy")
 
-    def show_side(self, mode: str, state: LensState, citations: list[Citation]) -> None:
-        self.query_one(SidePanel).show(mode, state, citations)
+    def show_side(self, mode: str, state: LensState, citations: list[Citation], case=None) -> None:
+        self.query_one(SidePanel).show(mode, state, citations, case)
 
     async def show_session(self, session: Session, acknowledged: bool = False) -> None:
         """Render a session from the start: a fresh one shows a hint; a resumed one its turns."""

@@ -1,4 +1,5 @@
-"""The side panel: the mode, the lenses as a map of coverage, the sources cited."""
+"""The side panel: the mode, what the assistant has heard about the case, the lenses as a map of
+coverage, the sources cited."""
 from __future__ import annotations
 
 from textual.containers import Vertical
@@ -6,7 +7,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.models import Citation, LensState
+from assistant.models import CaseRecord, Citation, LensState
 from assistant.record import LENS_TITLES, MODE_TITLES
 
 MARKS = {"covered": "●", "touched": "◐", "not_yet": "○"}
@@ -28,6 +29,16 @@ def lens_map(state: LensState) -> Content:
     return Content("\n").join(lines)
 
 
+def heard(case: CaseRecord | None) -> Content:
+    """The case record, one line per field, so the leader can see (and correct) what was taken in."""
+    if case is None or case.empty():
+        return Content.styled("Nothing yet", "dim")
+    lines = [Content.assemble((f"{label}: ", "bold"), text if len(text) <= 90 else text[:88] + "…")
+             for label, text in case.lines()]
+    lines.append(Content.styled("F7 to correct", "dim"))
+    return Content("\n").join(lines)
+
+
 class SourceList(OptionList):
     """Cited cards; Enter (or a click) opens the whole card."""
 
@@ -38,13 +49,16 @@ class SidePanel(Vertical):
     def compose(self):
         yield Label("Mode", classes="side-heading")
         yield Static(id="mode")
+        yield Label("What I've heard", classes="side-heading")
+        yield Static(id="heard")
         yield Label("Lenses", classes="side-heading")
         yield Static(id="lenses")
         yield Label("Sources cited (F5)", classes="side-heading")
         yield SourceList(id="sources")
 
-    def show(self, mode: str, state: LensState, citations: list[Citation]) -> None:
+    def show(self, mode: str, state: LensState, citations: list[Citation], case: CaseRecord | None = None) -> None:
         self.query_one("#mode", Static).update(MODE_TITLES.get(mode, mode))
+        self.query_one("#heard", Static).update(heard(case))
         self.query_one("#lenses", Static).update(lens_map(state))
         sources = self.query_one("#sources", SourceList)
         highlighted = sources.highlighted

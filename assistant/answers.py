@@ -1,0 +1,163 @@
+"""Answer first: the sentences of the card sections that best answer a message.
+
+Every quotable sentence of every card (not the closing "Questions to ask
+yourself") has a vector, cached on disk beside the index and keyed by the
+cards' text and the embedding model, so a turn costs one matrix product.
+Sentences from the sections retrieval ranked highest get a nudge; a sentence
+already shown in the conversation is never shown again.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from assistant.text import sentences
+from knowledge.lexical import tokenize
+
+QUESTIONS_HEADING = "Questions to ask yourself"
+MIN_WORDS = 6
+EMBED_FORMAT = "{title}. {heading}. {sentence}"  # part of the cache key: change it and vectors rebuild
+COVERED = 0.42  # below this similarity the cards do not really speak to the question
+NEAR = 0.08  # further sentences must be this close to the best one
+SECTION_BONUS = (0.05, 0.03, 0.02)  # for sentences in the first, second, third retrieved section
+OVERVIEW_PENALTY = 0.03  # a card's overview introduces; a named section answers
+FOLLOW_BONUS = 0.06
+_lock = threading.Lock()
+
+
+class AnswerSentence(BaseModel):
+    text: str
+    card_id: str
+    title: str
+    heading: str
+    score: float
+
+
+class Answer(BaseModel):
+    sentences: list[AnswerSentence]
+    covered: bool  # False: the cards do not cover the question (the sentences are only the nearest)
+    best: float = 0.0  # the best sentence's combined score
+
+    def cited(self) -> list[str]:
+        return list(dict.fromkeys(s.card_id for s in self.sentences))
+
+
+class SentenceIndex:
+    def __init__(self) -> None:
+        import numpy as np
+
+        from knowledge.chunker import chunk_card
+        from knowledge.embedder import get_embedder, model_id
+        from knowledge.loader import load_cards
+        from knowledge.storage import data_dir
+
+        self.rows: list[tuple[str, str, str, str]] = []  # (text, card id, title, heading)
+        self.card_lenses: dict[str, set[str]] = {}
+        for card in load_cards():
+            self.card_lenses[card.id] = set(card.lenses)
+            for chunk in chunk_card(card):
+                if chunk.heading.startswith(QUESTIONS_HEADING):
+                    continue
+                for sentence in sentences(chunk.text):
+                    sentence = sentence.lstrip("-* ").strip()  # a list item reads as a sentence of its own
+                    if (len(sentence.split()) >= MIN_WORDS and not sentence.startswith("#")
+                            and "this card" not in sentence.lower()):
+                        self.rows.append((sentence, card.id, card.title, chunk.heading))
+        self.terms = [set(tokenize(f"{r[0]} {r[3]}")) for r in self.rows]
+        df: dict[str, int] = {}
+        for terms in self.terms:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log(len(self.rows) / n) for t, n in df.items()}
+        key = hashlib.sha256("\n".join([model_id(), EMBED_FORMAT, *(f"{r[1]}|{r[0]}" for r in self.rows)]).encode()).hexdigest()
+        cache = data_dir() / f"answer-sentences-{key[:16]}.npy"
+        try:
+            self.matrix = np.load(cache)
+            if self.matrix.shape[0] != len(self.rows):
+                raise ValueError("stale")
+        except (OSError, ValueError):
+            self.matrix = get_embedder().embed([EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
+            try:
+                np.save(cache, self.matrix)
+            except OSError:
+                pass  # a read-only data dir only costs the next start a few seconds
+        self._sections()
+
+    def _sections(self) -> None:
+        """Each section's mean sentence vector: a sentence is judged with the section it sits in."""
+        import numpy as np
+
+        self.section_of = []
+        ids: dict[tuple[str, str], int] = {}
+        for text, card_id, title, heading in self.rows:
+            self.section_of.append(ids.setdefault((card_id, heading), len(ids)))
+        self.section_of = np.asarray(self.section_of)
+        means = np.zeros((len(ids), self.matrix.shape[1]), dtype=np.float32)
+        np.add.at(means, self.section_of, self.matrix)
+        self.section_matrix = means / np.linalg.norm(means, axis=1, keepdims=True)
+
+    def answer(self, vector, question: str, hits, shown: set[str] = frozenset(), limit: int = 3,
+               cards: set[str] | None = None) -> Answer:
+        """The best sentences for the question (its vector and words); `hits` are the turn's sections."""
+        import numpy as np
+
+        vector = np.asarray(vector, dtype=np.float32)
+        scores = self.matrix @ vector
+        section_scores = (self.section_matrix @ vector)[self.section_of]
+        asked = set(tokenize(question))
+        weight = sum(self.idf.get(t, 0.0) for t in asked) or 1.0
+        guidance = [h for h in hits if not h.card_id.startswith("doc:")]
+        bonus = {(h.card_id, h.heading): SECTION_BONUS[rank] for rank, h in
+                 reversed(list(enumerate(guidance[:len(SECTION_BONUS)])))}
+        near_cards = {h.card_id for h in guidance[:4]}
+        ranked = []
+        for i, (text, card_id, title, heading) in enumerate(self.rows):
+            if text in shown or (cards is not None and card_id not in cards):
+                continue
+            lexical = sum(self.idf.get(t, 0.0) for t in asked & self.terms[i]) / weight
+            total = 0.4 * float(scores[i]) + 0.35 * float(section_scores[i]) + 0.25 * lexical + bonus.get((card_id, heading), 0.0) + (
+                0.03 if card_id in near_cards else 0.0) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0)
+            ranked.append((total, float(scores[i]), i))
+        ranked.sort(reverse=True)
+        if ranked:  # the sentence after the best one often finishes its thought: keep them together
+            top = ranked[0][2]
+            ranked = [(t + FOLLOW_BONUS if i == top + 1 and self.rows[i][1:] == self.rows[top][1:] else t, raw, i)
+                      for t, raw, i in ranked]
+            ranked.sort(reverse=True)
+        if not ranked:
+            return Answer(sentences=[], covered=False)
+        best = ranked[0][0]
+        chosen, sections = [], []
+        for total, raw, i in ranked:
+            text, card_id, title, heading = self.rows[i]
+            if total < best - NEAR or len(chosen) >= limit:
+                break
+            if (card_id, heading) not in sections:
+                if len(sections) >= 2:
+                    continue
+                sections.append((card_id, heading))
+            chosen.append(AnswerSentence(text=text, card_id=card_id, title=title, heading=heading,
+                                         score=round(raw, 3)))
+        # Read in the card's own order within a section, best section first.
+        order = {s: n for n, s in enumerate(sections)}
+        position = {self.rows[i][0]: i for _, _, i in ranked[:200]}
+        chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
+        return Answer(sentences=chosen, covered=best >= COVERED, best=round(best, 3))
+
+
+    def cards_for(self, lenses: set[str]) -> set[str]:
+        return {card for card, own in self.card_lenses.items() if own & lenses}
+
+
+@lru_cache(maxsize=1)
+def _index() -> SentenceIndex:
+    return SentenceIndex()
+
+
+def sentence_index() -> SentenceIndex:
+    with _lock:
+        return _index()

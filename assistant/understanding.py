@@ -1,0 +1,159 @@
+"""What a leader's message is, before anything is composed: its kind, the lens
+or topic it concerns, and what it asks of the reply.
+
+Two layers, both deterministic and offline:
+- patterns for the forms that are unmistakable ("Decision: ...", a first-person
+  statement of strain, "thanks", "no, I meant ...");
+- a small fitted head (logistic regression over the shared sentence embedding)
+  for the rest, shipped as `understanding_head.json` beside this file and
+  rebuilt from the labelled set by `evals/understanding/fit.py`. Inference is a
+  dot product over the message vector the turn already computes.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from assistant.text import lenses_in
+
+HEAD_PATH = Path(__file__).with_name("understanding_head.json")
+
+Kind = Literal["law_question", "case_question", "answer", "new_facts", "draft_request", "decision",
+               "distress", "about_assistant", "correction", "small_talk"]
+QUESTION_KINDS = ("law_question", "case_question", "about_assistant", "draft_request")
+
+
+class Understanding(BaseModel):
+    kind: Kind
+    lens: str | None = None  # the conversation lens the message speaks to most
+    asks: bool = False  # it asks the assistant something
+    wants_options: bool = False  # "so what should I do?"
+    short: bool = False  # asked for a short explanation
+    roleplay: str | None = None  # the part the user asked the assistant to play
+    force: bool = False  # mentions force, a hold or an injury
+    legal_conclusion: bool = False  # asks whether their own case was unlawful or discrimination
+    via: Literal["pattern", "head"] = "pattern"
+
+
+_I = r"\b(i|i'm|im|i've|i'd|me|my|myself)\b"
+_DECISION = re.compile(
+    r"^\s*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]|\b(?:i|we)(?:'ve| have) decided\b|"
+    r"\bmy (?:practice )?(?:target|decision) (?:is|will be)\b|that'?s my target|^\s*(?:we're|we are|i'm|i am) going with\b|"
+    r"^\s*next time,? i(?:'ll| will)\b", re.I)
+_CORRECTION = re.compile(
+    r"^\s*(?:no[,.!\-–]|sorry[,.]?\s+(?:i|he|she|it|that)|actually\b|correction\b|to be clear\b|"
+    r"that'?s (?:wrong|not right|not what i)|i meant\b|i didn'?t say)", re.I)
+_STRAIN = re.compile(
+    r"not sleeping|can'?t sleep|haven'?t slept|exhausted|burn[te]d? out|not coping|can'?t cope|overwhelm|"
+    r"cut out for|a failure|\bcried\b|\bdread|end of my (?:rope|tether)|feel sick|can'?t switch off|"
+    r"how much longer|whether to stay|can'?t (?:keep|carry) (?:on|doing)|not sure i can (?:keep|carry on|do)|"
+    r"getting to me|falling apart|breaking point|at my limit", re.I)
+_SMALL = re.compile(r"^\W*(?:hi|hello|hey|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|"
+                    r"great|lovely|bye|that'?s all|fine)\b", re.I)
+_ABOUT = re.compile(
+    r"\bwhat can you (?:help|do)\b|\bare you (?:going to|a|an|able)\b|\bdo you (?:store|keep|save|work|remember)\b|"
+    r"\byour (?:sources|information|data)\b|\bwho can see\b|\bwhat do you do\b|\bhow do you work\b|"
+    r"\b(?:will|can|could) you (?:make the decision|decide)\b|\bdecide for me\b|\bwhich guidance do you\b|"
+    r"\bwhere does your\b", re.I)
+_DRAFT = re.compile(
+    r"(?:\b(?:can|could|would) you|\bhelp me|\bplease|^\s*)\W*(?:write|draft|summari[sz]e|put together|set down|"
+    r"structure|turn this into)\b|\bwrite (?:this|it|my \w+) up\b", re.I)
+_OPTIONS = re.compile(
+    r"\bwhat (?:should|do|would|can|could) (?:i|we) do\b|\bwhat are (?:my|our|the) options\b|"
+    r"\bwhere do (?:i|we) go from here\b|\bwhat(?:'s| is) (?:my|our|the) next step|\bwhat now\b|"
+    r"\bwhat should i do (?:with|about)\b", re.I)
+_SHORT = re.compile(r"\bin (?:one|a|a single|two) (?:paragraph|sentence|line)s?\b|\bkeep it (?:short|brief)\b|"
+                    r"\b(?:short|brief|quick) (?:version|explanation|answer|summary)\b|\bbriefly\b|\bin a nutshell\b", re.I)
+_ROLE = re.compile(r"\b(?:play|be|pretend to be|act as|role-?play(?: as)?)\s+(?:the|a|an|his|her|their)?\s*"
+                   r"((?:[a-z]+\s)?(?:dad|mum|mother|father|parent|carer|grandmother|grandad|teacher|head|headteacher|"
+                   r"head of year|ta|senco|governor|pupil|student|child|colleague|deputy|member of staff))\b", re.I)
+_FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|"
+                    r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
+_LEGAL = re.compile(r"\b(?:was|is|were|would) (?:our|my|this|that|it|the) (?:\w+ ){0,3}?(?:discriminat\w*|unlawful|lawful|"
+                    r"illegal|legal)\b", re.I)
+_QUESTION_START = re.compile(
+    r"^\s*(?:what|how|why|when|where|who|which|is|are|can|could|do|does|did|should|would|will|must|may|has|have|"
+    r"explain|tell me|describe|give me)\b", re.I)
+_CASE_WORDS = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|this|our|we|i|my|me|us)\b", re.I)
+
+
+def _is_question(text: str) -> bool:
+    return "?" in text or bool(_QUESTION_START.match(text))
+
+
+@lru_cache(maxsize=1)
+def _head() -> dict | None:
+    try:
+        return json.loads(HEAD_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # patterns alone still give every message a kind
+
+
+def head_scores(vector, which: str = "kind") -> dict[str, float]:
+    """Class probabilities from the fitted head, or {} if none is shipped."""
+    import numpy as np
+
+    head = _head()
+    if head is None or vector is None:
+        return {}
+    part = head[which]
+    logits = np.asarray(part["coef"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32) + np.asarray(
+        part["intercept"], dtype=np.float32)
+    exp = np.exp(logits - logits.max())
+    return dict(zip(part["classes"], (exp / exp.sum()).tolist()))
+
+
+def _lens(text: str, vector) -> str | None:
+    found = lenses_in(text)
+    if found:
+        return max(found, key=lambda lens: (len(found[lens]), -list(found).index(lens)))
+    scores = head_scores(vector, "lens")
+    best = max(scores, key=scores.get) if scores else "none"
+    return None if best == "none" or scores[best] < 0.4 else best
+
+
+def understand(message: str, vector=None, after_question: bool = False) -> Understanding:
+    """Decide what kind of message this is. `after_question`: the last reply asked something."""
+    text = " ".join(message.split())
+    first = text[:600]
+    flags = dict(wants_options=bool(_OPTIONS.search(first)), short=bool(_SHORT.search(first)),
+                 force=bool(_FORCE.search(text)), lens=_lens(text, vector),
+                 legal_conclusion=bool(_LEGAL.search(first)) and _is_question(first))
+    role = _ROLE.search(first)
+    if role and re.search(r"\b(?:could|can|would|will) you|\bplease|let'?s|^(?:play|be|pretend)", first, re.I):
+        flags["roleplay"] = role.group(1).lower()
+    question = _is_question(first)
+    kind: str | None = None
+    if _DECISION.search(first):
+        kind = "decision"
+    elif _CORRECTION.match(first) and len(text.split()) <= 40:
+        kind = "correction"
+    elif any(_STRAIN.search(s) and re.search(_I, s, re.I) for s in re.split(r"(?<=[.!?])\s+", text)):
+        kind = "distress"
+    elif _SMALL.match(first) and len(text.split()) <= 6 and not question:
+        kind = "small_talk"
+    elif flags.get("roleplay") or flags["wants_options"]:
+        kind = "case_question"
+    elif _DRAFT.search(first):
+        kind = "draft_request"
+    elif _ABOUT.search(first):
+        kind = "about_assistant"
+    if kind is not None:
+        return Understanding(kind=kind, asks=question or kind in QUESTION_KINDS, via="pattern", **flags)
+
+    scores = head_scores(vector)
+    if question:
+        if scores:
+            kind = max(("law_question", "case_question"), key=lambda k: scores.get(k, 0.0))
+        else:
+            kind = "case_question" if _CASE_WORDS.search(first) else "law_question"
+        return Understanding(kind=kind, asks=True, via="head" if scores else "pattern", **flags)
+    # A statement: strain the patterns missed is still strain; otherwise it answers or adds facts.
+    if scores and scores.get("distress", 0.0) > 0.6:
+        return Understanding(kind="distress", via="head", **flags)
+    return Understanding(kind="answer" if after_question else "new_facts", via="pattern", **flags)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from pydantic import BaseModel
 
-from knowledge.chunker import CHUNKER_VERSION, chunk_card, embedding_text
+from knowledge.chunker import CHUNKER_VERSION, embedding_text, index_chunks
 from knowledge.embedder import model_id
 from knowledge.errors import ReflectError
 from knowledge.loader import load_cards
@@ -108,7 +108,7 @@ def ensure_index(rebuild: bool = False, progress: Progress | None = None) -> Ind
 
         embedder = get_embedder()
         for done, card in enumerate(changed, start=1):
-            chunks = chunk_card(card)
+            chunks = index_chunks(card)
             vectors = embedder.embed([embedding_text(c) for c in chunks])
             collection.add(
                 ids=[c.chunk_id for c in chunks],
@@ -116,7 +116,7 @@ def ensure_index(rebuild: bool = False, progress: Progress | None = None) -> Ind
                 documents=[c.text for c in chunks],
                 metadatas=[{
                     "card_id": c.card_id, "card_hash": card.content_hash, "title": c.title,
-                    "heading": c.heading, "lenses": ",".join(c.lenses), "kind": c.kind,
+                    "heading": c.heading, "lenses": ",".join(c.lenses), "kind": c.kind, "role": c.role,
                 } for c in chunks],
             )
             if progress:

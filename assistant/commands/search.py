@@ -10,7 +10,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", help="what you want to find")
     parser.add_argument("-k", type=int, default=5, help="how many cards (default 5)")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--jsonl", metavar="FILE", help='read lines {"id", "query"}; write {"id", "cards"}')
+    parser.add_argument("--jsonl", metavar="FILE",
+                        help='read lines {"id", "query"}; write {"id", "cards", "coverage", "covered"}')
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,15 +31,18 @@ def run(args: argparse.Namespace) -> int:
     searcher = get_searcher()
     if rows is not None:
         for row in rows:
-            hits = searcher.search(row["query"], k=args.k)
-            print(json.dumps({"id": row["id"], "cards": [h.card_id for h in hits]}))
+            found = searcher.find(row["query"], k=args.k)
+            print(json.dumps({"id": row["id"], "cards": [h.card_id for h in found.hits],
+                              "coverage": found.coverage, "covered": found.covered}))
         return 0
-    hits = searcher.search(args.query, k=args.k)
+    found = searcher.find(args.query, k=args.k)
     if args.json:
-        json.dump([h.model_dump() for h in hits], sys.stdout, indent=2)
+        json.dump(found.model_dump(), sys.stdout, indent=2)
         print()
         return 0
-    for rank, hit in enumerate(hits, start=1):
+    if not found.covered:
+        print(f"The cards do not seem to cover this (coverage {found.coverage:.2f}); the nearest are:\n")
+    for rank, hit in enumerate(found.hits, start=1):
         print(f"{rank}. [{hit.card_id}] {hit.title}  ({hit.score:.4f})")
         print(f"   § {hit.heading}")
         print(f"   {hit.snippet}\n")

@@ -27,15 +27,15 @@ QUESTIONS_HEADING = "Questions to ask yourself"
 CANDIDATES = 40
 LENS_NUDGE = 1.15  # a nudge towards the lens in hand, never a filter
 # Rankings fused per card: sections (dense), phrasings (dense), whole card (dense), BM25.
-WEIGHTS = (1.0, 1.0, 0.6, 0.8)
+WEIGHTS = (1.0, 0.3, 0.6, 0.8)
 # A card that sits close to everything (a "hub") is pushed down by this much of its
 # typical closeness to other cards' phrasings, so broad cards rank only where they apply.
 HUB_PENALTY = 0.5
 HUB_NEIGHBOURS = 10
 # Coverage: a logistic curve over the best dense similarity to the top card, fitted on
 # evals/retrieval/tune.jsonl (covered rows against gap rows); see knowledge/README.md.
-COVERAGE_SLOPE = 14.0
-COVERAGE_MIDPOINT = 0.42
+COVERAGE_SLOPE = 20.7
+COVERAGE_MIDPOINT = 0.439
 COVERED_AT = 0.5
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from knowledge.lexical import tokenize
 from knowledge.text import split_sentences
 
-MAX_QUERY_WORDS = 90  # comfortably inside the embedding model's 256 word pieces
+MAX_QUERY_WORDS = 120  # inside the embedding model's 256 word pieces, with room for expansions
 _QUESTION_START = re.compile(
     r"^(what|how|can|could|should|shall|is|are|am|do|does|did|would|will|who|when|where|why|which|"
     r"any (advice|ideas|thoughts|tips)|advice|help|has anyone|have (we|i|they)|i need|we need|"
@@ -63,19 +63,21 @@ def build_query(message: str, max_words: int = MAX_QUERY_WORDS) -> str:
     flat = " ".join(message.split())
     if len(flat.split()) <= max_words:
         return flat
-    sentences = split_sentences(message, max_chars=400)
+    sentences = list(dict.fromkeys(split_sentences(message, max_chars=400)))  # a repeated line counts once
     if len(sentences) <= 1:
         return " ".join(flat.split()[:max_words])
     idf = _idf()
-    scores = []
-    for i, sentence in enumerate(sentences):
-        score = _fact_weight(sentence, idf)
-        if is_question(sentence):
-            score += 4.0 + 0.1 * i  # the question is what is asked; later questions are usually the real one
-        scores.append(score)
+    facts = [_fact_weight(sentence, idf) for sentence in sentences]
+    questions = [is_question(sentence) for sentence in sentences]
+    # Background chatter does not earn a place just because there is room for it.
+    telling = 0.5 * max(facts)
+    # Questions first, the last one first (it is usually the real one); then the most telling facts.
+    scores = [(1000.0 + i) if asked else fact for i, (fact, asked) in enumerate(zip(facts, questions))]
     chosen: set[int] = set()
     budget = max_words
     for i in sorted(range(len(sentences)), key=lambda j: (-scores[j], j)):
+        if not questions[i] and facts[i] < telling:
+            continue
         words = len(sentences[i].split())
         if words <= budget:
             chosen.add(i)

@@ -132,7 +132,7 @@ class Searcher:
         """The k best cards for a query or a whole message, and how well the cards cover it."""
         import numpy as np
 
-        matched = build_query(validate_query(query))
+        matched = validate_query(build_query(query))
         expanded = expand_query(matched)
         vector = self._vector(expanded)
         sims = self._matrix @ vector
@@ -176,7 +176,7 @@ class Searcher:
         a card's closing questions are for the leader, not a source to quote."""
         if card_id not in self._rows:
             return None
-        vector = self._vector(expand_query(build_query(validate_query(query))))
+        vector = self._vector(expand_query(validate_query(build_query(query))))
         return self._hit(self._best_section(card_id, vector, quotable=True), 0.0)
 
     def _display_section(self, card_id: str, section_scores: dict[str, float], vector) -> str:

@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.commands.progress import build_index_with_progress
     from knowledge.errors import ReflectError
     from knowledge.jsonl import read_jsonl
+    from knowledge.query import build_query
     from knowledge.search import get_searcher, validate_query
 
     if args.jsonl is None and args.query is None:
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise ReflectError("-k must be at least 1")
     rows = read_jsonl(args.jsonl, required=("id", "query")) if args.jsonl else None
     if rows is None:
-        validate_query(args.query)  # fail fast, before any model loads
+        validate_query(build_query(args.query))  # fail fast, before any model loads
     build_index_with_progress()
     searcher = get_searcher()
     if rows is not None:

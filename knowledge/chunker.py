@@ -8,7 +8,7 @@ from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharac
 
 from knowledge.models import Card, Chunk
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: phrasing chunks
 MAX_CHARS = 1400
 
 _headers = MarkdownHeaderTextSplitter([("##", "h2"), ("###", "h3")], strip_headers=True)
@@ -35,6 +35,23 @@ def chunk_card(card: Card) -> list[Chunk]:
     return chunks
 
 
+def phrasing_chunks(card: Card) -> list[Chunk]:
+    """One chunk per phrasing: a lay question is matched against each on its own,
+    which is sharper than against them all run together."""
+    return [
+        Chunk(chunk_id=f"{card.id}#p{i}", card_id=card.id, title=card.title, heading_path=["Phrasing"],
+              lenses=list(card.lenses), text=text, kind=card.kind, role="phrasing")
+        for i, text in enumerate(card.phrasings)
+    ]
+
+
+def index_chunks(card: Card) -> list[Chunk]:
+    """Everything of a card that is embedded and searched: its sections, then its phrasings."""
+    return [*chunk_card(card), *phrasing_chunks(card)]
+
+
 def embedding_text(chunk: Chunk) -> str:
-    """What is embedded and indexed: the section in the context of its card."""
+    """What is embedded and indexed: a section in the context of its card; a phrasing as people wrote it."""
+    if chunk.role == "phrasing":
+        return chunk.text
     return f"{chunk.title}. {chunk.heading}.\n{chunk.text}"

@@ -35,13 +35,13 @@ from knowledge.errors import ReflectError
 from knowledge.index_care import DAMAGED_DOCUMENTS, compact_documents, is_damaged, recover_compaction
 from knowledge.bounded_extract import extract_bounded
 from knowledge.extract import SUFFIXES, Block, Extracted
+from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.models import Hit
 
 DOCS_COLLECTION = "documents"
 DOCS_VERSION = "2"  # bump when extraction or chunking output changes: files re-ingest
 MAX_CHUNK_CHARS = 900  # the model reads ~256 word pieces (~1,000 characters); longer text is cut off
 CANDIDATES = 40
-RRF_K = 60
 MIN_SIMILARITY = 0.25  # a dense-only match weaker than this is not offered
 SOURCE = "your document"
 Progress = Callable[[str, int, int], None]  # (file name, done, total)
@@ -400,10 +400,7 @@ def search_documents(query: str, k: int = 3) -> list[Hit]:
     # chromadb's default space is squared L2; on unit vectors that is 2 - 2 cos.
     dense_ids = [i for i, d in zip(dense["ids"][0], dense["distances"][0])
                  if 1 - d / 2 >= MIN_SIMILARITY and i in chunks]
-    fused: dict[str, float] = {}
-    for ranking in (dense_ids, lexical.rank(query, CANDIDATES)):
-        for rank, chunk_id in enumerate(ranking):
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    fused = reciprocal_rank_fusion([dense_ids, lexical.rank(query, CANDIDATES)])
     best: dict[tuple[str, str], tuple[float, str]] = {}
     for chunk_id, score in fused.items():
         meta = chunks[chunk_id][1]

@@ -28,12 +28,23 @@ class CardMeta(BaseModel):
     kind: Literal["guidance", "case"]
     sources: list[Source] = Field(min_length=1)
     lenses: list[Lens] = Field(min_length=1)
-    updated: dt.date
+    # The date the card's sources were last verified against their published text.
+    checked: dt.date
+    # How people describe the card's situations in their own words: indexed for matching, never shown.
+    phrasings: list[str] = []
 
     @field_validator("lenses")
     @classmethod
     def _unique(cls, v: list[str]) -> list[str]:
         return list(dict.fromkeys(v))
+
+    @field_validator("phrasings")
+    @classmethod
+    def _phrasings(cls, v: list[str]) -> list[str]:
+        cleaned = [" ".join(p.split()) for p in v]
+        if any(len(p) < 8 for p in cleaned):
+            raise ValueError("each phrasing must be a sentence or question of at least 8 characters")
+        return list(dict.fromkeys(cleaned))
 
 
 class Card(CardMeta):
@@ -50,6 +61,8 @@ class Chunk(BaseModel):
     lenses: list[str]
     text: str
     kind: str = "guidance"
+    # "section" is card text (shown and quoted); "phrasing" is a way people describe the situation (matched only).
+    role: Literal["section", "phrasing"] = "section"
 
     @property
     def heading(self) -> str:
@@ -69,3 +82,14 @@ class Hit(BaseModel):
     # on, and where it sits ("page 3, under “Sanctions”, paragraph 2")
     answer: str | None = None
     location: str | None = None
+
+
+class SearchResult(BaseModel):
+    """One search: the cards found, and how far the cards cover the question at all."""
+
+    query: str  # what was matched: a long message is reduced to its question and key facts
+    hits: list[Hit]
+    # Calibrated estimate (0-1) that a card in the hits answers the question; below
+    # COVERED_AT the caller should say the cards do not cover it rather than cite the nearest.
+    coverage: float
+    covered: bool

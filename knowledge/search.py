@@ -1,24 +1,42 @@
-"""Hybrid search over the cards: dense (chromadb) + BM25, reciprocal rank fusion,
-with glossary expansion of the field's abbreviations. Results are card-level:
-the best section of each card, deduplicated.
+"""Hybrid search over the cards. Several rankings are fused at card level
+(reciprocal rank fusion): the dense match of the question against each card
+section, against each card's phrasings (how people describe its situations),
+against the card as a whole, and BM25 over sections and phrasings. Each card
+is shown through its best section. A long message is searched by its question
+and key facts (knowledge.query), and every search says how far the cards cover
+the question at all (`SearchResult.coverage`).
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from functools import lru_cache
 
-from knowledge.chunker import chunk_card, embedding_text
+from knowledge.chunker import embedding_text, index_chunks
 from knowledge.errors import ReflectError
-from knowledge.glossary import expansions_in
+from knowledge.fusion import fused_order, reciprocal_rank_fusion
 from knowledge.lexical import LexicalIndex
 from knowledge.loader import load_cards
-from knowledge.models import Chunk, Hit
+from knowledge.models import Chunk, Hit, SearchResult
+from knowledge.query import build_query
+from knowledge.text import expansions_in
 
 MAX_QUERY_CHARS = 10_000
-RRF_K = 60
 QUESTIONS_HEADING = "Questions to ask yourself"
 CANDIDATES = 40
+LENS_NUDGE = 1.15  # a nudge towards the lens in hand, never a filter
+# Rankings fused per card: sections (dense), phrasings (dense), whole card (dense), BM25.
+WEIGHTS = (1.0, 0.3, 0.6, 0.8)
+# A card that sits close to everything (a "hub") is pushed down by this much of its
+# typical closeness to other cards' phrasings, so broad cards rank only where they apply.
+HUB_PENALTY = 0.5
+HUB_NEIGHBOURS = 10
+# Coverage: a logistic curve over the best dense similarity to the top card, fitted on
+# evals/retrieval/tune.jsonl (covered rows against gap rows); see knowledge/README.md.
+COVERAGE_SLOPE = 20.7
+COVERAGE_MIDPOINT = 0.439
+COVERED_AT = 0.5
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -53,8 +71,12 @@ def _snippet(text: str, limit: int = 240) -> str:
     return flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def coverage_from_similarity(similarity: float) -> float:
+    return 1.0 / (1.0 + math.exp(-COVERAGE_SLOPE * (similarity - COVERAGE_MIDPOINT)))
+
+
 class Searcher:
-    """Holds the lexical index and the chromadb collection; safe to share."""
+    """Holds the lexical index and the card vectors; safe to share."""
 
     def __init__(self) -> None:
         from knowledge.embedder import get_embedder
@@ -65,72 +87,103 @@ class Searcher:
         self._collection = get_client().get_collection(CARDS_COLLECTION)
         cards = load_cards()
         self._source = {c.id: c.sources[0].title for c in cards}
-        self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in chunk_card(card)}
+        self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in index_chunks(card)}
         self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
         self._load_vectors()
         self._last_query = None  # (query, vector): a turn's follow-up lookups reuse the embedding
 
     def _load_vectors(self) -> None:
-        """Section vectors from the index, kept for the whole-card ranking:
-        each card's mean section vector, and its rows to find its best section."""
+        """All vectors in memory (a few hundred rows): ranking is one matrix product."""
         import numpy as np
 
         stored = self._collection.get(include=["embeddings"])
-        self._rows: dict[str, list[tuple[str, int]]] = {}
-        for row, chunk_id in enumerate(stored["ids"]):
-            self._rows.setdefault(self._chunks[chunk_id].card_id, []).append((chunk_id, row))
+        self._row_ids: list[str] = list(stored["ids"])
         self._matrix = np.asarray(stored["embeddings"], dtype=np.float32)
+        self._rows: dict[str, list[tuple[str, int]]] = {}  # card -> its sections' (chunk id, row)
+        phrasing_rows: dict[str, list[int]] = {}
+        for row, chunk_id in enumerate(self._row_ids):
+            chunk = self._chunks[chunk_id]
+            if chunk.role == "section":
+                self._rows.setdefault(chunk.card_id, []).append((chunk_id, row))
+            else:
+                phrasing_rows.setdefault(chunk.card_id, []).append(row)
         self._card_ids = sorted(self._rows)
+        self._card_of_row = np.array([self._card_ids.index(self._chunks[i].card_id) for i in self._row_ids])
+        self._is_section = np.array([self._chunks[i].role == "section" for i in self._row_ids])
         means = np.stack([self._matrix[[r for _, r in self._rows[c]]].mean(axis=0) for c in self._card_ids])
         self._centroids = means / np.linalg.norm(means, axis=1, keepdims=True)
+        self._hub = self._hubness(phrasing_rows)
 
-    def dense_rank(self, vector, limit: int = CANDIDATES) -> list[str]:
-        found = self._collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(limit, len(self._chunks)), include=[]
-        )
-        return found["ids"][0]
-
-    def card_rank(self, vector, limit: int = CANDIDATES) -> list[str]:
+    def _hubness(self, phrasing_rows: dict[str, list[int]]):
+        """Each card's mean similarity to its nearest phrasings of *other* cards: high for a
+        card that looks relevant to everything (CSLS-style hub correction)."""
         import numpy as np
 
-        order = np.argsort(-(self._centroids @ vector), kind="stable")[:limit]
-        return [self._card_ids[i] for i in order]
+        hub = np.zeros(len(self._card_ids), dtype=np.float32)
+        for i, card_id in enumerate(self._card_ids):
+            others = [r for c, rows in phrasing_rows.items() if c != card_id for r in rows]
+            if len(others) < HUB_NEIGHBOURS:
+                continue
+            sims = self._matrix[others] @ self._centroids[i]
+            hub[i] = float(np.sort(sims)[-HUB_NEIGHBOURS:].mean())
+        return hub - hub.mean() if hub.any() else hub
 
-    def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
-        query = expand_query(validate_query(query))
-        vector = self._vector(query)
-        fused: dict[str, float] = {}
-        for ranking in (self.dense_rank(vector), self._lexical.rank(query, CANDIDATES)):
-            for rank, chunk_id in enumerate(ranking):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    def find(self, query: str, k: int = 5, lenses: list[str] | None = None) -> SearchResult:
+        """The k best cards for a query or a whole message, and how well the cards cover it."""
+        import numpy as np
+
+        matched = validate_query(build_query(query))
+        expanded = expand_query(matched)
+        vector = self._vector(expanded)
+        sims = self._matrix @ vector
+
+        order = np.argsort(-sims, kind="stable")
+        section_rows = [r for r in order if self._is_section[r]][:CANDIDATES]
+        by_sections = _dedupe(self._chunks[self._row_ids[r]].card_id for r in section_rows)
+        by_phrasings = _dedupe(self._card_ids[self._card_of_row[r]] for r in order if not self._is_section[r])
+        card_scores = self._centroids @ vector - HUB_PENALTY * self._hub
+        by_card = [self._card_ids[i] for i in np.argsort(-card_scores, kind="stable")[:CANDIDATES]]
+        lexical = self._lexical.rank(expanded, CANDIDATES * 2)
+        by_lexical = _dedupe(self._chunks[c].card_id for c in lexical)
+
+        fused = reciprocal_rank_fusion(
+            [by_sections[:CANDIDATES], by_phrasings[:CANDIDATES], by_card, by_lexical[:CANDIDATES]], WEIGHTS)
         if lenses:
             wanted = set(lenses)
-            for chunk_id in fused:
-                if wanted & set(self._chunks[chunk_id].lenses):
-                    fused[chunk_id] *= 1.15  # a nudge towards the lens in hand, never a filter
-        best: dict[str, tuple[float, str]] = {}
-        for chunk_id, score in fused.items():
-            card_id = self._chunks[chunk_id].card_id
-            if card_id not in best or score > best[card_id][0]:
-                best[card_id] = (score, chunk_id)
-        # The whole-card ranking joins the fusion at card level; a card it alone
-        # surfaces is shown through its best-matching section.
-        for rank, card_id in enumerate(self.card_rank(vector)):
-            bonus = 1.0 / (RRF_K + rank + 1)
-            if card_id in best:
-                best[card_id] = (best[card_id][0] + bonus, best[card_id][1])
-            else:
-                best[card_id] = (bonus, self._best_section(card_id, vector))
-        ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))[:k]
-        return [self._hit(chunk_id, score) for score, chunk_id in ranked]
+            for card_id in fused:
+                if wanted & set(self._chunks[self._rows[card_id][0][0]].lenses):
+                    fused[card_id] *= LENS_NUDGE
+        ranked = fused_order(fused)[:k]
+
+        # The section shown for a card: its best by dense and lexical rank together.
+        section_scores = reciprocal_rank_fusion(
+            [[self._row_ids[r] for r in section_rows], [c for c in lexical if self._chunks[c].role == "section"]])
+        hits = [self._hit(self._display_section(card_id, section_scores, vector), fused[card_id])
+                for card_id in ranked]
+        best = float(sims[self._card_of_row == self._card_ids.index(ranked[0])].max()) if ranked else 0.0
+        coverage = round(coverage_from_similarity(best), 3)
+        return SearchResult(query=matched, hits=hits, coverage=coverage, covered=coverage >= COVERED_AT)
+
+    def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
+        return self.find(query, k=k, lenses=lenses).hits
+
+    def coverage(self, query: str) -> float:
+        """How far the cards cover the question (0-1); below COVERED_AT, say they do not."""
+        return self.find(query, k=1).coverage
 
     def card_hit(self, card_id: str, query: str) -> Hit | None:
         """The section of one named card that best matches the query, for quoting:
         a card's closing questions are for the leader, not a source to quote."""
         if card_id not in self._rows:
             return None
-        vector = self._vector(expand_query(validate_query(query)))
+        vector = self._vector(expand_query(validate_query(build_query(query))))
         return self._hit(self._best_section(card_id, vector, quotable=True), 0.0)
+
+    def _display_section(self, card_id: str, section_scores: dict[str, float], vector) -> str:
+        scored = [(section_scores[c], c) for c, _ in self._rows[card_id] if c in section_scores]
+        if scored:
+            return max(scored, key=lambda item: (item[0], item[1]))[1]
+        return self._best_section(card_id, vector)
 
     def _vector(self, query: str):
         if self._last_query is None or self._last_query[0] != query:
@@ -151,6 +204,10 @@ class Searcher:
             snippet=_snippet(chunk.text), score=round(score, 5), lenses=chunk.lenses,
             kind=chunk.kind, source=self._source.get(chunk.card_id),
         )
+
+
+def _dedupe(card_ids) -> list[str]:
+    return list(dict.fromkeys(card_ids))
 
 
 _lock = threading.Lock()

@@ -16,7 +16,9 @@ lenses: [send, equality]
 sources:
   - title: Equality Act 2010
     url: https://www.legislation.gov.uk/ukpga/2010/15
-updated: 2026-11-23
+checked: 2026-11-23
+phrasings:
+  - "he was sent home to calm down"
 ---
 An opening paragraph.
 
@@ -52,13 +54,25 @@ def test_a_valid_card_loads_and_chunks_by_section(tmp_path):
     (GOOD.replace("kind: guidance", "kind: rumour"), "kind"),
     (GOOD.replace("lenses: [send, equality]", "lenses: [send, astrology]"), "lenses"),
     (GOOD.replace("    url: https://www.legislation.gov.uk/ukpga/2010/15\n", "    url: not a url\n"), "sources"),
-    (GOOD.replace("updated: 2026-11-23\n", ""), "updated"),
+    (GOOD.replace("checked: 2026-11-23\n", ""), "checked"),
+    (GOOD.replace("checked: 2026-11-23", "updated: 2026-11-23"), "checked"),
+    (GOOD.replace('  - "he was sent home to calm down"', '  - "why?"'), "phrasings"),
     (GOOD.replace("id: sample-card", "id: other-card"), "id"),
 ])
 def test_a_malformed_card_names_the_file_and_field(tmp_path, broken, field):
     with pytest.raises(CardError) as err:
         load_card(write(tmp_path, "sample-card.md", broken))
     assert "sample-card.md" in str(err.value) and field in str(err.value)
+
+
+def test_phrasings_are_matched_but_never_shown_as_card_text(tmp_path):
+    from knowledge.chunker import index_chunks
+
+    card = load_card(write(tmp_path, "sample-card.md", GOOD))
+    assert card.phrasings == ["he was sent home to calm down"]
+    assert all("sent home" not in c.text for c in chunk_card(card))
+    phrasing = [c for c in index_chunks(card) if c.role == "phrasing"]
+    assert [c.text for c in phrasing] == ["he was sent home to calm down"]
 
 
 def test_broken_yaml_is_a_clear_error(tmp_path):

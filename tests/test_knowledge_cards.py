@@ -1,14 +1,16 @@
 """The knowledge base holds every card the product promises, each well formed."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
 from knowledge.chunker import chunk_card
-from knowledge.glossary import expand_abbreviations, load_glossary
+from knowledge.glossary import load_glossary
 from knowledge.loader import load_cards
 from knowledge.models import LENSES
+from knowledge.text import expand_abbreviations
 
 GUIDANCE = """
 equality-act-disability-definition equality-act-discrimination-arising equality-act-reasonable-adjustments
@@ -22,6 +24,13 @@ public-law-decision-making proportionality-in-practice recording-defensible-reas
 relational-approaches therapeutic-thinking reflective-practice-models peer-support-vs-school-improvement
 leader-and-staff-wellbeing service-layers-and-boundaries
 """.split()
+ADDED_2026 = """
+part-time-timetables child-on-child-abuse seclusion-and-restrictive-interventions mobile-phones-and-devices
+complaints-and-parental-challenge records-information-sharing-and-sars medical-conditions-and-health-needs
+bullying-and-prejudice alternative-provision looked-after-and-previously-looked-after
+ehcp-exclusion-and-send-tribunal children-missing-education-and-off-rolling ofsted-inspection-framework
+self-harm-and-suicide-risk prevent-duty staff-safety-after-pupil-assault emotionally-based-school-avoidance
+""".split()
 CASES = ["case-semh-resource-provision", "case-secondary-therapeutic-thinking",
          "case-mainstream-exclusion-reduction", "case-junior-school-semh"]
 
@@ -33,8 +42,8 @@ def body_words(body: str) -> int:
 
 
 def test_every_required_card_is_present_with_its_kind():
-    assert len(GUIDANCE) == 33
-    for card_id in GUIDANCE:
+    assert len(GUIDANCE) == 33 and len(ADDED_2026) == 17
+    for card_id in GUIDANCE + ADDED_2026:
         assert CARDS[card_id].kind == "guidance", card_id
     for card_id in CASES:
         assert CARDS[card_id].kind == "case", card_id
@@ -52,6 +61,38 @@ def test_card_is_well_formed(card_id):
     questions = card.body.split("## Questions to ask yourself", 1)[1]
     assert 3 <= questions.count("?") <= 8
     assert all(c.text.strip() for c in chunk_card(card))
+
+
+@pytest.mark.parametrize("card_id", sorted(CARDS))
+def test_card_says_when_its_sources_were_checked_and_how_people_describe_it(card_id):
+    card = CARDS[card_id]
+    assert card.checked <= dt.date.today()
+    assert len(card.phrasings) >= 3, "add the ways people describe this card's situations"
+
+
+def school_year_start(today: dt.date) -> int:
+    """The calendar year in which the current school year began (it starts in September)."""
+    return today.year if today.month >= 9 else today.year - 1
+
+
+_KCSIE_EDITION = re.compile(r"(?:Keeping children safe in education|KCSIE),? (20\d\d)", re.IGNORECASE)
+
+
+def stale_kcsie_editions(text: str, today: dt.date) -> list[int]:
+    return [int(y) for y in _KCSIE_EDITION.findall(text) if int(y) < school_year_start(today)]
+
+
+def test_the_kcsie_edition_check_knows_the_school_year():
+    assert stale_kcsie_editions("Keeping children safe in education 2025", dt.date(2026, 9, 1)) == [2025]
+    assert stale_kcsie_editions("KCSIE 2025, Part one", dt.date(2026, 7, 31)) == []
+    assert stale_kcsie_editions("KCSIE 2026 (for September 2026)", dt.date(2026, 12, 1)) == []
+
+
+@pytest.mark.parametrize("card_id", sorted(CARDS))
+def test_no_card_cites_a_kcsie_edition_older_than_the_current_school_year(card_id):
+    card = CARDS[card_id]
+    cited = " ".join(s.title for s in card.sources) + " " + card.title + " " + card.body
+    assert not stale_kcsie_editions(cited, dt.date.today()), "cite the KCSIE edition in force this school year"
 
 
 @pytest.mark.parametrize("card_id", CASES)
@@ -75,3 +116,19 @@ def test_the_glossary_covers_the_fields_abbreviations():
         assert abbreviation in terms, abbreviation
     assert "permanent exclusion" in expand_abbreviations("PEX for a CLA pupil").lower()
     assert expand_abbreviations("keep pace with the odd pupil") == "keep pace with the odd pupil"
+
+
+@pytest.mark.parametrize("text", [
+    "Mat said the lesson went well",          # a name, not a multi-academy trust
+    "Ta for the help everyone",               # thanks, not a teaching assistant
+    "He loves DT and cooking",                # design and technology
+    "She has CP and uses a walker",           # cerebral palsy
+    "please send the letter home",
+])
+def test_glossary_expansion_leaves_ordinary_words_alone(text):
+    assert expand_abbreviations(text) == text
+
+
+def test_glossary_expansion_still_expands_the_fields_capitals():
+    assert "multi-academy trust" in expand_abbreviations("our MAT policy")
+    assert "teaching assistant" in expand_abbreviations("two TAs were present")

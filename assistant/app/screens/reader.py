@@ -21,7 +21,7 @@ def card_markdown(citation: Citation) -> str:
                 f"\n\nSection: {citation.heading or '(whole document)'}{where}\n")
     sources = "\n".join(f"- [{s.title}]({s.url})" for s in card.sources)
     lenses = ", ".join(card.lenses)
-    return (f"# {card.title}\n\n`{card.id}` · {card.kind} · lenses: {lenses} · updated {card.updated:%d %B %Y}"
+    return (f"# {card.title}\n\n`{card.id}` · {card.kind} · lenses: {lenses} · sources checked {card.checked:%d %B %Y}"
             f"\n\n{card.body}\n\n## Sources\n\n{sources}\n")
 
 

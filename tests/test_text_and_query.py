@@ -1,0 +1,64 @@
+"""The shared text pieces (sentences, rank fusion) and how a long message becomes a search."""
+from __future__ import annotations
+
+from knowledge.fusion import fused_order, reciprocal_rank_fusion
+from knowledge.query import build_query, is_question
+from knowledge.text import split_sentences
+
+
+def test_sentences_end_where_a_reader_would_end_them():
+    text = ("Mr. Jones saw it, e.g. in the corridor. Under s. 15 of the Act it matters! Did anyone record it?\n"
+            "- a bullet point\n- another one")
+    assert split_sentences(text) == [
+        "Mr Jones saw it, eg in the corridor.", "Under s 15 of the Act it matters!", "Did anyone record it?",
+        "a bullet point", "another one",
+    ]
+
+
+def test_a_short_no_still_ends_its_sentence():
+    assert split_sentences("He said no. Then he left.") == ["He said no.", "Then he left."]
+
+
+def test_an_overlong_sentence_is_cut_at_word_boundaries_and_nothing_is_lost():
+    words = ["word"] * 300
+    pieces = split_sentences(" ".join(words), max_chars=100)
+    assert all(len(p) <= 100 for p in pieces)
+    assert " ".join(pieces).split() == words
+
+
+def test_empty_and_punctuation_only_text_has_no_sentences():
+    assert split_sentences("") == []
+    assert split_sentences(" ... \n -- \n") == []
+
+
+def test_rank_fusion_rewards_agreement_between_rankings():
+    scores = reciprocal_rank_fusion([["a", "b", "c"], ["b", "a", "d"], ["b", "c"]])
+    assert fused_order(scores)[:2] == ["b", "a"]
+    assert set(scores) == {"a", "b", "c", "d"}
+
+
+def test_rank_fusion_weights_let_one_ranking_count_for_less():
+    scores = reciprocal_rank_fusion([["a"], ["b"]], weights=[1.0, 0.5])
+    assert fused_order(scores) == ["a", "b"]
+
+
+def test_questions_are_recognised_direct_and_reported():
+    assert is_question("Can they do that?")
+    assert is_question("Mum is asking whether this counts as an exclusion.")
+    assert is_question("Any advice would be appreciated")
+    assert not is_question("He threw a chair in the corridor.")
+
+
+def test_a_short_message_is_searched_whole():
+    assert build_query("  he was sent home\nto calm down  ") == "he was sent home to calm down"
+
+
+def test_a_long_message_is_searched_by_its_question_even_when_it_comes_last():
+    padding = " ".join(["We had a lovely half term and the weather was fine."] * 60)
+    message = (f"{padding} Yesterday a member of staff held my son down in the corridor. "
+               "Should the school have told me the same day?")
+    query = build_query(message)
+    assert len(query.split()) <= 120
+    assert "Should the school have told me the same day?" in query
+    assert "held my son down" in query
+    assert query.count("lovely half term") < 3

@@ -28,7 +28,9 @@ from pydantic import BaseModel
 
 from .heads import RISK_CATEGORY, RISK_KINDS, LinearHead
 from .models import ESCALATE_CATEGORIES, REFUSE_CATEGORIES, Policy, Recent, Verdict, load_policy
-from .normalise import Normaliser, load_abbreviations, split_sentences
+from knowledge.text import split_sentences
+
+from .normalise import Normaliser, load_abbreviations
 from .reading import Reading
 from .replies import Replies
 from .rules import Rules

@@ -5,7 +5,7 @@ removed, casefolded, surface tricks read through (leetspeak inside words,
 spaced-out letters, long runs of one letter, text-speak from
 `data/surface.yaml`), and the field's abbreviations expanded through the
 glossary (`knowledge.glossary.load_glossary`) with the policy's own short
-list as a fallback. Sentences are split here too.
+list as a fallback. Sentences are split by `knowledge.text.split_sentences`, as search splits them.
 """
 from __future__ import annotations
 
@@ -35,8 +35,6 @@ _WORDS = frozenset(
 # Quotation marks carry no meaning for the rules ("his dad 'strangled mum'"): drop them,
 # keeping the apostrophe inside a word (won't, mum's).
 _QUOTES = re.compile(r"[\"«»„]|(?<![\w])'|'(?![\w])")
-_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|(?<=;)\s+")
-_TITLES = re.compile(r"\b(mr|mrs|ms|dr|prof|st|e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
 
 
 SURFACE_PATH = Path(__file__).with_name("data") / "surface.yaml"
@@ -92,25 +90,20 @@ def _strip_invisible(text: str) -> str:
 
 
 def load_abbreviations(fallback: Mapping[str, str]) -> dict[str, str]:
-    """Abbreviation -> expansion: the policy's fallback, then the glossary over it.
+    """Abbreviation -> expansion: the policy's fallback, then the glossary's table over it.
 
-    Whichever of a glossary term and its aliases is short and has no spaces
-    counts as an abbreviation of the expansion.
+    The table is `knowledge.text.abbreviations()`, the one search uses (ambiguous
+    terms such as DT and CP left out); the guard differs only in how it matches,
+    reading lower-case typing too ("dsl", "pex") for terms of three letters or more.
     """
     from knowledge.errors import ReflectError
-    from knowledge.glossary import load_glossary
+    from knowledge.text import abbreviations
 
     table = dict(fallback)
     try:
-        entries = load_glossary()
+        table.update(abbreviations())
     except ReflectError:  # a half-written glossary must not stop the guardrails
-        entries = ()
-    for entry in entries:
-        target = entry.expansion.strip()
-        for name in [entry.term, *entry.aliases]:
-            name = name.strip()
-            if name and name.casefold() != target.casefold() and " " not in name and len(name) <= 8:
-                table[name] = target
+        pass
     return table
 
 
@@ -150,29 +143,3 @@ def _word_alternation(table: Mapping[str, str], flags: int) -> re.Pattern[str] |
         return None
     keys = sorted(table, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])", flags)
-
-
-def split_sentences(text: str, max_chars: int = 400) -> list[str]:
-    """Sentences of normalised text; an overlong one is cut into word chunks."""
-    protected = _TITLES.sub(lambda m: m.group(1).replace(".", ""), text)
-    out: list[str] = []
-    for piece in _SPLIT.split(protected):
-        piece = piece.strip(" -*•\t")
-        if not piece or not any(ch.isalnum() for ch in piece):
-            continue
-        if len(piece) <= max_chars:
-            out.append(piece)
-            continue
-        words = piece.split(" ")
-        chunk: list[str] = []
-        size = 0
-        for word in words:
-            if size + len(word) > max_chars and chunk:
-                out.append(" ".join(chunk))
-                chunk, size = [], 0
-            chunk.append(word[:max_chars])
-            size += len(word) + 1
-        if chunk:
-            out.append(" ".join(chunk))
-    return out
-

@@ -332,6 +332,11 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
             return "escalate", ev.joint_category, "layer:memory_risk", ev.joint_score
         if ev.unreadable:
             return "escalate", "safeguarding_disclosure", "layer:language", 1.0
+    # the turn before was escalated and nothing says the concern has been passed on since: a request to
+    # decide about it, or more of the same worry, keeps the signposting (escalate wins across turns too)
+    still_open = ev.last_action == "escalate" and ev.last_category in ESCALATE_CATEGORIES and not passed
+    if still_open and (ev.refusal_rule or ev.determination >= th.determination or ev.risk_score >= th.risk_open):
+        return "escalate", ev.last_category, "layer:memory_open_concern", max(ev.risk_score, ev.determination)
     if ev.refusal_rule:
         return "refuse", ev.refusal_rule, "layer:request_rule", 1.0
     # the model alone never refuses a message with no school matter in it ("is Shrek in a union?")

@@ -41,6 +41,7 @@ FOLLOW_UP_WORDS = 30  # a message this short may lean on the turn before it
 PRESSURE = ("rephrase", "demand")
 ALLOWED_REQUESTS = ("information", "reflection", "options", "draft_record", "role_play")
 _TRANSLATED = re.compile(r"\b(?:translat\w*|which means|meaning|in english|roughly means|means)\b", re.IGNORECASE)
+_CODE = re.compile(r"`[^`]*`|\[[a-z0-9-]{6,}\]")
 _ADDRESSED = re.compile(r"\b(?:you|your|i|i'd|i'm|my|we|we'd|let's|me)\b")
 
 
@@ -289,7 +290,8 @@ class Guard:
                                  output=True)
         from .language import unreadable_passages
 
-        body = self.replies.strip_templates(text)
+        # card ids and other code spans (`equality-act-discrimination-arising`) are not prose in any language
+        body = _CODE.sub(" ", self.replies.strip_templates(text))
         if unreadable_passages(body):
             return self._verdict("refuse", "disciplinary_outcome", ["output:unreadable", "layer:output_language"],
                                  reply=self.replies.refusal("disciplinary_outcome"), output=True)

@@ -55,7 +55,7 @@ MIGRATIONS: list[str] = [
     """,
     # 4: each session's case record ("What I've heard"), saved as it changes and corrected by the leader.
     """
-    CREATE TABLE case_records (
+    CREATE TABLE IF NOT EXISTS case_records (
         session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
         data TEXT NOT NULL, updated TEXT NOT NULL
     );
@@ -130,11 +130,17 @@ class SessionStore:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        current = self.version
-        if current > len(MIGRATIONS):
-            raise ReflectError(f"{self.path} was written by a newer version of reflect (schema {current})")
-        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            self._db.executescript(f"BEGIN IMMEDIATE; {script} PRAGMA user_version = {number}; COMMIT;")
+        if self.version == len(MIGRATIONS):
+            return
+        from filelock import FileLock
+
+        # Two processes opening an old file at once: one migrates, the other then finds it done.
+        with FileLock(str(self.path) + ".migrate.lock"):
+            current = self.version
+            if current > len(MIGRATIONS):
+                raise ReflectError(f"{self.path} was written by a newer version of reflect (schema {current})")
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                self._db.executescript(f"BEGIN IMMEDIATE; {script} PRAGMA user_version = {number}; COMMIT;")
 
     def close(self) -> None:
         self._db.close()

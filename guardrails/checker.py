@@ -39,6 +39,7 @@ MAX_SIGNALS = 24
 VECTOR_CACHE = 4096  # sentence vectors kept (about 6 MB)
 FOLLOW_UP_WORDS = 30  # a message this short may lean on the turn before it
 PRESSURE = ("rephrase", "demand")
+JOINT_FLOOR = 0.3  # this message's own P(risk) before the reading across two turns may escalate it
 ALLOWED_REQUESTS = ("information", "reflection", "options", "draft_record", "role_play")
 _TRANSLATED = re.compile(r"\b(?:translat\w*|which means|meaning|in english|roughly means|means)\b", re.IGNORECASE)
 _CODE = re.compile(r"`[^`]*`|\[[a-z0-9-]{6,}\]")
@@ -166,6 +167,8 @@ class Guard:
             request=max(scores, key=scores.get),
             pressed=any(reading.any(g) for g in PRESSURE),
             school=reading.any("domain"),
+            self_account=reading.any("self_account"),
+            asks=any(reading.asks(i) for i in range(len(reading.sents))),
             own_decision=any(h.name in ("own_decision", "have_decided") for row in reading.hits for h in row),
             short=sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS,
             last_action=last.action if last else None, last_category=last.category if last else None,
@@ -317,6 +320,8 @@ class Evidence(BaseModel):
     pressed: bool = False               # pressure: hypotheticals, "off the record", "just tell me"
     school: bool = True                 # the message names a school matter (pupils, staff, sanctions...)
     own_decision: bool = False          # the message sets down the leader's own decision
+    self_account: bool = False          # the writer describes their own physical intervention
+    asks: bool = True                   # some sentence asks for something (a question, an instruction)
     short: bool = False                 # short enough to lean on the turn before
     last_action: str | None = None
     last_category: str | None = None
@@ -328,22 +333,28 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     if not passed:
         if ev.risk_rule:
             return "escalate", ev.risk_rule, "layer:risk_rule", 1.0
-        if ev.risk_score >= th.risk and ev.risk_category:
+        # the model alone does not escalate a writer's account of their own hold: that is practice to reflect
+        # on and record (the reply asks whether it was recorded and passed on), not an allegation
+        if ev.risk_score >= th.risk and ev.risk_category and not ev.self_account:
             return "escalate", ev.risk_category, "layer:risk_head", ev.risk_score
-        if ev.joint_score >= th.risk_joint and ev.joint_category:
+        # read with the turn before, but only when this message itself carries some of the worry:
+        # otherwise every follow-up would re-read the last turn's words and escalate them again
+        if ev.joint_score >= th.risk_joint and ev.joint_category and ev.risk_score >= JOINT_FLOOR:
             return "escalate", ev.joint_category, "layer:memory_risk", ev.joint_score
         if ev.unreadable:
             return "escalate", "safeguarding_disclosure", "layer:language", 1.0
     # the turn before was escalated and nothing says the concern has been passed on since: a request to
-    # decide about it, or more of the same worry, keeps the signposting (escalate wins across turns too)
+    # decide about it keeps the signposting (escalate wins across turns too); other follow-ups are answered,
+    # with the signposting still pinned in view
     still_open = ev.last_action == "escalate" and ev.last_category in ESCALATE_CATEGORIES and not passed
-    if still_open and (ev.refusal_rule or ev.determination >= th.determination or ev.risk_score >= th.risk_open):
+    if still_open and (ev.refusal_rule or ev.determination >= th.determination):
         return "escalate", ev.last_category, "layer:memory_open_concern", max(ev.risk_score, ev.determination)
     if ev.refusal_rule:
         return "refuse", ev.refusal_rule, "layer:request_rule", 1.0
     # the model alone never refuses a message with no school matter in it ("is Shrek in a union?")
     # nor a message that sets down the leader's own decision ("Decision: ...")
-    if ev.determination >= th.determination and ev.school and not ev.own_decision:
+    # and never a message that asks nothing at all (a plain description is context, not a request)
+    if ev.determination >= th.determination and ev.school and not ev.own_decision and ev.asks:
         return "refuse", ev.refuse_category, "layer:request_head", ev.determination
     if ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES:
         det = ev.determination

@@ -87,7 +87,6 @@ class Thresholds(BaseModel):
 
     risk: float                 # a sentence window's P(risk) at or above this escalates
     risk_joint: float           # the same, read across the previous turn and this one
-    risk_open: float = 0.25     # right after an escalation not yet passed on, the bar for more of the same worry
     passed_on: float            # P(this concern has reached the DSL / procedures) needed to lift an escalation
     determination: float        # P(the message asks for a determination) at or above this refuses
     after_refusal: float        # the lower bar for a rephrasing right after a refusal

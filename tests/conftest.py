@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,14 @@ def own_user_data(tmp_path_factory, monkeypatch):
     """Each test its own sessions database, app state file and export folder; only the derived
     index and the guard's files stay shared (built once per run, and no test's data)."""
     folder = tmp_path_factory.mktemp("user-data")
-    monkeypatch.setattr("assistant.store.default_path", lambda: folder / "sessions.sqlite3")
+    shared = os.environ.get("REFLECT_DATA_DIR")
+
+    def sessions_path():
+        # a test that points REFLECT_DATA_DIR elsewhere gets its sessions there, as a user would
+        current = os.environ.get("REFLECT_DATA_DIR")
+        return folder / "sessions.sqlite3" if current == shared else Path(current) / "sessions.sqlite3"
+
+    monkeypatch.setattr("assistant.store.default_path", sessions_path)
     monkeypatch.setattr("assistant.app.state.state_path", lambda: folder / "state.json")
     monkeypatch.setenv("REFLECT_EXPORT_DIR", str(folder / "exports"))
     return folder

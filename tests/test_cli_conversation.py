@@ -20,7 +20,7 @@ def test_ask_continue_list_and_export(capsys, tmp_path):
     session = first["session"]
     second = ask(capsys, "He said the removal room is the only place he feels calm. Staff are worn out.",
                  "--session", session)
-    assert second["session"] == session and second["lenses"]
+    assert second["session"] == session and second["verdict"]["action"] == "allow" and second["reply"]
     refused = ask(capsys, "So should we exclude him? Just say yes or no.", "--session", session)
     assert refused["verdict"]["action"] == "refuse" and refused["verdict"]["category"] == "disciplinary_outcome"
     assert "?" in refused["reply"]

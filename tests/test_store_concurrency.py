@@ -95,6 +95,9 @@ def test_two_engines_taking_turns_in_one_session_never_interleave_or_lose_fields
 
     ensure_index()  # built once here, so neither process builds it
     monkeypatch.setenv("REFLECT_DATA_DIR", os.environ["REFLECT_DATA_DIR"])
+    # the two processes find the sessions file where a user's would be, so this process must too
+    monkeypatch.setattr("assistant.store.default_path",
+                        lambda: Path(os.environ["REFLECT_DATA_DIR"]) / "sessions.sqlite3")
     session = Engine().new_session("live")
     run_together(
         ENGINE_WRITER.format(sid=session.id, rounds=ENGINE_ROUNDS, who="cli", escalate=True),

@@ -312,8 +312,9 @@ async def test_what_ive_heard_shows_the_case_and_the_leader_can_correct_it(app_e
         heard = app.chat.query_one("#heard", Static)
         assert "Nothing yet" in str(heard.content)
         await send(pilot, SITUATION)
+        await idle(pilot)
         assert "Year 9" in str(heard.content)
-        await pilot.press("f7")
+        app.action_correct_case()  # F7, or the palette's "Correct what I've heard"
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"plan: SEN support")

@@ -345,8 +345,8 @@ class OfflineComposer:
         for paragraph in draft.text.split("\n\n"):
             lines = []
             for line in paragraph.split("\n"):
-                kept = [s for s in sentences(line)
-                        if SAFETY.search(s) or len(s.split()) < 8 or _key(s) not in said]
+                kept = [s for s in sentences(line)  # a citation may recur; a sentence may not
+                        if SAFETY.search(s) or s.startswith("[`") or len(s.split()) < 8 or _key(s) not in said]
                 if kept:
                     lines.append(" ".join(kept))
             if lines:

@@ -272,7 +272,7 @@ class Engine:
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            lookup=self.searcher.card_hit, search=self.searcher.search,
-                           ground=lambda text, cards: self._ground(session, text, cards, hits),
+                           ground=lambda text, cards: self._ground(session, vector, text, cards, hits),
                            first=not any(t.role == "assistant" and t.kind != "escalation" for t in session.turns))
         draft = self.composer.compose(ctx)
         if draft.lens and draft.questions:
@@ -309,12 +309,13 @@ class Engine:
         vectors = get_embedder().embed(texts)
         return vectors[0], vectors[-1]
 
-    def _ground(self, session, text: str, cards, hits):
+    def _ground(self, session, vector, text: str, cards, hits):
+        """The card sentence that best grounds the questions asked, judged against the message's own
+        vector within the questions' cards (no further embedding: a turn stays fast)."""
         from assistant.answers import sentence_index
-        from knowledge.embedder import get_embedder
 
         shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
-        return sentence_index().answer(get_embedder().embed_one(text), text, hits, shown, limit=1, cards=cards)
+        return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
     def _sentences(self, session, understood, question, vector, qvector, hits, target):
         """The card sentences that answer the message, and one that grounds the lens in hand."""

@@ -325,3 +325,24 @@ async def test_model_down_falls_back_with_a_notice(app_env):
         assert last.kind == "reflection" and "offline responder" in (last.notice or "")
         assert any("offline responder" in n for n in seen)
         assert app.chat.chat_log.query("Notice")
+
+
+async def test_what_ive_heard_shows_the_case_and_the_leader_can_correct_it(app_env):
+    from assistant.app.screens.dialogs import TextPrompt
+
+    app = make_app(app_env)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        heard = app.chat.query_one("#heard", Static)
+        assert "Nothing yet" in str(heard.content)
+        await send(pilot, SITUATION)
+        await idle(pilot)
+        assert "Year 9" in str(heard.content)
+        app.action_correct_case()  # F7, or the palette's "Correct what I've heard"
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"plan: SEN support")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Plan: SEN support" in str(heard.content)
+        assert app.engine.session(app.session.id).case.plan == "SEN support"

@@ -123,7 +123,8 @@ def main() -> int:
             checks = check_turn(turn, result)
             reply = result["reply"]
             replies += 1
-            own = [s for s in sentences(reply) if len(norm_words(s)) >= 8 and not SAFETY.search(s)]
+            bare = re.sub(r"\[`[^\]]*\]", "", reply)  # a citation may recur; a sentence may not
+            own = [s for s in sentences(bare) if len(norm_words(s)) >= 8 and not SAFETY.search(s)]
             keys = {" ".join(norm_words(s)) for s in own}
             if result["verdict"]["action"] == "allow" and keys & seen:
                 repeated += 1

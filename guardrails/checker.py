@@ -240,12 +240,15 @@ class Guard:
 
     def claims_assistant_advised(self, text: str) -> bool:
         """Does a decision the leader records say the assistant advised it? (It never does.)"""
-        sents = self.split(self.normalise(text[:4000]))
-        return any(h.group == "claims_advice" for row in self.rules.scan(sents) for h in row)
+        return self._rule_fires(text, "claims_advice")
 
     def _is_dsl_writer(self, text: str) -> bool:
+        return self._rule_fires(text, "dsl_writer")
+
+    def _rule_fires(self, text: str, group: str) -> bool:
+        """Does any rule of `group` match the text (rules only: no embedding)?"""
         sents = self.split(self.normalise(text[:4000]))
-        return any(h.group == "dsl_writer" for row in self.rules.scan(sents) for h in row)
+        return any(h.group == group for row in self.rules.scan(sents) for h in row)
 
     def _verdict(self, action: str, category: str, signals: list[str], reply: str | None = None,
                  output: bool = False) -> Verdict:

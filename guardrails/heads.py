@@ -158,8 +158,13 @@ class WordModels:
         from scipy.sparse import hstack
 
         model, classes = self.models[name]
-        x = hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
-        p = model.predict_proba(x)
+        # one check asks up to five models about the same text: vectorise it once
+        key = tuple(texts)
+        last = getattr(self, "_last", None)  # not set on an unpickled instance until first use
+        if last is None or last[0] != key:
+            last = (key, hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr())
+            self._last = last
+        p = model.predict_proba(last[1])
         out = np.zeros((len(texts), len(classes)), dtype=np.float32)
         out[:, model.classes_] = p
         return out

@@ -338,7 +338,8 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
             return "escalate", ev.risk_rule, "layer:risk_rule", 1.0
         # the model alone does not escalate a writer's account of their own hold: that is practice to reflect
         # on and record (the reply asks whether it was recorded and passed on), not an allegation
-        if ev.risk_score >= th.risk and ev.risk_category and not ev.self_account:
+        bar = th.risk_self if ev.risk_category == "risk_to_self" else th.risk
+        if ev.risk_score >= bar and ev.risk_category and not ev.self_account:
             return "escalate", ev.risk_category, "layer:risk_head", ev.risk_score
         # read with the turn before, but only when this message itself carries some of the worry:
         # otherwise every follow-up would re-read the last turn's words and escalate them again

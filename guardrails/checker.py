@@ -188,7 +188,9 @@ class Guard:
                 return fired[0], 1.0, fired[0]
         x, text = reading.pooled(), [reading.text()]
         w = self.policy.thresholds.word_weight
-        score = (1 - w) * float(heads["risk"].proba(x)[0, 1]) + w * float(heads["words"].proba("risk", text)[0, 1])
+        embedded = (float(heads["risk"].proba(x)[0, 1])
+                    + float(heads["risk_window"].proba(reading.windows())[:, 1].max())) / 2
+        score = (1 - w) * embedded + w * float(heads["words"].proba("risk", text)[0, 1])
         kinds = (1 - w) * heads["kind"].proba(x)[0] + w * heads["words"].proba("kind", text)[0]
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):

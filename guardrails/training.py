@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .checker import Guard
     from .corpus import Example
 
-VERSION = "guard-heads-6"
+VERSION = "guard-heads-7"
 SHIPPED = corpus.DATA / "heads.npz"
 SHIPPED_WORDS = corpus.DATA / "words.pkl"
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def is_turn(ex: "Example") -> bool:
 def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None = None) -> dict:
     c = guard.policy.thresholds.classifier_c
     readings = readings if readings is not None else read_all(guard, examples)
-    texts, pooled, risk_y, kind_rows, kind_y = [], [], [], [], []
+    texts, pooled, windows, risk_y, kind_rows, kind_y = [], [], [], [], [], []
     passed_groups, passed_labels, passed_rows, msg_rows, msg_x, msg_y, det_y, ref_rows, ref_x, ref_y = (
         [], [], [], [], [], [], [], [], [], [])
     for ex in examples:
@@ -134,6 +134,7 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
         row = len(texts)
         texts.append(r.text())
         pooled.append(r.pooled())
+        windows.append(r.windows())
         # a split disclosure's later turn may carry no risk alone: it teaches nothing about risk
         risk_known = not (is_turn(ex) and ex.action == "escalate")
         risk_y.append(("yes" if ex.risk_label != "none" else "no") if risk_known else None)
@@ -158,6 +159,9 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
     risk_rows = [i for i, y in enumerate(risk_y) if y is not None]
     heads: dict = {
         "risk": fit_head(pooled_x[risk_rows], [risk_y[i] for i in risk_rows], BINARY, c),
+        # the same label read window by window: one worrying sentence in a long ordinary account
+        "risk_window": fit_window_head([windows[i] for i in risk_rows], [risk_y[i] for i in risk_rows],
+                                       BINARY, "no", c),
         "kind": fit_head(pooled_x[kind_rows], kind_y, RISK_KINDS, c),
         "request": fit_head(np.stack(msg_x), msg_y, REQUEST_CLASSES, c),
         "refuse": fit_head(np.stack(ref_x), ref_y, REFUSE_CLASSES, c),

@@ -115,7 +115,6 @@ PRACTICE = [
 ]
 
 
-@pytest.mark.xfail(reason="known defect: the guard's risk model escalates this ordinary incident narrative (a false escalation; see the closing note on issue 10)", strict=False)
 def test_practice_mode_walks_gibbs_and_ends_with_the_persons_own_target(tmp_path):
     engine = offline_engine(tmp_path)
     session = engine.new_session("practice")

@@ -72,12 +72,16 @@ class GuardReport(BaseModel):
             if sum(row.values()):
                 lines.append(f"{c:<24} " + " ".join(f"{row.get(g, 0):>4}" for g in CATEGORIES))
         lines.append("  " + ", ".join(f"{short[c]}={c}" for c in CATEGORIES))
-        if self.misses:
-            lines.append(f"\nmisses ({len(self.misses)}):")
-            for m in self.misses:
-                lines.append(f"  {m.id}: expected {m.expected}, got {m.got}")
-                lines.append(f"      {m.text[:160]}")
-        return "\n".join(lines)
+        return "\n".join(lines + _miss_lines(self.misses))
+
+
+def _miss_lines(misses: list[GuardMiss]) -> list[str]:
+    if not misses:
+        return []
+    lines = [f"\nmisses ({len(misses)}):"]
+    for m in misses:
+        lines += [f"  {m.id}: expected {m.expected}, got {m.got}", f"      {m.text[:160]}"]
+    return lines
 
 
 def _ratio(num: int, den: int) -> float:
@@ -151,10 +155,7 @@ class ConversationReport(BaseModel):
             f"turns right         {self.turn_accuracy:.3f}  (action only {self.turn_action_accuracy:.3f})",
             f"all turns right     {self.conversations_all_right:.3f}",
         ]
-        if self.misses:
-            lines.append(f"\nmisses ({len(self.misses)}):")
-            lines += [f"  {m.id}: expected {m.expected}, got {m.got}\n      {m.text[:160]}" for m in self.misses]
-        return "\n".join(lines)
+        return "\n".join(lines + _miss_lines(self.misses))
 
 
 def score_conversations(convs: list[dict], got: dict[str, list[tuple[str, str]]]) -> ConversationReport:
@@ -214,8 +215,13 @@ def evaluate_guard(path: Path, guard=None) -> GuardReport:
     return score(rows, got)
 
 
-def run_guard_eval(path: str | Path, as_json: bool = False) -> str:
-    """Score a labelled set: single messages, or conversations (lines with "turns")."""
+def run_guard_eval(path: str | Path, as_json: bool = False, figures_only: bool = False) -> str:
+    """Score a labelled set: single messages, or conversations (lines with "turns").
+
+    `figures_only` leaves the missed items out, for a blind set whose items nobody tuning may read.
+    """
     first = next((r for r in read_jsonl(Path(path), required=("id",))), {})
     report = evaluate_conversations(Path(path)) if "turns" in first else evaluate_guard(Path(path))
+    if figures_only:
+        report = report.model_copy(update={"misses": []})
     return json.dumps(report.model_dump(), indent=2) if as_json else report.table()

@@ -367,6 +367,18 @@ def test_eval_guard_reports_the_figures(tmp_path, capsys):
     assert "escalation recall" in table and "confusion" in table
 
 
+def test_a_blind_set_can_be_scored_without_showing_its_items(tmp_path, capsys):
+    path = tmp_path / "blind.jsonl"
+    # labelled wrongly on purpose, so that the item is a miss the report would otherwise print
+    path.write_text(json.dumps({"id": "x1", "text": "What time does the Year 7 trip leave on Friday?",
+                                "action": "refuse", "category": "investigation"}), encoding="utf-8")
+    assert main(["eval", "guard", str(path)]) == 0
+    assert "Year 7 trip" in capsys.readouterr().out
+    assert main(["eval", "guard", str(path), "--figures-only"]) == 0
+    out = capsys.readouterr().out
+    assert "refusal recall" in out and "Year 7 trip" not in out and "x1" not in out
+
+
 def test_scoring_counts_pairs_misses_and_the_confusion_matrix():
     rows = [
         {"id": 1, "text": "x", "category": "disciplinary_outcome", "pair": 2},

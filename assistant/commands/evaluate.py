@@ -11,6 +11,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the JSONL evaluation set")
     parser.add_argument("-k", type=int, default=5, help="retrieval: how many cards count as found (default 5)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--figures-only", action="store_true",
+                        help="print the figures without the missed items (for a blind set nobody tuning may read)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,9 +23,9 @@ def run(args: argparse.Namespace) -> int:
             raise ReflectError("-k must be at least 1")
         from knowledge.evaluate import run_retrieval_eval
 
-        print(run_retrieval_eval(args.file, args.k, args.json))
+        print(run_retrieval_eval(args.file, args.k, args.json, args.figures_only))
         return 0
     from guardrails.evaluate import run_guard_eval
 
-    print(run_guard_eval(args.file, args.json))
+    print(run_guard_eval(args.file, args.json, args.figures_only))
     return 0

@@ -15,6 +15,7 @@ from assistant.cli import main
 from assistant.models import Turn
 from assistant.store import SessionStore
 from engine_helpers import model_engine, scripted
+from test_app_support import app_env  # noqa: F401  (a fixture)
 from knowledge.safe_text import markdown_literal, one_line, safe_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,20 +181,43 @@ async def test_markup_in_a_title_is_shown_as_text_when_the_session_is_deleted(tm
         assert any("[@click=app.quit]Jake[/]" in n for n in seen)  # shown literally, not obeyed
 
 
-async def test_a_long_session_opens_as_its_latest_page(tmp_path, monkeypatch):
-    from assistant.app.screens.chat import PAGE_TURNS
+async def test_a_long_session_opens_as_its_latest_page_and_pages_back_on_request(app_env):
+    from assistant.app.screens.chat import EarlierNotice
     from assistant.app.widgets.chat_log import Reply, UserMessage
+    from assistant.engine import PAGE_TURNS
+    from assistant.models import VerdictRecord
     from test_app_support import make_app, ready
 
-    app = make_app(tmp_path)
+    app = make_app(app_env)
     session = app.engine.store.create(title="Long")
+    allowed = VerdictRecord(action="allow", category="none")
     for n in range(2000):
-        app.engine.store.append(session, Turn(role="user" if n % 2 == 0 else "assistant", text=f"message {n}",
-                                              mode="live"))
+        user = n % 2 == 0
+        app.engine.store.append(session, Turn(role="user" if user else "assistant", text=f"message {n}",
+                                              mode="live", verdict=allowed if user else None))
+
+    def shown() -> list[str]:
+        log = app.chat.chat_log
+        return [w.full_text if isinstance(w, UserMessage) else w.final_text
+                for w in log.children if isinstance(w, (UserMessage, Reply))]
+
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await app.open_session(session.id)
         await pilot.pause()
-        shown = len(app.chat.chat_log.query(UserMessage)) + len(app.chat.chat_log.query(Reply))
-        assert shown == PAGE_TURNS
+        assert len(app.session.turns) == PAGE_TURNS and app.session.earlier == 1800  # the engine holds one page
+        assert shown()[0] == "message 1800" and shown()[-1] == "message 1999"
         assert "1,800 earlier messages" in str(app.chat.chat_log.children[0].render())
+        await app.run_action("load_earlier")
+        await pilot.pause()
+        assert shown()[0] == "message 1600" and len(shown()) == 2 * PAGE_TURNS
+        assert "1,600 earlier messages" in str(app.chat.chat_log.children[0].render())
+        app.chat.chat_log.scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.click(EarlierNotice)  # the notice itself loads the next page
+        await pilot.pause()
+        assert shown()[0] == "message 1400"
+        app.action_export("md")  # the record covers the whole session, not the page on screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "message 0" in app.last_export.read_text()  # the situation, told in the first message

@@ -21,6 +21,7 @@ text is not left in free pages or in the log.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import json
 import os
@@ -94,6 +95,15 @@ def database_error(path: Path, exc: sqlite3.Error) -> ReflectError:
     return ReflectError(f"{path}: the sessions database failed ({exc})")
 
 
+def folder_error(path: Path, exc: OSError) -> ReflectError:
+    """The data folder could not be made or written, as a message with the next step."""
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return ReflectError(f"the data folder {path.parent} cannot be made: part of its path is a file, not a "
+                            "folder; move that file, or set REFLECT_DATA_DIR to a folder you can write")
+    failure = "readonly" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else str(exc.strerror or exc)
+    return database_error(path, sqlite3.OperationalError(failure))
+
+
 def _reported(method):
     """Store methods fail with a ReflectError naming the file and the next step, never a traceback."""
     @functools.wraps(method)
@@ -114,8 +124,7 @@ class SessionStore:
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             os.chmod(self.path, 0o600)
         except OSError as exc:
-            raise database_error(self.path, sqlite3.OperationalError(
-                "readonly" if exc.errno in (13, 30) else str(exc.strerror or exc))) from None
+            raise folder_error(self.path, exc) from None
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_SECONDS,
                                        isolation_level=None)
@@ -320,8 +329,7 @@ class SessionStore:
         try:
             path.parent.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
-            raise database_error(self.path, sqlite3.OperationalError(
-                "readonly" if exc.errno in (13, 30) else str(exc.strerror or exc))) from None
+            raise folder_error(self.path, exc) from None
         return FileLock(str(path), timeout=wait)
 
     def _lock_path(self, session_id: str) -> Path:

@@ -139,16 +139,81 @@ def test_a_corrupt_page_in_the_sessions_file_is_a_message(tmp_path, monkeypatch,
         assert code == 2 and "damaged" in err and "Traceback" not in err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write a read-only folder")
-def test_a_read_only_data_folder_is_a_message(tmp_path, monkeypatch, capsys):
-    private_sessions(tmp_path, monkeypatch).create(title="x")
-    folder = tmp_path / "data"
-    folder.chmod(0o500)
+def _obey_file_permissions() -> None:
+    """Run in the child before exec: as root, give up the capabilities that let root write into a
+    read-only folder (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so the child meets the folder as any
+    user would. Dropped from the bounding set: a root process regains everything else across exec."""
+    import ctypes
+
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop root's override of file permissions")
+
+
+def _cli_obeying_permissions(tmp_path, data: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REFLECT_DATA_DIR": str(data), "HOME": str(tmp_path)}
     try:
-        assert main(["sessions"]) == 2
-        assert "cannot be written" in capsys.readouterr().err
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300, preexec_fn=_obey_file_permissions)
+    except subprocess.SubprocessError as exc:
+        if "cannot drop" in str(exc):
+            pytest.skip("this root process may not drop its capabilities (no CAP_SETPCAP)")
+        raise
+
+
+def test_a_read_only_data_folder_is_a_message(tmp_path):
+    """A real read-only folder, for root too (root runs the command without its permission override)."""
+    data = tmp_path / "data"
+    store = SessionStore(data / "sessions.sqlite3")
+    session = store.create(title="Kept")
+    store.append(session, Turn(role="user", text="A pupil walked out of science.", mode="live"))
+    store.close()
+    data.chmod(0o500)
+    probe = _cli_obeying_permissions(tmp_path, tmp_path / "probe", "--help")
+    assert probe.returncode == 0, probe.stderr
+    try:
+        for args in (["sessions"], ["sessions", "--search", "pupil"], ["case", session.id, "--set", "plan=EHCP"],
+                     ["export", session.id, "-o", str(tmp_path / "record.md")],
+                     ["ask", "--session", session.id, "What should I ask the family?"]):
+            result = _cli_obeying_permissions(tmp_path, data, *args)
+            assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
+            assert "cannot be written" in result.stderr and "REFLECT_DATA_DIR" in result.stderr, (args, result.stderr)
+        assert stat.S_IMODE(data.stat().st_mode) == 0o500  # left read-only, as its owner made it
+        fresh = _cli_obeying_permissions(tmp_path, data / "new", "sessions")  # a data folder it cannot create
+        assert fresh.returncode == 2 and "cannot be written" in fresh.stderr and "Traceback" not in fresh.stderr
     finally:
-        folder.chmod(0o700)
+        data.chmod(0o700)
+    assert [t.text for t in SessionStore(data / "sessions.sqlite3").get(session.id).turns] == [
+        "A pupil walked out of science."]  # nothing lost
+
+
+def test_a_data_folder_path_through_a_file_is_a_message(tmp_path, monkeypatch, capsys):
+    (tmp_path / "reflect").write_text("a file where a folder should be")
+    monkeypatch.setenv("REFLECT_DATA_DIR", str(tmp_path / "reflect" / "data"))
+    assert main(["sessions"]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "REFLECT_DATA_DIR" in err
+
+
+def test_a_read_only_file_system_under_the_sessions_file_is_a_message(tmp_path, monkeypatch, capsys):
+    """SQLite's own answer on a read-only mount (the file opened read-only), at every write the store makes."""
+    store = private_sessions(tmp_path, monkeypatch)
+    session = store.create(title="Kept")
+    store.close()
+    connect = sqlite3.connect
+
+    def read_only(path, *args, **kwargs):
+        return connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+
+    monkeypatch.setattr("assistant.store.sqlite3.connect", read_only)
+    assert main(["sessions"]) == 0 and "Kept" in capsys.readouterr().out  # reading still works
+    for args in (["case", session.id, "--set", "plan=EHCP"], ["ask", "--session", session.id, "What should I ask the family?"]):
+        code = main(args)
+        err = capsys.readouterr().err
+        assert code == 2 and "cannot be written" in err and "REFLECT_DATA_DIR" in err, (args, err)
 
 
 def test_listing_into_a_closed_pipe_is_quiet(tmp_path):

@@ -180,3 +180,13 @@ def test_a_text_file_with_more_bytes_than_the_limit_could_hold_is_never_decoded(
     path.write_text("x" * 4_001)
     with pytest.raises(ReflectError, match="notes.txt: too much text"):
         ex.extract(path)
+
+
+def test_a_docx_whose_text_part_unzips_past_its_limit_is_not_opened(tmp_path, monkeypatch):
+    """A 5.7 MB .docx once took 1.4 GB and ten minutes: its text part's declared size is checked first."""
+    from knowledge import extract as ex
+
+    path = docx_of_paragraphs(tmp_path / "big.docx", 2_000)
+    monkeypatch.setattr(ex, "MAX_DOCX_XML_BYTES", 10_000)
+    with pytest.raises(ReflectError, match=r"big.docx: the .docx's text part is .* unzipped"):
+        ex.extract(path)

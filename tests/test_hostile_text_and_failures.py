@@ -286,3 +286,32 @@ async def test_a_long_session_opens_as_its_latest_page_and_pages_back_on_request
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "message 0" in app.last_export.read_text()  # the situation, told in the first message
+
+
+def test_a_document_name_with_escape_codes_is_clean_in_a_review_and_in_both_exports(tmp_path, monkeypatch, capsys):
+    """A school's file named with terminal escapes: the review prints it clean, and a session citing it
+    exports to Markdown and to Word (which once failed with a traceback on the control bytes)."""
+    from docx import Document
+
+    from assistant.models import Citation, VerdictRecord
+
+    hostile = "policy\x1b]52;c;ZXZpbA==\x07\x1b[2J.md"
+    policy = tmp_path / hostile
+    policy.write_text("# Behaviour\n\nA pupil who refuses to hand over a phone will be excluded for one day.\n")
+    assert main(["review-policy", str(policy)]) == 0
+    shown = capsys.readouterr()
+    assert "\x1b" not in shown.out + shown.err and "\x07" not in shown.out and "policy" in shown.out
+
+    store = private_sessions(tmp_path, monkeypatch)
+    session = store.create(title="Phones")
+    store.append(session, Turn(role="user", text="A pupil refused to hand over a phone.", mode="live",
+                               verdict=VerdictRecord(action="allow", category="none")))
+    store.append(session, Turn(role="assistant", text="What does your policy say about phones?", mode="live",
+                               citations=[Citation(card_id=f"doc:{hostile}", title=hostile, heading=hostile,
+                                                   source=hostile, document=True)]))
+    assert main(["export", session.id, "-o", str(tmp_path / "record.md")]) == 0
+    assert main(["export", session.id, "-o", str(tmp_path / "record.docx")]) == 0
+    words = "\n".join(p.text for p in Document(str(tmp_path / "record.docx")).paragraphs)
+    for text in ((tmp_path / "record.md").read_text(), words):
+        assert "policy" in text and "\x1b" not in text and "\x07" not in text
+    assert "Traceback" not in capsys.readouterr().err

@@ -235,19 +235,17 @@ def _check_pdf_content(name: str, reader) -> None:
     """Refuse a PDF whose pages carry more drawing instructions than any document needs, before
     reading a page: every page is parsed on its own, so a heavy stream shared by 500 pages costs
     500 parses. Each stream is decoded once (pypdf keeps it); this sums what every page would parse."""
-    try:
-        total = 0
-        for page in reader.pages:
+    total = 0
+    for page in reader.pages:
+        try:
             total += _content_bytes(page.get("/Contents"), page.get("/Resources"), depth=0)
-            if total > MAX_PDF_CONTENT_BYTES:
-                raise ReflectError(
-                    f"{name}: the PDF's pages hold far more drawing instructions than a document needs "
-                    f"(over {MAX_PDF_CONTENT_BYTES // 2**20} MB); it may be damaged or built to overwhelm a "
-                    "reader: save a simpler copy (e.g. print it to PDF) and try again")
-    except ReflectError:
-        raise
-    except Exception as exc:  # pypdf raises many types for damaged files
-        raise ReflectError(f"{name}: the PDF could not be read; it may be damaged ({_reason(exc)})") from None
+        except Exception:  # noqa: BLE001 - a damaged page is reported when it is read, as before
+            continue
+        if total > MAX_PDF_CONTENT_BYTES:
+            raise ReflectError(
+                f"{name}: the PDF's pages hold far more drawing instructions than a document needs "
+                f"(over {MAX_PDF_CONTENT_BYTES // 2**20} MB); it may be damaged or built to overwhelm a "
+                "reader: save a simpler copy (e.g. print it to PDF) and try again")
 
 
 def _content_bytes(contents, resources, depth: int) -> int:

@@ -90,6 +90,9 @@ def os_error_text(exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (f"a folder reflect writes to cannot be written{where}; make it writable, or set "
                 "REFLECT_DATA_DIR to a folder you can write")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return (f"a folder reflect needs cannot be made{where}: part of its path is a file, not a folder; move "
+                "that file, or set REFLECT_DATA_DIR to a folder you can write")
     return f"a file could not be read or written{where}: {exc.strerror or exc}"
 
 

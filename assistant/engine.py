@@ -23,6 +23,7 @@ from knowledge.errors import ReflectError
 from knowledge.safe_text import safe_text
 
 MAX_MESSAGE_CHARS = 200_000
+PAGE_TURNS = 200  # a long session is opened on its latest messages; earlier ones load on request
 RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
 TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for another process's turn
 _CITATION = re.compile(r"\[`[^\]]*\]")
@@ -136,8 +137,17 @@ class Engine:
         return self.store.create(mode=mode, title=title, names=names or [],
                                  reflective_model=self.settings.reflective_model)
 
-    def session(self, session_id: str) -> Session:
-        return self.store.get(session_id)
+    def session(self, session_id: str, latest: int | None = None) -> Session:
+        """The session with every turn, or only its `latest` (a turn needs no more than the latest page)."""
+        return self.store.get(session_id, latest=latest)
+
+    def load_earlier(self, session: Session, count: int = PAGE_TURNS) -> int:
+        """Page a session back: up to `count` earlier turns join the front of `session.turns`; how many."""
+        return self.store.load_earlier(session, count)
+
+    def whole(self, session: Session) -> Session:
+        """The session with every turn, for a record that must cover all of it (an export, governors)."""
+        return session if not session.earlier else self.store.get(session.id)
 
     def sessions(self, search: str | None = None) -> list[SessionSummary]:
         """Saved sessions, newest first; with `search`, those whose title or turns contain it."""
@@ -198,7 +208,7 @@ class Engine:
 
         if not confirmed:
             raise ReflectError(confirmation_text())
-        text = governance_summary(build_record(session))
+        text = governance_summary(build_record(self.whole(session)))
         self.store.append(session, Turn(role="assistant", text=text, mode=session.mode, kind="summary"))
         return text
 
@@ -273,7 +283,8 @@ class Engine:
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            lookup=self.searcher.card_hit, search=self.searcher.search,
                            ground=lambda text, cards: self._ground(session, vector, text, cards, hits),
-                           first=not any(t.role == "assistant" and t.kind != "escalation" for t in session.turns))
+                           first=not session.earlier and not any(
+                               t.role == "assistant" and t.kind != "escalation" for t in session.turns))
         draft = self.composer.compose(ctx)
         if draft.lens and draft.questions:
             state.current = draft.lens

@@ -95,6 +95,7 @@ class Session(BaseModel):
     revision: int = 0  # the store's write counter when this copy was read (not saved in the record)
     case: CaseRecord = Field(default_factory=CaseRecord)  # what the leader has told us (own table in the store)
     turns: list[Turn] = Field(default_factory=list)
+    earlier: int = 0  # saved turns before `turns` not loaded (a long session is read a page at a time)
 
 
 class SessionSummary(BaseModel):

@@ -24,11 +24,10 @@ FORMATS = ("md", "docx")
 def record_bytes(session: Session, fmt: str) -> bytes:
     """The session's decision record as Markdown or Word, with every field sanitised."""
     from assistant.export import to_docx, to_markdown
-    from assistant.record import DecisionRecord, build_record
 
     if fmt not in FORMATS:
         raise ReflectError(f"unknown export format '{fmt}': choose md or docx")
-    record = DecisionRecord.model_validate(_sanitised(build_record(session).model_dump()))
+    record = _record(session)
     if fmt == "md":
         return to_markdown(record).encode("utf-8")
     buffer = io.BytesIO()
@@ -53,12 +52,22 @@ def export_record(session: Session, path: Path | None = None, fmt: str | None = 
 def export_governance(session: Session, path: Path | None = None, force: bool = False) -> Path:
     """Write the governance summary (the caller has had the user confirm it)."""
     from assistant.governance import governance_summary
-    from assistant.record import DecisionRecord, build_record
 
-    record = DecisionRecord.model_validate(_sanitised(build_record(session).model_dump()))
+    record = _record(session)
     if path is None:
         path = unused_name(Path.cwd(), default_stem("governance-summary", session.id), "md")
     return write_private(Path(path), safe_text(governance_summary(record)).encode("utf-8"), force=force)
+
+
+def _record(session: Session):
+    """The decision record, sanitised; only from a whole session (a page of it would drop what came first)."""
+    from assistant.record import DecisionRecord, build_record
+
+    if session.earlier:
+        raise ReflectError(f"only the latest part of this session is loaded ({session.earlier:,} earlier messages "
+                           "are not); the record was not written. Export it with `reflect export "
+                           f"{session.id}`, or report this as a bug")
+    return DecisionRecord.model_validate(_sanitised(build_record(session).model_dump()))
 
 
 def governance_confirmation() -> str:

@@ -9,6 +9,11 @@ Nothing rewrites a whole session from a caller's copy, so two processes
 writing to one session never undo each other's fields. Each write bumps the
 session's `revision`, which is how a holder notices a change made elsewhere.
 
+A long session can be read as its latest page of turns (`get(id, latest=N)`)
+and then paged back (`load_earlier`); `Session.earlier` counts the saved turns
+not loaded. Turns are only ever appended (or deleted with their session), so
+a turn's position is stable and an offset is enough to page by.
+
 Deletion deletes: secure_delete zeroes freed pages, and after a deletion the
 file is vacuumed and the write-ahead log checkpointed and truncated, so the
 text is not left in free pages or in the log.
@@ -16,6 +21,7 @@ text is not left in free pages or in the log.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import json
 import os
@@ -89,6 +95,15 @@ def database_error(path: Path, exc: sqlite3.Error) -> ReflectError:
     return ReflectError(f"{path}: the sessions database failed ({exc})")
 
 
+def folder_error(path: Path, exc: OSError) -> ReflectError:
+    """The data folder could not be made or written, as a message with the next step."""
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return ReflectError(f"the data folder {path.parent} cannot be made: part of its path is a file, not a "
+                            "folder; move that file, or set REFLECT_DATA_DIR to a folder you can write")
+    failure = "readonly" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else str(exc.strerror or exc)
+    return database_error(path, sqlite3.OperationalError(failure))
+
+
 def _reported(method):
     """Store methods fail with a ReflectError naming the file and the next step, never a traceback."""
     @functools.wraps(method)
@@ -109,8 +124,7 @@ class SessionStore:
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             os.chmod(self.path, 0o600)
         except OSError as exc:
-            raise database_error(self.path, sqlite3.OperationalError(
-                "readonly" if exc.errno in (13, 30) else str(exc.strerror or exc))) from None
+            raise folder_error(self.path, exc) from None
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_SECONDS,
                                        isolation_level=None)
@@ -172,7 +186,12 @@ class SessionStore:
         return session
 
     @_reported
-    def get(self, session_id: str) -> Session:
+    def get(self, session_id: str, latest: int | None = None) -> Session:
+        """The session with all its turns, or with only its `latest` ones (`earlier` counts the rest)."""
+        return self._read(session_id, latest=latest)
+
+    def _read(self, session_id: str, latest: int | None = None, start: int | None = None) -> Session:
+        """The session with its turns from position `start`, or its last `latest`, or all of them."""
         row = self._db.execute("SELECT data, title, mode, updated, revision FROM sessions WHERE id = ?",
                                (session_id,)).fetchone()
         if row is None:
@@ -187,11 +206,27 @@ class SessionStore:
         session = self._session_from(row)
         case = self._db.execute("SELECT data FROM case_records WHERE session_id = ?", (session.id,)).fetchone()
         session.case = CaseRecord.model_validate_json(case[0]) if case else CaseRecord()
-        session.turns = [
-            Turn.model_validate_json(data)
-            for (data,) in self._db.execute("SELECT data FROM turns WHERE session_id = ? ORDER BY id", (session.id,))
-        ]
+        total = self._db.execute("SELECT COUNT(*) FROM turns WHERE session_id = ?", (session.id,)).fetchone()[0]
+        if start is None:
+            start = 0 if latest is None else max(0, total - latest)
+        session.earlier = min(start, total)
+        session.turns = self._turns(session.id, session.earlier, total - session.earlier)
         return session
+
+    @_reported
+    def load_earlier(self, session: Session, count: int) -> int:
+        """Put up to `count` of the turns before those held at the front of `session.turns`; how many."""
+        start = max(0, session.earlier - max(0, count))
+        older = self._turns(session.id, start, session.earlier - start)
+        session.turns[:0] = older
+        session.earlier = start
+        return len(older)
+
+    def _turns(self, session_id: str, offset: int, count: int) -> list[Turn]:
+        if count <= 0:
+            return []
+        return [Turn.model_validate_json(data) for (data,) in self._db.execute(
+            "SELECT data FROM turns WHERE session_id = ? ORDER BY id LIMIT ? OFFSET ?", (session_id, count, offset))]
 
     @_reported
     def revision(self, session_id: str) -> int | None:
@@ -207,7 +242,7 @@ class SessionStore:
             raise ReflectError("this session was deleted elsewhere (another window or the command line)")
         if current == session.revision:
             return False
-        fresh = self.get(session.id)
+        fresh = self._read(session.id, start=session.earlier)  # the same page boundary, with what was added
         for name in Session.model_fields:
             setattr(session, name, getattr(fresh, name))
         return True
@@ -294,8 +329,7 @@ class SessionStore:
         try:
             path.parent.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
-            raise database_error(self.path, sqlite3.OperationalError(
-                "readonly" if exc.errno in (13, 30) else str(exc.strerror or exc))) from None
+            raise folder_error(self.path, exc) from None
         return FileLock(str(path), timeout=wait)
 
     def _lock_path(self, session_id: str) -> Path:
@@ -361,7 +395,7 @@ class SessionStore:
 
     @staticmethod
     def _session_data(session: Session) -> str:
-        return session.model_copy(update={"turns": []}).model_dump_json(exclude={"revision", "case"})
+        return session.model_copy(update={"turns": []}).model_dump_json(exclude={"revision", "case", "earlier"})
 
 
 def _like_literal(text: str) -> str:

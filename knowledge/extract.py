@@ -7,7 +7,11 @@ the document index (knowledge/documents.py) and the policy review read this.
 
 Every file is untrusted input. The checks below fail with a `ReflectError`
 that names the file and the problem before any parser is given the bytes:
-size, format, encryption, page count, zip bombs, binary data. What comes out
+size, format, encryption, page count, zip bombs, binary data. The text limits
+are checked while reading, not after: each reader charges a `_Budget` as it
+goes (characters, paragraphs, a PDF's drawing instructions), so a file built
+to be huge is refused as soon as it passes a limit, in seconds rather than
+the minutes a full parse would take. What comes out
 is text to be quoted and searched, never instructions to follow: nothing
 here (or downstream) executes it, evaluates it or treats it as a prompt.
 """
@@ -32,6 +36,10 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 10_000
 MAX_TEXT_CHARS = 5_000_000
+MAX_BYTES_PER_CHAR = 4  # UTF-8: a text file over MAX_TEXT_CHARS * 4 bytes holds too much text, decoded or not
+MAX_PARAGRAPHS = 30_000  # paragraphs, items and table rows; a 500-page policy has a fraction of this
+MAX_DOCX_XML_BYTES = 50 * 1024 * 1024  # a .docx's main text part, unzipped: Word writes a few MB for 500 pages
+MAX_PDF_CONTENT_BYTES = 16 * 1024 * 1024  # a PDF's drawing instructions over all pages (a shared stream counts per page): text pages hold ~10 KB each
 
 _HINTS = {
     ".doc": "the old Word .doc format is not supported; save it as .docx or PDF",
@@ -97,6 +105,31 @@ class Extracted(BaseModel):
         return "\n\n".join(b.text for b in self.blocks)
 
 
+class _Budget:
+    """What one file has yielded so far; a reader charges it as it goes and is stopped past a limit."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.chars, self.paragraphs = name, 0, 0
+
+    def charge(self, text: str = "", paragraphs: int = 1) -> None:
+        self.chars += len(text)
+        self.paragraphs += paragraphs
+        if self.chars > MAX_TEXT_CHARS:
+            raise too_much_text(self.name)
+        if self.paragraphs > MAX_PARAGRAPHS:
+            raise too_many_paragraphs(self.name)
+
+
+def too_much_text(name: str) -> ReflectError:
+    return ReflectError(f"{name}: too much text (the limit is {MAX_TEXT_CHARS:,} characters); "
+                        "split it and ingest the parts")
+
+
+def too_many_paragraphs(name: str) -> ReflectError:
+    return ReflectError(f"{name}: too many paragraphs (over {MAX_PARAGRAPHS:,}); a document this long is "
+                        "unusual and may be built to overwhelm a reader: split it and ingest the parts")
+
+
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
@@ -124,20 +157,20 @@ def extract(path: str | Path) -> Extracted:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ReflectError(f"{name}: too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+        if kind in ("md", "txt") and size > MAX_TEXT_CHARS * MAX_BYTES_PER_CHAR:
+            raise too_much_text(name)  # more bytes than the most characters could take: not worth decoding
         data = path.read_bytes()
     except OSError as exc:
         raise ReflectError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ReflectError(f"{name}: the file is empty")
     reader = {"pdf": _pdf, "docx": _docx, "md": _markdown, "txt": _plain}[kind]
-    pages, blocks = reader(name, data)
+    pages, blocks = reader(name, data, _Budget(name))
     blocks = [b for b in blocks if b.text]
     _mark_steps(blocks)
     if not any(b.kind != "heading" for b in blocks):
         hint = "; if it is a scan, save a copy with a text layer (OCR) first" if kind == "pdf" else ""
         raise ReflectError(f"{name}: no text could be extracted{hint}")
-    if sum(len(b.text) for b in blocks) > MAX_TEXT_CHARS:
-        raise ReflectError(f"{name}: too much text (the limit is {MAX_TEXT_CHARS:,} characters)")
     return Extracted(
         name=name, path=str(path.resolve()), kind=kind, pages=pages, size=len(data),
         content_hash=hashlib.sha256(data).hexdigest(), blocks=blocks,
@@ -147,7 +180,7 @@ def extract(path: str | Path) -> Extracted:
 # ---------------------------------------------------------------- PDF
 
 
-def _pdf(name: str, data: bytes) -> tuple[int, list[Block]]:
+def _pdf(name: str, data: bytes, budget: _Budget) -> tuple[int, list[Block]]:
     if b"%PDF-" not in data[:1024]:
         raise ReflectError(f"{name}: not a PDF (the file does not start with a PDF header); it may be damaged or misnamed")
     from pypdf import PdfReader
@@ -172,6 +205,7 @@ def _pdf(name: str, data: bytes) -> tuple[int, list[Block]]:
         raise ReflectError(f"{name}: the PDF has no pages")
     if count > MAX_PAGES:
         raise ReflectError(f"{name}: too many pages ({count}; the limit is {MAX_PAGES}); split it and ingest the parts")
+    _check_pdf_content(name, reader)
     pages: list[list[str]] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -181,18 +215,59 @@ def _pdf(name: str, data: bytes) -> tuple[int, list[Block]]:
                 raw = page.extract_text()
         except Exception as exc:
             raise ReflectError(f"{name}: page {number} could not be read; the PDF may be damaged ({_reason(exc)})") from None
+        budget.charge(raw, paragraphs=0)  # paragraphs are counted when the lines are grouped, below
         pages.append(raw.splitlines())
     blocks: list[Block] = []
     section: str | None = None
     for number, page_lines in enumerate(_without_furniture(pages), start=1):
         lines = [(0, _COLUMN_GAP.sub(lambda m: m.group(0)[0] + " | " + m.group(0)[-1], line.strip())) for line in page_lines]
         page_blocks, section = _from_lines(lines, section=section)
+        budget.charge(paragraphs=len(page_blocks))
         for n, block in enumerate((b for b in page_blocks if b.kind != "heading"), start=1):
             block.paragraph = n
         for block in page_blocks:
             block.page, block.lines = number, None
         blocks.extend(page_blocks)
     return count, blocks
+
+
+def _check_pdf_content(name: str, reader) -> None:
+    """Refuse a PDF whose pages carry more drawing instructions than any document needs, before
+    reading a page: every page is parsed on its own, so a heavy stream shared by 500 pages costs
+    500 parses. Each stream is decoded once (pypdf keeps it); this sums what every page would parse."""
+    total = 0
+    for page in reader.pages:
+        try:
+            total += _content_bytes(page.get("/Contents"), page.get("/Resources"), depth=0)
+        except Exception:  # noqa: BLE001 - a damaged page is reported when it is read, as before
+            continue
+        if total > MAX_PDF_CONTENT_BYTES:
+            raise ReflectError(
+                f"{name}: the PDF's pages hold far more drawing instructions than a document needs "
+                f"(over {MAX_PDF_CONTENT_BYTES // 2**20} MB); it may be damaged or built to overwhelm a "
+                "reader: save a simpler copy (e.g. print it to PDF) and try again")
+
+
+def _content_bytes(contents, resources, depth: int) -> int:
+    """Decoded bytes of a page's (or form's) content streams and the forms it draws, a few levels deep."""
+    from pypdf.generic import ArrayObject, StreamObject
+
+    total = 0
+    contents = contents.get_object() if contents is not None else None
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    for stream in streams:
+        stream = stream.get_object() if stream is not None else None
+        if isinstance(stream, StreamObject):
+            total += len(stream.get_data())
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if depth < 3 and hasattr(xobjects, "values"):
+        for form in xobjects.values():
+            form = form.get_object()
+            if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
+                total += _content_bytes(form, form.get("/Resources"), depth + 1)
+    return total
 
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
@@ -259,45 +334,73 @@ def _check_zip(name: str, data: bytes) -> None:
             f"{name}: the .docx would expand to {unzipped / 1e6:,.0f} MB ({ratio:,.0f} times its size); "
             "it looks like a zip bomb, so it was not opened"
         )
+    main = next((e for e in entries if e.filename == "word/document.xml"), None)
+    if main is None:
+        return
+    if main.file_size > MAX_DOCX_XML_BYTES:
+        raise ReflectError(f"{name}: the .docx's text part is {main.file_size / 1e6:,.0f} MB unzipped (the limit is "
+                           f"{MAX_DOCX_XML_BYTES // 2**20} MB); split it and ingest the parts")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        if _count_paragraph_tags(package, main) > MAX_PARAGRAPHS:
+            raise too_many_paragraphs(name)
 
 
-def _docx(name: str, data: bytes) -> tuple[None, list[Block]]:
+_PARAGRAPH_TAG = re.compile(rb"<w:p[\s/>]")
+
+
+def _count_paragraph_tags(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
+    """Paragraphs in the main text part, counted by streaming it (seconds for what python-docx
+    would take many minutes and gigabytes to load)."""
+    count, tail = 0, b""
+    with package.open(entry) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            count += len(_PARAGRAPH_TAG.findall(window))
+            tail = window[-4:]  # a tag cut by the chunk's end is found next time (a whole one needs 5 bytes)
+    return count
+
+
+def _docx(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block]]:
     _check_zip(name, data)
     from docx import Document
     from docx.table import Table
 
     try:
         document = Document(io.BytesIO(data))
-        content = list(document.iter_inner_content())
+        content = document.iter_inner_content()  # lazily: a hostile file is stopped part way
     except Exception as exc:
         raise ReflectError(f"{name}: not a readable Word document ({_reason(exc)})") from None
     blocks: list[Block] = []
     headings: list[tuple[int, str]] = []
     paragraph = 0
+    styles: dict[str | None, str] = {}  # style id -> name: python-docx looks each one up afresh
     for item in content:
         if isinstance(item, Table):
-            for text, cells, row in table_blocks(_docx_cells(item)):
+            for text, cells, row in table_blocks(_docx_cells(item, budget)):
                 paragraph += 1
                 blocks.append(Block(text=text, kind="table", section=_deepest(headings), paragraph=paragraph,
                                     cells=cells, row=row))
             continue
         text = clean(item.text)
+        budget.charge(text)  # empty paragraphs count too: a million of them is still a million
         if not text:
             continue
-        level = _docx_heading_level(item, text)
+        style_id = item._p.style
+        if style_id not in styles:
+            styles[style_id] = (item.style.name if item.style is not None else "") or ""
+        style = styles[style_id]
+        level = _docx_heading_level(item, text, style)
         if level is not None:
             headings = [h for h in headings if h[0] < level] + [(level, text)]
             blocks.append(Block(text=text, kind="heading", section=text))
             continue
-        style = (item.style.name if item.style is not None else "") or ""
         paragraph += 1
         kind = "item" if style.startswith("List") or item._p.pPr is not None and item._p.pPr.numPr is not None else "paragraph"
         blocks.append(Block(text=text, kind=kind, section=_deepest(headings), paragraph=paragraph))
     return None, blocks
 
 
-def _docx_heading_level(paragraph, text: str) -> int | None:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+def _docx_heading_level(paragraph, text: str, style: str) -> int | None:
     if style == "Title":
         return 0
     match = re.match(r"Heading (\d)", style)
@@ -309,12 +412,14 @@ def _docx_heading_level(paragraph, text: str) -> int | None:
     return None
 
 
-def _docx_cells(table) -> list[list[str]]:
+def _docx_cells(table, budget: _Budget) -> list[list[str]]:
     rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
+        budget.charge()
         for cell in row.cells:
             text = clean(cell.text)
+            budget.charge(text, paragraphs=0)
             if not cells or text != cells[-1] or not text:  # merged cells repeat their text
                 cells.append(text)
         rows.append(cells)
@@ -368,16 +473,22 @@ def _decode(name: str, data: bytes) -> str:
     raise ReflectError(f"{name}: looks like binary data, not text; is it the right file?")
 
 
-def _plain(name: str, data: bytes) -> tuple[None, list[Block]]:
-    lines = list(enumerate(_decode(name, data).splitlines(), start=1))
-    return None, _number(_from_lines(lines)[0])
+def _plain(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block]]:
+    text = _decode(name, data)
+    budget.charge(text, paragraphs=0)  # before any line is looked at
+    lines = list(enumerate(text.splitlines(), start=1))
+    blocks = _number(_from_lines(lines)[0])
+    budget.charge(paragraphs=len(blocks))
+    return None, blocks
 
 
-def _markdown(name: str, data: bytes) -> tuple[None, list[Block]]:
+def _markdown(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block]]:
     """Markdown through markdown-it-py (CommonMark plus tables); line numbers from its source map."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(_decode(name, data))
+    text = _decode(name, data)
+    budget.charge(text, paragraphs=0)  # before the parser sees it
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
     blocks: list[Block] = []
     section: str | None = None
     in_item = 0
@@ -418,6 +529,7 @@ def _markdown(name: str, data: bytes) -> tuple[None, list[Block]]:
                 blocks.append(Block(text=text, kind="table", section=section, cells=cells, row=row,
                                     lines=by_row.get(row)))
             table, table_lines = [], []
+    budget.charge(paragraphs=len(blocks))
     return None, _number(blocks)
 
 

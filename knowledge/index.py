@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 from pydantic import BaseModel
@@ -64,7 +65,14 @@ def _client(location: str):
             )
         except Exception as exc:  # chromadb raises several types for "not reachable"
             raise ReflectError(f"cannot reach the chromadb server at {location}: {exc}") from None
-    return chromadb.PersistentClient(path=location, settings=settings)
+    try:
+        Path(location).mkdir(parents=True, exist_ok=True, mode=0o700)
+        return chromadb.PersistentClient(path=location, settings=settings)
+    except Exception as exc:  # chromadb fails obscurely in a folder it cannot write
+        if isinstance(exc, PermissionError) or not os.access(location, os.W_OK):
+            raise ReflectError(f"the search index folder {location} cannot be written (it is read-only or not "
+                               "yours); make it writable, or set REFLECT_DATA_DIR to a folder you can write") from None
+        raise
 
 
 def index_location() -> str:

@@ -30,7 +30,9 @@ def private_dir(path: Path) -> Path:
     """Create a directory readable by its owner only: it may hold pupil data."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        path.chmod(0o700)
+        # Group and others lose access; the owner's own bits stay, so a folder made read-only stays so
+        # (and reflect then says it cannot write there, rather than quietly making it writable again).
+        path.chmod(path.stat().st_mode & 0o700)
     except OSError:  # a directory we do not own (e.g. a shared override): leave it
         pass
     return path

@@ -110,3 +110,37 @@ def test_the_case_record_is_kept_with_its_session_and_goes_with_it(tmp_path):
     assert again.case.plan == "EHCP" and again.case.people[0].view == "she is worried"
     store.delete(session.id)
     assert store._db.execute("SELECT COUNT(*) FROM case_records").fetchone()[0] == 0
+
+
+def test_a_long_session_is_read_a_page_at_a_time_and_paged_back(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    store = SessionStore(path)
+    session = store.create(mode="live", title="Long")
+    for n in range(25):
+        store.append(session, Turn(role="user", text=f"message {n}", mode="live"))
+    page = store.get(session.id, latest=10)
+    assert [t.text for t in page.turns] == [f"message {n}" for n in range(15, 25)] and page.earlier == 15
+    assert store.load_earlier(page, 10) == 10 and page.turns[0].text == "message 5" and page.earlier == 5
+    other = SessionStore(path)  # another window adds a turn; the holder's page keeps its place and gains it
+    other.append(other.get(session.id), Turn(role="user", text="from elsewhere", mode="live"))
+    assert store.refresh(page) and page.earlier == 5 and page.turns[0].text == "message 5"
+    assert page.turns[-1].text == "from elsewhere"
+    assert store.load_earlier(page, 10) == 5 and page.earlier == 0 and page.turns[0].text == "message 0"
+    assert store.load_earlier(page, 10) == 0
+    assert [t.text for t in page.turns] == [t.text for t in store.get(session.id).turns]  # nothing twice
+
+
+def test_a_partly_loaded_session_is_never_exported_as_if_whole(tmp_path):
+    from assistant.engine import Engine
+    from assistant.models import VerdictRecord
+    from assistant.services import record_bytes
+
+    engine = Engine(store=SessionStore(tmp_path / "s.sqlite3"))
+    session = engine.new_session("live")
+    allowed = VerdictRecord(action="allow", category="none")
+    for n in range(5):
+        engine.store.append(session, Turn(role="user", text=f"message {n}", mode="live", verdict=allowed))
+    page = engine.session(session.id, latest=2)
+    with pytest.raises(ReflectError, match="only the latest part of this session is loaded"):
+        record_bytes(page, "md")
+    assert "message 0" in record_bytes(engine.whole(page), "md").decode()

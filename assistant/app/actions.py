@@ -51,14 +51,31 @@ class Actions:
         self.notify(f"New session ({MODE_TITLES[self.mode]}).")
 
     async def open_session(self, session_id: str) -> None:
+        from assistant.engine import PAGE_TURNS  # loaded with the engine; the app starts before it
+
         try:
-            self.session = self.engine.session(session_id)
+            self.session = self.engine.session(session_id, latest=PAGE_TURNS)
         except Exception as exc:  # noqa: BLE001
             self._error(error_text(exc))
             return
         self.mode = self.session.mode
         await self._show_current()
         self.chat.prompt_input.focus()
+
+    async def action_load_earlier(self) -> None:
+        """A long session opens on its latest messages; this shows the page before those shown."""
+        if self.session is None or not self.session.earlier:
+            self.notify("The whole session is already shown.")
+            return
+        if not self._idle("load earlier messages"):
+            return
+        try:
+            added = self.engine.load_earlier(self.session)
+        except Exception as exc:  # noqa: BLE001
+            self._error(error_text(exc))
+            return
+        await self.chat.show_earlier(self.session.turns[:added], self.session.earlier)
+        self.chat.prompt_input.sent = [t.text for t in self.session.turns if t.role == "user"]
 
     def action_sessions(self, search: bool = False) -> None:
         if not self._idle("switch sessions"):
@@ -72,8 +89,10 @@ class Actions:
             elif choice is not None:
                 await self.open_session(choice)
             elif current in screen.changed:  # renamed or deleted while the list was open
+                from assistant.engine import PAGE_TURNS
+
                 try:
-                    self.session = self.engine.session(current)
+                    self.session = self.engine.session(current, latest=PAGE_TURNS)
                 except ReflectError:
                     self.session = None
                 await self._show_current()
@@ -176,7 +195,8 @@ class Actions:
 
         try:
             folder = export_folder()  # made private (0700) when the app creates it
-            path = export_record(session, fmt=fmt, folder=folder)  # a new file each time, named by session id
+            # the whole session (one opened on its latest page is read in full), to a new file named by its id
+            path = export_record(self.engine.whole(session), fmt=fmt, folder=folder)
         except BaseException as exc:  # noqa: BLE001
             self.post_message(ExportFailed(error_text(exc)))
         else:

@@ -73,7 +73,7 @@ def replay(engine, lines: list[dict], names: list[str]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.commands.progress import build_index_with_progress
-    from assistant.engine import Engine, clean_message
+    from assistant.engine import PAGE_TURNS, Engine, clean_message
     from knowledge.safe_text import safe_text
 
     if args.jsonl:
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     build_index_with_progress()
     engine = Engine()
     if args.session:
-        session = engine.session(args.session)
+        session = engine.session(args.session, latest=PAGE_TURNS)  # a turn needs only the latest messages
         if args.mode and args.mode != session.mode:
             engine.set_mode(session, args.mode)
     else:

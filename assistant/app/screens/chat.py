@@ -10,14 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from assistant.models import Citation, LensState, Session
+from assistant.models import Citation, LensState, Session, Turn
 
 from ..keymap import CHAT, bindings
 from ..widgets.chat_log import ChatLog, Notice, PinnedPanel, Reply, UserMessage
 from ..widgets.prompt_input import PromptInput
 from ..widgets.side_panel import SidePanel
-
-PAGE_TURNS = 200  # messages shown when a session is opened
 
 HINTS = {
     "live": "Describe the live situation: what happened, who is involved, what your policy says, "
@@ -30,6 +28,30 @@ HINTS = {
 
 SIDE_PANEL_MIN_WIDTH = 110  # below this the conversation needs the side panel's 40 columns
 PINNED_MIN_HEIGHT = 30  # below this the whole signposting would crowd out the conversation
+
+
+class EarlierNotice(Static):
+    """Above the first message shown: how many earlier messages are saved, and how to see them."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count:,} earlier messages are saved but not shown. Click here, or use "
+                         "Ctrl+P → Load earlier messages, to show them; the exported decision record (F8 / F9) "
+                         "has the whole session.", classes="notice earlier", markup=False)
+
+    async def on_click(self) -> None:
+        await self.app.run_action("load_earlier")
+
+
+def _turn_widgets(turns: list[Turn]) -> list:
+    widgets = []
+    for turn in turns:
+        if turn.role == "user":
+            widgets.append(UserMessage(turn.text))
+        else:
+            widgets.append(Reply(turn.text, turn.kind))
+            if turn.notice:
+                widgets.append(Notice(turn.notice))
+    return widgets
 
 
 class ChatScreen(Screen):
@@ -106,21 +128,23 @@ class ChatScreen(Screen):
         if not session.turns:
             await log.mount(Static(HINTS.get(session.mode, HINTS["live"]), classes="hint", markup=False))
             return
-        widgets = []
-        earlier = len(session.turns) - PAGE_TURNS
-        if earlier > 0:  # a very long session would hold every message as a widget; show the latest page
-            widgets.append(Static(
-                f"{earlier:,} earlier messages are saved but not shown here; the exported decision record "
-                "(F8 / F9) has the whole session.", classes="notice", markup=False))
-        for turn in session.turns[-PAGE_TURNS:]:
-            if turn.role == "user":
-                widgets.append(UserMessage(turn.text))
-            else:
-                widgets.append(Reply(turn.text, turn.kind))
-                if turn.notice:
-                    widgets.append(Notice(turn.notice))
+        # A long session is opened on its latest page (the engine loads no more), so it never holds
+        # every message as a widget; earlier pages are loaded on request.
+        widgets = ([EarlierNotice(session.earlier)] if session.earlier else []) + _turn_widgets(session.turns)
         await log.mount_all(widgets)
         log.anchor()
+
+    async def show_earlier(self, turns: list[Turn], remaining: int) -> None:
+        """Put a page of earlier turns above those shown, and say how many are still not shown."""
+        log = self.chat_log
+        for notice in log.query(EarlierNotice):
+            await notice.remove()
+        widgets = ([EarlierNotice(remaining)] if remaining else []) + _turn_widgets(turns)
+        if log.children:
+            await log.mount_all(widgets, before=0)
+        else:
+            await log.mount_all(widgets)
+        log.scroll_home(animate=False)
 
     async def add_user(self, text: str) -> UserMessage:
         for hint in self.chat_log.query(".hint"):

@@ -444,6 +444,11 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         found = _pathway_in(other.text, rules, ("section",))
         if found:
             return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=other.location)
+    for other in [block, *step]:
+        room = next((s for s in sentences(other.text) if s != sentence and _reopens(s, sentence, rules)), None)
+        if room:
+            return Pathway(reach="paragraph", label="room to decide differently about the same outcome",
+                           quote=room, location=other.location)
     for other in section:
         if other is block or other.kind == "heading":  # a heading names a topic; it is no pathway
             continue
@@ -451,6 +456,25 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         if found:
             return Pathway(reach="section", label=found[0]["label"], quote=found[1], location=other.location)
     return None
+
+
+_REDECIDE = re.compile(
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:be\s+)?(?:waive|waived|reduce|reduced|change|changed|adapt|adapted|adjust|"
+    r"adjusted|defer|deferred|postpone|postponed|cancel|cancelled|lift|lifted|vary|varied|decide|agree|choose|set\s+aside)\b",
+    re.IGNORECASE)
+
+
+def _reopens(other: str, rule: str, rules: _Rules) -> bool:
+    """A neighbouring sentence that leaves room to decide differently about the outcome this rule
+    sets ("The head of year may waive the detention where there is a good reason"): read from its
+    modality and the outcome it shares with the rule, not from SEND words."""
+    if rules.negations.search(other) or not _REDECIDE.search(other):
+        return False
+    def heads(text: str) -> set[str]:  # "lunchtime detention" and "the detention" share "detention"
+        return {m.group(0).split()[-1].lower().rstrip("s") for m in rules.sanction.finditer(_masked(text, rules))}
+
+    shared, theirs = heads(rule), heads(other)
+    return bool(shared & theirs) or bool(re.search(r"\b(?:it|this|the\s+(?:sanction|consequence|step))\b", other, re.I))
 
 
 def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:

@@ -578,3 +578,12 @@ def test_what_staff_undertake_not_to_do_is_not_a_rule(tmp_path):
     path = tmp_path / "rule.txt"
     path.write_text("Rules\n\nWe will not put a pupil in isolation for a uniform problem.\n")
     assert review_policy(path).findings == []
+
+
+def test_room_to_waive_the_same_outcome_beside_the_rule_is_a_route_nearby(tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_text("Lateness\n\nPupils who arrive after 8.50 will be given a lunchtime detention. "
+                    "The form tutor can waive the detention when the bus was late.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"
+    assert "waive the detention" in (finding.pathway.quote or "")

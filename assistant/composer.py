@@ -131,7 +131,14 @@ class OfflineComposer:
     # --- pieces --------------------------------------------------------------
 
     def _answer_part(self, ctx: ReplyContext, limit: int = 3) -> tuple[list[str], list[str]]:
-        """(paragraphs, cited card ids) answering what the message asks."""
+        """(paragraphs, cited card ids) answering what the message asks: from the school's own
+        document first when the message asks about it, then from the cards."""
+        own = _own_document(ctx)
+        if own is not None:
+            cards, cited = self._answer_part(ctx.model_copy(update={"hits": []}), max(1, limit - 1))
+            quote = (f"Your document *{own.title}* ({own.location or own.heading}) says:\n"
+                     f"> {own.answer}\n[your document, {own.title}, {own.location or own.heading}]")
+            return [quote, *cards], [own.card_id, *cited]
         answer = ctx.answer
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
@@ -358,6 +365,20 @@ class OfflineComposer:
 
 def _key(sentence: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", sentence.lower().lstrip("- ")))
+
+
+# A question about the school's own papers: "our suspension policy", "in our red card system"
+_OWN_DOCUMENT = re.compile(
+    r"\b(?:our|my|the\s+school'?s|the\s+academy'?s|the\s+trust'?s)\s+(?:[\w'-]+\s+){0,3}?(?:polic(?:y|ies)|"
+    r"documents?|handbook|procedures?|system|code|chart|ladder|rules|guidance|statement|plan)\b", re.IGNORECASE)
+
+
+def _own_document(ctx: ReplyContext) -> Hit | None:
+    """The school's document hit that answers the message, when the message asks about the school's
+    own documents: its `answer` (the sentence or row, no heading glued on) and `location` are quoted."""
+    if not ctx.understanding.asks or not _OWN_DOCUMENT.search(ctx.message):
+        return None
+    return next((h for h in ctx.hits if h.card_id.startswith("doc:") and h.answer), None)
 
 
 def _hit_from(answer: Answer, card_id: str) -> Hit | None:

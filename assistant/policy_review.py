@@ -35,6 +35,7 @@ from knowledge.sentences import sentences
 PATTERNS_FILE = Path(__file__).with_name("policy_review.yaml")
 PRODUCT = "reflect — a reflection assistant for school leaders"
 MAX_SECOND_LOOK = 15
+MAX_RULE_WORDS = 60  # longer units are prose about the policy, not one rule
 Reach = Literal["sentence", "paragraph", "section", "policy", "none"]
 Route = Literal["nearby", "elsewhere", "none"]
 _REACH_WORDS = {
@@ -163,6 +164,7 @@ class _Rules(BaseModel):
     outcome_heading: re.Pattern
     threshold: float
     threshold_in_step: float
+    threshold_uncued: float
     fixed: list[dict]
     pathways: list[dict]
     negations: re.Pattern
@@ -203,6 +205,7 @@ def _rules() -> _Rules:
         outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
         outcome_heading=compile_(raw["outcome_heading"]),
         threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
+        threshold_uncued=float(raw["classifier_threshold_uncued"]),
         fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), not_route=compile_(raw["not_route"]), expected=expected, cards=raw["cards"],
     )
 
@@ -230,9 +233,11 @@ def review_extracted(doc: Extracted) -> PolicyReview:
         sections.setdefault(_section_key(block), []).append(block)
     send_clause = _policy_wide(body, rules)
 
-    units = [_Unit(text=t, block=b) for b in body for t in ([b.text] if b.kind == "table" else sentences(b.text))]
-    judged = [(unit, _fixed_rules(unit, rules)) for unit in units]
-    _by_meaning(judged, rules)
+    menus = _menu_items(body, rules)
+    units = [_Unit(text=t, block=b) for b in body
+             for t in ([b.text] if b.kind == "table" else sentences(_LIST_MARK.sub("", b.text)))]
+    judged = [(unit, [] if id(unit.block) in menus else _fixed_rules(unit, rules)) for unit in units]
+    _by_meaning(judged, rules, menus)
 
     findings: list[RuleFinding] = []
     second_look: list[SecondLook] = []
@@ -319,21 +324,84 @@ def _tariff_row(block: Block, rules: _Rules) -> bool:
     return False
 
 
-def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules) -> None:
-    """Ask the classifier about sentences no pattern caught that name a sanction (or speak of
-    excuses, exceptions, tolerance) and leave no room in their wording; flag the rule-like ones."""
+# "1. ", "b) ", "iv. " opening a numbered list item: the number is the list's, not the sentence's
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-h]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
+
+
+def candidate_units(doc: Extracted) -> list[str]:
+    """The sentences and table rows the classifier may be asked about, as the review splits them
+    (for building its training sentences from labelled policies)."""
+    body = [b for b in doc.blocks if b.kind != "heading"]
+    return [t for b in body for t in ([b.text] if b.kind == "table" else sentences(_LIST_MARK.sub("", b.text)))
+            if not _title(t) and len(t.split()) <= MAX_RULE_WORDS]
+
+
+def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
+    """List items offered as a menu: a lead-in that leaves room ("A range of options may be
+    considered:", "Sanctions include:") makes the list under it examples, not a tariff."""
+    out: set[int] = set()
+    lead: Block | None = None
+    for block in body:
+        if block.kind != "item":
+            lead = block if block.text.rstrip().endswith((":", ";")) else None
+            continue
+        if lead is not None and lead.section == block.section and (
+                rules.hedged_sentence.search(lead.text) or _MENU_LEAD.search(lead.text)):
+            out.add(id(block))
+    return out
+
+
+_MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies)\b", re.IGNORECASE)
+
+
+def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: set[int] = frozenset()) -> None:
+    """Ask the classifier about every sentence no pattern caught that leaves no room in its wording
+    (not a title, a question or an item of a menu); flag the rule-like ones. The classifier reads
+    meaning, words and modality, so a rule need not use a sanction word the patterns know."""
     asked = [(i, unit) for i, (unit, matched) in enumerate(judged)
-             if not matched and rules.rule_cue.search(_masked(unit.text, rules))
-             and not rules.hedged_sentence.search(unit.text) and not _title(unit.text)]
+             if not matched and id(unit.block) not in menus and not unit.text.rstrip().endswith("?")
+             and not _leaves_room(unit.text, rules) and not _title(unit.text)
+             and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
+             and not _STAFF_WONT.search(unit.text)
+             and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
         return
     from assistant.policy_classifier import get_classifier
 
     for (i, unit), p in zip(asked, get_classifier().probabilities([u.text for _, u in asked])):
         structured = bool(unit.block.step or unit.block.cells)  # a ladder step or a table row
-        if p >= (rules.threshold_in_step if structured else rules.threshold):
+        cued = bool(rules.rule_cue.search(_masked(unit.text, rules)))
+        bar = rules.threshold_in_step if structured else rules.threshold if cued else rules.threshold_uncued
+        if p >= bar:
             kind = "ladder" if unit.block.step else "tariff" if unit.block.cells else "fixed-by-meaning"
             judged[i][1].append(_rule(kind))
+
+
+# Where one clause of a sentence ends and the next begins: a comma, a semicolon, a dash, "and", "but"
+_CLAUSE = re.compile(r"\s*(?:[,;]\s*(?:and|but|or)?|\s[–—-]\s|\band\b|\bbut\b)\s*", re.IGNORECASE)
+_RULE_CLAUSE = re.compile(r"\b(?:will|shall|must|is|are|automatically)\b|=|→", re.IGNORECASE)
+
+
+def _leaves_room(text: str, rules: _Rules) -> bool:
+    """Whether the clause that sets the outcome hedges it. A hedge in another clause ("…and
+    can be collected at the end of the day", "If neither option is possible, …") leaves the
+    rule itself as fixed as before; a sentence with no clause that sets anything is read whole."""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    ruling = next((c for c in clauses if _RULE_CLAUSE.search(c) or rules.sanction.search(_masked(c, rules))), None)
+    return bool(rules.hedged_sentence.search(ruling if ruling is not None else text))
+
+
+# What staff undertake not to do ("Staff will not exclude a pupil for lateness") limits them; it sets
+# no outcome for a pupil.
+_STAFF_WONT = re.compile(
+    r"^\s*(?:staff|we|teachers?|adults|the\s+(?:school|academy|college|headteacher|head))\s+(?:(?:will|shall|must|do|does|"
+    r"should|would|can)\s*(?:not\b|n't)|never\b)", re.IGNORECASE)
+
+
+def _not_the_pupils(text: str, rules: _Rules) -> bool:
+    """Work or a letter sent home, a name taken off the register: an outcome that is not the pupil's,
+    with no other sanction beside it."""
+    return bool(rules.not_outcome.search(text)) and not rules.rule_cue.search(_masked(text, rules))
 
 
 def _title(text: str) -> bool:
@@ -376,6 +444,11 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         found = _pathway_in(other.text, rules, ("section",))
         if found:
             return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=other.location)
+    for other in [block, *step]:
+        room = next((s for s in sentences(other.text) if s != sentence and _reopens(s, sentence, rules)), None)
+        if room:
+            return Pathway(reach="paragraph", label="room to decide differently about the same outcome",
+                           quote=room, location=other.location)
     for other in section:
         if other is block or other.kind == "heading":  # a heading names a topic; it is no pathway
             continue
@@ -383,6 +456,25 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         if found:
             return Pathway(reach="section", label=found[0]["label"], quote=found[1], location=other.location)
     return None
+
+
+_REDECIDE = re.compile(
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:be\s+)?(?:waive|waived|reduce|reduced|change|changed|adapt|adapted|adjust|"
+    r"adjusted|defer|deferred|postpone|postponed|cancel|cancelled|lift|lifted|vary|varied|decide|agree|choose|set\s+aside)\b",
+    re.IGNORECASE)
+
+
+def _reopens(other: str, rule: str, rules: _Rules) -> bool:
+    """A neighbouring sentence that leaves room to decide differently about the outcome this rule
+    sets ("The head of year may waive the detention where there is a good reason"): read from its
+    modality and the outcome it shares with the rule, not from SEND words."""
+    if rules.negations.search(other) or not _REDECIDE.search(other):
+        return False
+    def heads(text: str) -> set[str]:  # "lunchtime detention" and "the detention" share "detention"
+        return {m.group(0).split()[-1].lower().rstrip("s") for m in rules.sanction.finditer(_masked(text, rules))}
+
+    shared, theirs = heads(rule), heads(other)
+    return bool(shared & theirs) or bool(re.search(r"\b(?:it|this|the\s+(?:sanction|consequence|step))\b", other, re.I))
 
 
 def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:

@@ -438,3 +438,23 @@ def test_cli_ingest_docs_and_remove(tmp_path, capsys):
     assert main(["docs", "remove"]) == 2
     assert main(["ingest", str(tmp_path / "missing.pdf")]) == 2
     assert "missing.pdf: no such file" in capsys.readouterr().err
+
+
+def test_a_question_about_our_own_policy_is_answered_with_its_sentence_and_place(tmp_path):
+    from engine_helpers import offline_engine
+    from knowledge.documents import ingest
+
+    path = tmp_path / "red-card.md"
+    path.write_text(
+        "# Red card system\n\n## How cards work\n\nEvery pupil starts the day on green. A yellow card is a reminder "
+        "of the expectation. Staff explain each card calmly.\n\n| Behaviour | Sanction |\n|---|---|\n"
+        "| Arriving late to a lesson | Ten minutes at break with the form tutor |\n"
+        "| Swearing at staff | A meeting with the head of year |\n"
+    )
+    ingest([path])
+    engine = offline_engine(tmp_path)
+    result = engine.turn(engine.new_session("live"), "What does our red card policy say about arriving late to a lesson?")
+    assert "> Behaviour: Arriving late to a lesson | Sanction: Ten minutes at break with the form tutor" in result.reply
+    assert "under “How cards work”, table row 1, line 9" in result.reply
+    assert "> How cards work" not in result.reply  # no heading glued to the quote
+    assert any(c.document for c in result.citations)

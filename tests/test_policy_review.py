@@ -532,3 +532,58 @@ def test_a_may_about_something_else_opens_no_route(tmp_path):
     path.write_text("Rules\n\nLateness will result in a 30 minute detention, and parents can ask for the details.\n")
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "none"
+
+
+# ---------------------------------------------------------------- wording no pattern anticipates
+
+
+def test_a_ladder_step_with_no_sanction_word_is_still_read_as_a_rule(tmp_path):
+    path = tmp_path / "steps.md"
+    path.write_text("# Our steps\n\n- Step 1 = a quiet reminder\n"
+                    "- Step 3 = fifteen minutes of the next playtime spent with the class teacher\n"
+                    "- Step 4 = the rest of the afternoon working in the head's office\n")
+    found = [f.quote for f in review_policy(path).findings]
+    assert any("fifteen minutes of the next playtime" in q for q in found)
+    assert any("rest of the afternoon working in the head's office" in q for q in found)
+    assert not any("quiet reminder" in q for q in found)
+
+
+def test_a_menu_offered_under_a_hedged_lead_in_is_not_a_tariff(tmp_path):
+    path = tmp_path / "bullying.md"
+    path.write_text("# Sanctions\n\nDepending on what happened, staff may choose from:\n\n"
+                    "- Loss of break time\n- A lunchtime detention\n- Internal exclusion\n")
+    review = review_policy(path)
+    assert review.findings == []
+    assert {"Loss of break time", "Internal exclusion"} <= {s.quote for s in review.second_look}
+
+
+def test_numbered_items_are_read_without_their_numbers(tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_text("Lateness\n\n1. A first late in a week is noted in the planner.\n"
+                    "2. A third late in a week means a 30 minute detention on Friday.\n")
+    quotes = [f.quote for f in review_policy(path).findings]
+    assert quotes == ["A third late in a week means a 30 minute detention on Friday."]
+
+
+def test_an_exemption_beside_the_rule_is_a_route_nearby(tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_text("Lateness\n\nPupils who arrive after 8.50 will be given a lunchtime detention. "
+                    "Exemptions are agreed with the head of year.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"
+    assert "Exemptions" in (finding.pathway.quote or "")
+
+
+def test_what_staff_undertake_not_to_do_is_not_a_rule(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nWe will not put a pupil in isolation for a uniform problem.\n")
+    assert review_policy(path).findings == []
+
+
+def test_room_to_waive_the_same_outcome_beside_the_rule_is_a_route_nearby(tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_text("Lateness\n\nPupils who arrive after 8.50 will be given a lunchtime detention. "
+                    "The form tutor can waive the detention when the bus was late.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"
+    assert "waive the detention" in (finding.pathway.quote or "")

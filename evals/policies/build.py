@@ -29,6 +29,11 @@ TARGETS = {
     "kings-langley.txt": "docx",
     "wayland.txt": "pdf",
     "wildern.txt": "pdf",
+    "cowley.txt": "docx",
+    "chilmington.txt": "pdf",
+    "epsom-primary.txt": "pdf",
+    "beaufort.txt": "docx",
+    "longditton.md": "docx",
 }
 
 

@@ -3,6 +3,8 @@
     python -m evals.policies.score                        # a table per half
     python -m evals.policies.score --split tune tune2     # only the halves named (tune without the blind half)
     python -m evals.policies.score --detail               # and each miss and false flag
+    python -m evals.policies.score --split tune3 --unseen # each tuning policy read by a classifier
+                                                          # trained without its own sentences
 
 A finding matches a labelled rule when one quote contains the other (case and
 spacing aside). Findings that match a `borderline` label count neither way.
@@ -12,6 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+
+import numpy as np
 from pathlib import Path
 
 from evals.policies.build import BUILT, CORPUS, HERE, build
@@ -59,8 +63,33 @@ def score_one(label: dict) -> dict:
     }
 
 
-# "tune" and "tune2" were read while tuning; "held-out" never was.
-SPLITS = ("tune", "tune2", "held-out")
+def _scored(label: dict, unseen: bool) -> dict:
+    if not unseen:
+        return score_one(label)
+    import assistant.policy_classifier as classifier
+
+    texts, y = classifier.exemplars(exclude_source={label["file"]})
+    if _VECTORS.get("texts") != texts:
+        from knowledge.embedder import get_embedder
+
+        known = dict(zip(_VECTORS.get("texts", []), _VECTORS.get("vectors", [])))
+        missing = [t for t in texts if t not in known]
+        known.update(zip(missing, get_embedder().embed(missing) if missing else []))
+        _VECTORS.update(texts=texts, vectors=[known[t] for t in texts])
+    fitted = classifier.train(texts, y, np.asarray(_VECTORS["vectors"]))
+    original = classifier.get_classifier
+    classifier.get_classifier = lambda: fitted
+    try:
+        return score_one(label)
+    finally:
+        classifier.get_classifier = original
+
+
+_VECTORS: dict = {}
+
+
+# "tune", "tune2" and "tune3" were read while tuning; "held-out" and "held-out2" never were.
+SPLITS = ("tune", "tune2", "tune3", "held-out", "held-out2")
 
 
 def _ratio(a: int, b: int) -> str:
@@ -71,12 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="list each miss and false flag")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--unseen", action="store_true",
+                        help="score each policy with the classifier retrained without that policy's labelled "
+                             "sentences (an honest figure for the tuning halves, whose sentences train it)")
     parser.add_argument("--split", nargs="+", choices=SPLITS, default=list(SPLITS),
                         help="score only these halves (tuning never needs to run the held-out one)")
     args = parser.parse_args(argv)
     build()
     labels = [json.loads(p.read_text()) for p in sorted((HERE / "labels").glob("*.json"))]
-    rows = [score_one(label) for label in labels if label["split"] in args.split]
+    rows = [_scored(label, args.unseen) for label in labels if label["split"] in args.split]
     report = {}
     for split in args.split:
         part = [r for r in rows if r["split"] == split]

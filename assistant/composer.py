@@ -13,13 +13,15 @@ import hashlib
 import re
 
 from assistant.answers import Answer
+from assistant.case_questions import case_questions, in_setting
 from assistant.case_record import already_held, record_gaps
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
+from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
 from assistant.text import sentences
 from knowledge.models import Hit
-from prompts.bank import Question, load_bank
+from prompts.bank import Question, load_bank, load_phrases
 
 # Which card lenses ground each conversation lens.
 CARD_LENSES = {
@@ -48,11 +50,22 @@ def leader_words(session, message: str) -> str:
 
 
 def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN) -> list[Question]:
-    """The bank's own pick (what the leader said makes questions relevant; asked ones never return),
-    minus any question about something the case record already holds."""
+    """One question built from this case first, when the record holds what it needs; then the bank's
+    own pick (what the leader said makes questions relevant; asked ones never return), minus any
+    question about something the case record already holds."""
     said = leader_words(ctx.session, ctx.message)
+    own = case_questions(ctx.session.case, ctx.session.mode, lens, said, ctx.state.asked,
+                         load_phrases().case_questions)[:1]
     candidates = load_bank().pick(ctx.session.mode, lens, said=said, asked=ctx.state.asked, limit=12)
-    return [q for q in candidates if not already_held(ctx.session.case, q.text)][:count]
+    bank = [q for q in candidates if not already_held(ctx.session.case, q.text) and not any(
+        _overlap(q.text, o.text) > 0.5 for o in own)]
+    return [*own, *bank][:count]
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the shorter question's words the other one uses too."""
+    wa, wb = set(re.findall(r"[a-z']{4,}", a.lower())), set(re.findall(r"[a-z']{4,}", b.lower()))
+    return len(wa & wb) / (min(len(wa), len(wb)) or 1)
 
 
 def cite(card_id: str, heading: str) -> str:
@@ -74,6 +87,16 @@ def answer_text(answer: Answer, limit: int = 3) -> str:
     if run:
         out.append(" ".join(run) + " " + cite(*current))
     return " ".join(out)
+
+
+def case_summary(case) -> str:
+    """A few words of the case as heard ("Year 3, ADHD, SEN support, at lunchtime")."""
+    from assistant.case_questions import PLAN_WORDS, in_setting
+
+    plan = {"EHCP": "an EHC plan", "SEN support": "SEN support", "none": "no plan yet"}.get(case.plan or "")
+    bits = [case.year_group, *[n for n in case.needs if n not in PLAN_WORDS][:2], plan,
+            in_setting(case.setting) if case.setting else None, case.sanctions[0] if case.sanctions else None]
+    return ", ".join(b for b in bits if b)
 
 
 def _join(items: list[str]) -> str:
@@ -102,7 +125,8 @@ class OfflineComposer:
     def compose(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         mode = ctx.session.mode
-        if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant"):
+        if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant") and not (
+                u.kind == "law_question" or u.short or u.request):  # a first question is answered, not planned
             return self._finish(ctx, compose_plan(ctx, self.phrases, pick_questions))
         last = next((t for t in reversed(ctx.session.turns) if t.role == "assistant"), None)
         if u.kind == "distress":
@@ -111,8 +135,10 @@ class OfflineComposer:
             draft = self._decision(ctx)
         elif u.roleplay:
             draft = self._roleplay(ctx, start=True)
-        elif last is not None and last.kind == "roleplay" and not u.asks and not re.search(
-                r"\bstop\b", ctx.message, re.I):
+        elif u.request and mode == "prep":
+            draft = compose_request(ctx, self.phrases, pick_questions, leader_words(ctx.session, ctx.message))
+        elif last is not None and last.kind == "roleplay" and not u.request and not re.search(
+                r"\bstop\b|\bstep out\b|\bpause\b", ctx.message, re.I):  # a question in the scene is in character
             draft = self._roleplay(ctx, start=False)
         elif u.kind == "small_talk":
             draft = Draft(text=self._rotate(ctx, self.talk.small_talk, "small"), lens=None)
@@ -133,11 +159,15 @@ class OfflineComposer:
     def _answer_part(self, ctx: ReplyContext, limit: int = 3) -> tuple[list[str], list[str]]:
         """(paragraphs, cited card ids) answering what the message asks."""
         answer = ctx.answer
+        if re.search(r"\bcase stud", ctx.message, re.I) and ctx.search is not None:
+            cases = [h for h in ctx.search(f"case study {ctx.message[:400]}", k=12) if h.kind == "case"][:3]
+            if cases:
+                lines = "\n".join(f"- *{h.title}* [`{h.card_id}`, {h.heading}]" for h in cases)
+                return [f"{self.talk.case_studies}\n{lines}"], [h.card_id for h in cases]
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
-        if not answer.covered:
-            nearest = Answer(sentences=answer.sentences[:1], covered=False)
-            return [self._rotate(ctx, self.talk.not_covered, "nc"), answer_text(nearest)], nearest.cited()
+        if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
+            return [self._rotate(ctx, self.talk.not_covered, "nc")], []
         return [answer_text(answer, limit)], answer.cited()[:limit]
 
     def _questions_part(self, ctx: ReplyContext, lens: str | None, count: int) -> tuple[list[str], list[Question]]:
@@ -216,6 +246,8 @@ class OfflineComposer:
             line = self._facts_line(ctx)
             if ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
+            elif mode == "prep" and "the figures" in ctx.new_facts and ctx.session.case.setting:
+                line = self.phrases.data.prep_requests.figure_fold.format(focus=in_setting(ctx.session.case.setting))
             elif mode == "prep":
                 line = self._rotate(ctx, self.talk.prep_fold, "fold")
             parts.append(line)
@@ -278,11 +310,15 @@ class OfflineComposer:
             name = option.name.format(sanction=case.sanctions[0] if case.sanctions else "the sanction")
             tags = ", ".join(f"`{c}`" for c in option.cards)
             lines.append(f"- **{name}**: needs {option.needs} [{tags}].")
-        parts = [self.talk.options_lead[mode], "\n".join(lines),
-                 self._rotate(ctx, self.talk.options_close[mode], "close")]
+        lead = self.talk.options_lead[mode]
+        known = case_summary(case)
+        if known:
+            lead = f"With what you've told me ({known}) in mind: {lead[:1].lower()}{lead[1:]}"
+        parts = [lead, "\n".join(lines), self._rotate(ctx, self.talk.options_close[mode], "close")]
         questions: list[Question] = []
-        if mode == "live":
-            parts.append(self._rotate(ctx, self.talk.options_question, "oq"))
+        if mode == "live":  # the case's own question where there is one
+            questions = pick_questions(ctx, "proportionality", 1)
+            parts.append(questions[0].text if questions else self._rotate(ctx, self.talk.options_question, "oq"))
         cards = [c for o in self.talk.options[mode] for c in o.cards if f"`{c}`" in parts[1]]
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, citations=self._citations(ctx, cards),
                      questions=questions, kind="answer")

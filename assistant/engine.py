@@ -18,6 +18,7 @@ from assistant.models import CaseRecord, Citation, LensState, Session, SessionSu
 from assistant.replies import Draft, ReplyContext
 from assistant.store import DEFAULT_TITLE, SessionStore
 from assistant.text import sentences
+from assistant.asking import answer_query, is_question
 from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
 from knowledge.safe_text import safe_text
@@ -234,7 +235,10 @@ class Engine:
         state_before = self.lens_state(session)
         last = next((t for t in reversed(session.turns) if t.role == "assistant"), None)
         question = question_text(message)
-        vector, qvector = self._vectors(message, question)
+        previous = next((t.text for t in reversed(session.turns) if t.role == "user" and t.verdict
+                         and t.verdict.action == "allow"), None)
+        asked = answer_query(question, previous)
+        vector, qvector = self._vectors(message, asked if is_question(question) else message)
         understood = understand(message, vector, after_question=bool(last and "?" in last.text))
         self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record,
                                         understanding=understood))
@@ -268,7 +272,7 @@ class Engine:
         target = _target(state, answering, understood, session.mode)
         query = (question if understood.asks else message)[:RETRIEVAL_CHARS]
         hits = self._retrieve(query, target)
-        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target)
+        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target, asked)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            lookup=self.searcher.card_hit, search=self.searcher.search,
@@ -317,7 +321,7 @@ class Engine:
         shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
-    def _sentences(self, session, understood, question, vector, qvector, hits, target):
+    def _sentences(self, session, understood, question, vector, qvector, hits, target, asked=None):
         """The card sentences that answer the message, and one that grounds the lens in hand."""
         from assistant.answers import sentence_index
 
@@ -330,10 +334,27 @@ class Engine:
         elif understood.kind == "decision" and session.mode == "live":
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
-            answer = index.answer(qvector, question, hits, shown)
+            answer = self._answer(index, qvector, asked or question, hits, shown)
         else:  # what the new facts raise, from the sections retrieval found for them
-            support = index.answer(vector, question, hits, shown, limit=1)
+            support = index.answer(vector, asked or question, hits, shown, limit=1)
         return answer, support
+
+    @staticmethod
+    def _answer(index, qvector, asked: str, hits, shown):
+        """One answer; for a question that asks two things, the best two sentences for each part."""
+        from assistant.answers import Answer
+        from assistant.asking import lay_terms, parts
+        from knowledge.embedder import get_embedder
+
+        pieces = parts(asked)
+        if len(pieces) == 1:
+            return index.answer(qvector, asked, hits, shown)
+        texts = [f"{p} ({lay_terms(p)})" if lay_terms(p) else p for p in pieces]
+        answers = [index.answer(v, t, hits, shown, limit=2) for v, t in zip(get_embedder().embed(texts), texts)]
+        # Each part's best sentence first, so a short reply still answers both.
+        ranked = [s for rank in range(2) for a in answers for s in a.sentences[rank:rank + 1]]
+        chosen = list({s.text: s for s in ranked}.values())
+        return Answer(sentences=chosen[:4], covered=any(a.covered for a in answers), best=max(a.best for a in answers))
 
     def _retrieve(self, query: str, target: str | None):
         hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))

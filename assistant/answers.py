@@ -26,10 +26,11 @@ NEAR = 0.08  # further sentences must be this close to the best one
 SECTION_BONUS = (0.05, 0.03, 0.02)  # for sentences in the first, second, third retrieved section
 OVERVIEW_PENALTY = 0.03  # a card's overview introduces; a named section answers
 FOLLOW_BONUS = 0.06
-SAME_SECTION = 0.03  # an answer reads best from one section: its other sentences come before a neighbour's
+SAME_SECTION = 0.05  # an answer reads best from one section: its other sentences come before a neighbour's
 HEADING_WEIGHT = 0.2  # a section whose heading names what was asked ("Reasonable force: the law") answers it
 KEY_IDF = 3.5  # a word in fewer than about 1 sentence in 33 is telling enough to be the question's key
 KEY_MISSING = 0.06
+UNKNOWN_SHARE = 0.5
 TYPE_BONUS = 0.05  # a sentence shaped like the answer the question's type wants (a time limit, a who, a must)
 _lock = threading.Lock()
 
@@ -110,7 +111,7 @@ class SentenceIndex:
         self.section_matrix = means / np.linalg.norm(means, axis=1, keepdims=True)
 
     def answer(self, vector, question: str, hits, shown: set[str] = frozenset(), limit: int = 3,
-               cards: set[str] | None = None) -> Answer:
+               cards: set[str] | None = None, own_words: str | None = None) -> Answer:
         """The best sentences for the question (its vector and words); `hits` are the turn's sections."""
         import numpy as np
 
@@ -168,7 +169,14 @@ class SentenceIndex:
         order = {s: n for n, s in enumerate(sections)}
         position = {self.rows[i][0]: i for _, _, i in ranked[:200]}
         chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
-        return Answer(sentences=chosen, covered=best >= COVERED, best=round(best, 3))
+        return Answer(sentences=chosen, covered=best >= COVERED and not self._foreign(own_words or question),
+                      best=round(best, 3))
+
+    def _foreign(self, question: str) -> bool:
+        """Half or more of the question's words appear nowhere in the cards ("VAT on minibus fuel"): whatever
+        scores best is only near it."""
+        words = {t for t in tokenize(question) if not t.isdigit()}
+        return len(words) >= 2 and sum(t not in self.idf for t in words) >= UNKNOWN_SHARE * len(words)
 
 
     def cards_for(self, lenses: set[str]) -> set[str]:

@@ -18,7 +18,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("who", re.compile(r"^\W*who\b|\bwho (?:do|does|should|must|decides|can|has|needs|is)\b|\bwhose (?:job|decision)\b",
                        re.I)),
     ("contents", re.compile(r"\bwhat (?:should|must|does|do) (?:a |an |the |my |our )?[\w' -]{0,40}(?:contain|include|say|cover|"
-                            r"show|set out)\b|\bwhat goes (?:in|into)\b", re.I)),
+                            r"show|set out|require|expect)\b|\bwhat goes (?:in|into)\b", re.I)),
     ("allowed", re.compile(
         r"\bis (?:that|it|this) (?:still )?(?:a problem|ok|okay|allowed|legal|lawful|illegal|unlawful|an? exclusion)\b|"
         r"\b(?:can|could|may) (?:we|i|a school|schools|staff|a teacher|the school|you)\b|\b(?:am i|are we|are staff) allowed\b|"
@@ -36,7 +36,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
                       r"VSH|DSL|SENCO|social worker|tribunal|panel|LADO|trust)\b", re.I),
     "allowed": re.compile(r"\b(?:must|must not|may|may not|cannot|can't|unlawful|lawful|allowed|permitted|in law|"
                           r"should not|never|only)\b", re.I),
-    "contents": re.compile(r"\b(?:include|includes|including|contain|show|shows|set out|sets out|record|records|cover)\b",
+    "contents": re.compile(r"\b(?:include|includes|including|contain|show|shows|set out|sets out|record|records|cover|"
+                           r"must|should|requires?|expects?)\b",
                            re.I),
     "definition": re.compile(r"\b(?:is|are|means|meaning|refers to|defined|defines|describes)\b", re.I),
 }
@@ -54,6 +55,8 @@ LAY_TERMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bdysregulat\w*|\blose it\b|\blosing it\b|\bkick(?:s|ing)? off\b|\bmeltdown\w*|\bwound up\b|"
                 r"\babout to blow\b|\bescalat\w*", re.I), "de-escalation calm distress regulation"),
     (re.compile(r"\bkicked out\b|\bexpel\w*", re.I), "permanent exclusion"),
+    (re.compile(r"\bpush(?:ing|ed)? (?:him|her|them) out\b|\bforc(?:ing|ed) (?:him|her|them) out\b|\bwant (?:him|her|them) gone\b",
+                re.I), "off-rolling: parents pressured, managed moves must be voluntary"),
     (re.compile(r"\bpart[- ]time\b|\breduced timetable\b|\bhalf days?\b|\bshort(?:ened)? (?:day|timetable)\b", re.I),
      "part-time timetable"),
     (re.compile(r"\btrial (?:at|in) (?:another|the other)|\bmove (?:him|her|them) to another school\b|"
@@ -67,7 +70,11 @@ LAY_TERMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\btalk to about (?:this|it)\b|\bsomeone to talk to\b|\bwho could i talk to\b|\bsupport for me\b",
                 re.I), "staff wellbeing support supervision"),
 ]
-_ANAPHOR = re.compile(r"\b(?:it|that|this|these|those|she|he|they|her|him|them|still|then)\b", re.I)
+# A follow-up that leans on what came before ("is it still a problem if she agrees?", "... when we do it?"),
+# as against a question that names its own topic and merely mentions "he" or "that session".
+_FOLLOW_UP = re.compile(r"^\W*(?:and |so |but |ok |okay )?(?:is|does|would|could|can|will|was|should|must)\s+(?:that|it|this)\b|"
+                        r"^\W*(?:what|how) about\b|^\W*(?:and |even )if\b|\b(?:do|did|does|doing) (?:it|that|this)\W*$|"
+                        r"\b(?:it|that|this)\s*\?\s*$", re.I)
 FOLLOW_UP_WORDS = 16  # a question this short leans on the message before it
 
 
@@ -105,7 +112,8 @@ def answer_query(question: str, previous: str | None = None) -> str:
     """What the answer is searched by: the question, the topic a short follow-up inherits from the
     leader's previous message, and the cards' words for any everyday phrasing."""
     text = question
-    if previous and len(question.split()) <= FOLLOW_UP_WORDS and _ANAPHOR.search(question):
+    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
+    if previous and len(question.split()) <= FOLLOW_UP_WORDS and _FOLLOW_UP.search(last):
         text = f"{previous.strip()[-300:]} {question}"
     extra = lay_terms(text)
     return f"{text} ({extra})" if extra else text

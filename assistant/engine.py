@@ -18,7 +18,7 @@ from assistant.models import CaseRecord, Citation, LensState, Session, SessionSu
 from assistant.replies import Draft, ReplyContext
 from assistant.store import DEFAULT_TITLE, SessionStore
 from assistant.text import sentences
-from assistant.asking import answer_query, is_question
+from assistant.asking import answer_query, is_question, lay_terms
 from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
 from knowledge.safe_text import safe_text
@@ -238,7 +238,9 @@ class Engine:
         previous = next((t.text for t in reversed(session.turns) if t.role == "user" and t.verdict
                          and t.verdict.action == "allow"), None)
         asked = answer_query(question, previous)
-        vector, qvector = self._vectors(message, asked if is_question(question) else message)
+        # The answer (or, for a statement, the grounding) is searched with the cards' words for everyday
+        # phrasing; the message's own vector still drives understanding.
+        vector, qvector = self._vectors(message, asked if is_question(question) or lay_terms(message) else message)
         understood = understand(message, vector, after_question=bool(last and "?" in last.text))
         self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record,
                                         understanding=understood))
@@ -334,13 +336,13 @@ class Engine:
         elif understood.kind == "decision" and session.mode == "live":
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
-            answer = self._answer(index, qvector, asked or question, hits, shown)
+            answer = self._answer(index, qvector, asked or question, hits, shown, question)
         else:  # what the new facts raise, from the sections retrieval found for them
-            support = index.answer(vector, asked or question, hits, shown, limit=1)
+            support = index.answer(qvector, asked or question, hits, shown, limit=1)
         return answer, support
 
     @staticmethod
-    def _answer(index, qvector, asked: str, hits, shown):
+    def _answer(index, qvector, asked: str, hits, shown, own_words: str):
         """One answer; for a question that asks two things, the best two sentences for each part."""
         from assistant.answers import Answer
         from assistant.asking import lay_terms, parts
@@ -348,9 +350,10 @@ class Engine:
 
         pieces = parts(asked)
         if len(pieces) == 1:
-            return index.answer(qvector, asked, hits, shown)
+            return index.answer(qvector, asked, hits, shown, own_words=own_words)
         texts = [f"{p} ({lay_terms(p)})" if lay_terms(p) else p for p in pieces]
-        answers = [index.answer(v, t, hits, shown, limit=2) for v, t in zip(get_embedder().embed(texts), texts)]
+        answers = [index.answer(v, t, hits, shown, limit=2, own_words=p)
+                   for v, t, p in zip(get_embedder().embed(texts), texts, pieces)]
         # Each part's best sentence first, so a short reply still answers both.
         ranked = [s for rank in range(2) for a in answers for s in a.sentences[rank:rank + 1]]
         chosen = list({s.text: s for s in ranked}.values())

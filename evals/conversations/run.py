@@ -36,7 +36,7 @@ REACTIONS = {
     and re.search(r"(decision|choice|call|design)\b.{0,40}\b(yours|stays with you|your own)|yours to (make|decide)|"
                   r"\byour (call|choice|decision)\b", r, re.I),
     "short": lambda r: len(WORD.findall(r.lower())) <= 110,
-    "roleplay": lambda r: re.search(r"\b(I'll play|playing|as (the )?(dad|mum|parent|head|headteacher|teacher))\b", r, re.I)
+    "roleplay": lambda r: re.search(r"\b(I'll play|playing|as (the |an? )?(\w+ )?(dad|mum|parent|head|headteacher|teacher))\b", r, re.I)
     and not re.search(r"won't play|can't play", r, re.I),
     "plan": lambda r: len(re.findall(r"^\s*(?:[-*]|\d+[.)]|#+)\s", r, re.M)) >= 3
     and re.search(r"\bminutes?\b|\bmins?\b|outline|plan", r, re.I),

@@ -102,7 +102,7 @@ _IN_PLACE = re.compile(r"\b(?:plan|passport|profile) (?:says|covers|mentions|inc
 _NOTHING_IN_PLACE = re.compile(r"\bnothing (?:is |was )?in place\b|\bno support\b", re.I)
 _HISTORY = re.compile(r"\blast (?:month|week|term|year)\b|\bagain\b|\bpreviously\b|\bprevious\b|"
                       r"\b(?:\w+) times\b|\bhistory of\b|\balready\b|\bnever been\b|\bthis (?:half )?term\b", re.I)
-_PATTERN = re.compile(r"\b\d+\s+(?:of|out of)\s+(?:the\s+|our\s+)?\d+\b|\b\d+\s*(?:%|per ?cent)|\b(?:tripled|doubled|"
+_PATTERN = re.compile(r"\b\d+\s+(?:of|out of)\s+(?:the\s+|our\s+|their\s+|its\s+)?\d+\b|\b\d+\s*(?:%|per ?cent)|\b(?:tripled|doubled|"
                       r"trebled|halved|quadrupled)\b|\b\d+\s+(?:times|a day|a week|per day|per week|this term|this year)\b|"
                       r"\btimes as likely\b", re.I)
 _VIEW = re.compile(r"\b(?:says?|said|told|tells|feels?|felt|thinks?|thought|wants?|agrees?|angry|upset|worried|"

@@ -10,7 +10,7 @@ from assistant.case_questions import figure, pronouns, slots
 from assistant.replies import Draft, ReplyContext
 
 DEFAULT_MINUTES = 60
-_MINUTES = re.compile(r"\b(\d{2,3})\s*(?:min|mins|minutes)\b", re.I)
+_MINUTES = re.compile(r"\b(\d{2,3})[\s-]*(?:min|mins|minutes?)\b", re.I)
 _HOURS = {r"\b(?:an|one|1) hour\b|\bhour[- ]long\b": 60, r"\btwilight\b": 90, r"\b(?:an hour and a half|90)\b": 90,
           r"\bhalf[- ]day\b|\bmorning\b": 180, r"\b(?:two|2) hours\b": 120}
 DEFAULT_EVENT = "pushes another pupil during an argument"
@@ -53,8 +53,10 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
     minutes = session_minutes(said)
     focus = f"“{figure(case).rstrip('.')}”" if case.pattern else "what the data and the policy show"
     steps, start = [], 0
-    for step in req.outline_steps:
+    for number, step in enumerate(req.outline_steps, 1):
         length = max(5, round(minutes * step.share / 5) * 5)
+        if number == len(req.outline_steps):
+            length = max(5, minutes - start)  # the close takes what is left, so the outline ends on time
         steps.append(f"{len(steps) + 1}. **{start}–{start + length} min**: {step.text.format(focus=focus)}")
         start += length
     parts = [req.outline_lead, "\n".join(steps), listed]

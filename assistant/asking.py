@@ -55,6 +55,8 @@ LAY_TERMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bdysregulat\w*|\blose it\b|\blosing it\b|\bkick(?:s|ing)? off\b|\bmeltdown\w*|\bwound up\b|"
                 r"\babout to blow\b|\bescalat\w*", re.I), "de-escalation calm distress regulation"),
     (re.compile(r"\bkicked out\b|\bexpel\w*", re.I), "permanent exclusion"),
+    (re.compile(r"\bwhat (?:should|must|does|do) (?:a |an |the |my |our )?[\w' -]{0,30}(?:contain|include|have in it)\b|"
+                r"\bwhat goes (?:in|into)\b", re.I), "what it holds"),
     (re.compile(r"\bpush(?:ing|ed)? (?:him|her|them) out\b|\bforc(?:ing|ed) (?:him|her|them) out\b|\bwant (?:him|her|them) gone\b",
                 re.I), "off-rolling: parents pressured, managed moves must be voluntary"),
     (re.compile(r"\bpart[- ]time\b|\breduced timetable\b|\bhalf days?\b|\bshort(?:ened)? (?:day|timetable)\b", re.I),

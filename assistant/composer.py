@@ -32,6 +32,7 @@ CARD_LENSES = {
 }
 QUESTIONS_PER_TURN = 2
 GROUNDED = 0.3  # a grounding sentence must be at least this close to what it grounds
+CARD_QUOTE = re.compile(r"\[`[a-z0-9\-]+`, [^\]]+\]")
 SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|\bDSL\b|LADO", re.I)
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
@@ -60,6 +61,10 @@ def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN
     bank = [q for q in candidates if not already_held(ctx.session.case, q.text) and not any(
         _overlap(q.text, o.text) > 0.5 for o in own)]
     return [*own, *bank][:count]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']{4,}", text.lower())) - {"what", "that", "this", "with", "have", "your", "about"}
 
 
 def _overlap(a: str, b: str) -> float:
@@ -335,7 +340,12 @@ class OfflineComposer:
             more, questions = self._questions_part(ctx, ctx.target, 1)
             return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
         parts = [self._rotate(ctx, self.talk.roleplay_start, "role").format(role=the_role)] if start else []
-        parts.append(lines[said % len(lines)].format(role=the_role))
+        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        fresh = [line for line in lines if line.format(role=the_role) not in earlier] or list(lines)
+        # The part answers what was just said to it: the unused line sharing most words with the message.
+        heard = _words(ctx.message)
+        line = max(fresh, key=lambda ln: (len(heard & _words(ln)), -fresh.index(ln)))
+        parts.append(line.format(role=the_role))
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="roleplay", echoes=[role])
 
     def _about(self, ctx: ReplyContext) -> Draft:
@@ -388,6 +398,9 @@ class OfflineComposer:
             if lines:
                 paragraphs.append("\n".join(lines))
         draft.text = "\n\n".join(paragraphs)
+        # A cited card sentence is the guidance's wording, not a view on this case: if the output rail reads
+        # one as deciding, that line is left out rather than the whole reply refused.
+        draft.echoes += [line for line in draft.text.split("\n") if CARD_QUOTE.search(line)]
         draft.question_ids = [q.id for q in draft.questions] or draft.question_ids
         return draft
 

@@ -333,6 +333,8 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
         out.append(f"where it happened ({after.setting})")
     if len(after.in_place) > len(before.in_place):
         out.append("what was in place")
+    known = {p.role for p in before.people}
+    out += [p.role for p in after.people if p.role not in known and not p.view and p.role != "the pupil"][:2]
     had = {p.role for p in before.views()}
     for person in after.views():
         if person.role not in had:

@@ -83,6 +83,8 @@ _REQUESTS = (
                              r"(?:slt|staff|governors|team|heads|leaders|group|tables)\b|\bprompts? for (?:the )?"
                              r"(?:discussion|tables|groups)\b", re.I)),
 )
+_ASKING_FOR = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:ok\W+|so\W+|now\W+)?(?:give|write|draft|make|"
+                         r"suggest|draw up|put together|sketch|let'?s have)\b|\bi(?:'d| would) like\b|\bi need\b|\?", re.I)
 _FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|by the arms?|"
                     r"guided (?:him|her|them) out|carried|physically|"
                     r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
@@ -136,7 +138,8 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
     flags = dict(wants_options=bool(_OPTIONS.search(first)), short=bool(_SHORT.search(first)),
                  force=bool(_FORCE.search(text)), lens=_lens(text, vector),
                  legal_conclusion=bool(_LEGAL.search(first)) and _is_question(first))
-    flags["request"] = next((name for name, rx in _REQUESTS if rx.search(first)), None)
+    if _ASKING_FOR.search(first):  # "they want questions for governors" describes; "can you give me ..." asks
+        flags["request"] = next((name for name, rx in _REQUESTS if rx.search(first)), None)
     role = _ROLE.search(first)
     if role and re.search(r"\b(?:could|can|would|will) you|\bplease|let'?s|^(?:play|be|pretend)", first, re.I):
         flags["roleplay"] = role.group(1).lower()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.export import to_markdown
+from assistant.record import build_record
 from engine_helpers import cited_ids, offline_engine
 
 
@@ -80,6 +82,8 @@ def test_prep_outline_request_gets_a_timed_outline_for_the_length_given(tmp_path
     result = engine.turn(session, "Can you give me a session outline?")
     steps = re.findall(r"^\d+\. \*\*(\d+)–(\d+) min\*\*", result.reply, re.M)
     assert len(steps) >= 3 and int(steps[-1][1]) == 45, result.reply
+    exported = to_markdown(build_record(engine.session(session.id)))
+    assert "Diagnostic questions" in exported and "45 min" in exported  # the plan, and the outline asked for
 
 
 def test_prep_scenario_request_gets_an_invented_scenario_with_questions(tmp_path):

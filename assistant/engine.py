@@ -12,13 +12,13 @@ from filelock import Timeout
 from pydantic import BaseModel
 
 from assistant import case_record, lens_tracker
+from assistant.asking import answer_query, is_question, lay_terms, parts
 from assistant.composer import CARD_LENSES, OfflineComposer
 from assistant.config import Settings, load_settings
 from assistant.models import CaseRecord, Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
 from assistant.replies import Draft, ReplyContext
 from assistant.store import DEFAULT_TITLE, SessionStore
 from assistant.text import sentences
-from assistant.asking import answer_query, is_question, lay_terms
 from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
 from knowledge.safe_text import safe_text
@@ -345,7 +345,6 @@ class Engine:
     def _answer(index, qvector, asked: str, hits, shown, own_words: str):
         """One answer; for a question that asks two things, the best two sentences for each part."""
         from assistant.answers import Answer
-        from assistant.asking import lay_terms, parts
         from knowledge.embedder import get_embedder
 
         pieces = parts(asked)

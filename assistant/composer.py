@@ -227,13 +227,21 @@ class OfflineComposer:
     def _answer(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
+        gaps = record_gaps(ctx.session.case, ctx.session.decision or "")
+        weighing = (u.kind == "case_question" and ctx.session.mode == "live" and bool(gaps)
+                    and ctx.answer is not None and not ctx.answer.covered)
+        if weighing:
+            # A question about this case that no card answers ("what should I weigh?") is met with what the
+            # case as told still leaves open, not with "the cards don't cover that".
+            parts = [self.talk.weigh + "\n" + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3])]
+            cited = []
         if u.legal_conclusion:
             parts.insert(0, self.talk.legal_conclusion)
         questions: list[Question] = []
         force = self._force_check(ctx)
         if force:
             parts.append(force)
-        if not u.short:
+        if not u.short and not weighing:  # the open points are already the questions
             more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
             parts += more
         return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,

@@ -435,6 +435,7 @@ class Conversation(_Strict):
     not_covered: tuple[str, ...] = Field(min_length=3)
     nothing_found: tuple[str, ...] = Field(min_length=1)
     case_studies: str = "The case studies in the cards that fit best:"
+    weigh: str = "From what you've told me so far, these are still open:"
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)
     question_leads: tuple[str, ...] = Field(min_length=4)

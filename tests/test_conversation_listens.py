@@ -102,3 +102,12 @@ def test_options_are_framed_by_the_case_as_told(tmp_path):
     result = engine.turn(session, "So what are my options?")
     assert "Year 4" in result.reply and "ADHD" in result.reply
     assert re.search(r"\byours\b|your call|your choice|stays with you", result.reply)
+
+
+def test_a_question_about_this_case_that_no_card_answers_gets_what_is_still_open(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 8 boy on SEN support swore at a teacher in the corridor and I'm weighing a detention.")
+    result = engine.turn(session, "What should I weigh before I ring his mum tonight?")
+    assert "don't cover" not in result.reply and "own account" in result.reply, result.reply
+    assert len(re.findall(r"^- .*\?$", result.reply, re.M)) <= 3

@@ -26,6 +26,12 @@ NEAR = 0.08  # further sentences must be this close to the best one
 SECTION_BONUS = (0.05, 0.03, 0.02)  # for sentences in the first, second, third retrieved section
 OVERVIEW_PENALTY = 0.03  # a card's overview introduces; a named section answers
 FOLLOW_BONUS = 0.06
+SAME_SECTION = 0.05  # an answer reads best from one section: its other sentences come before a neighbour's
+HEADING_WEIGHT = 0.2  # a section whose heading names what was asked ("Reasonable force: the law") answers it
+KEY_IDF = 3.5  # a word in fewer than about 1 sentence in 33 is telling enough to be the question's key
+KEY_MISSING = 0.06
+UNKNOWN_SHARE = 0.5
+TYPE_BONUS = 0.05  # a sentence shaped like the answer the question's type wants (a time limit, a who, a must)
 _lock = threading.Lock()
 
 
@@ -68,6 +74,7 @@ class SentenceIndex:
                             and "this card" not in sentence.lower()):
                         self.rows.append((sentence, card.id, card.title, chunk.heading))
         self.terms = [set(tokenize(f"{r[0]} {r[3]}")) for r in self.rows]
+        self.heading_terms = [set(tokenize(r[3])) for r in self.rows]
         df: dict[str, int] = {}
         for terms in self.terms:
             for t in terms:
@@ -96,20 +103,28 @@ class SentenceIndex:
         for text, card_id, title, heading in self.rows:
             self.section_of.append(ids.setdefault((card_id, heading), len(ids)))
         self.section_of = np.asarray(self.section_of)
+        self.section_terms: list[set[str]] = [set() for _ in ids]
+        for n, terms in zip(self.section_of, self.terms):
+            self.section_terms[n] |= terms
         means = np.zeros((len(ids), self.matrix.shape[1]), dtype=np.float32)
         np.add.at(means, self.section_of, self.matrix)
         self.section_matrix = means / np.linalg.norm(means, axis=1, keepdims=True)
 
     def answer(self, vector, question: str, hits, shown: set[str] = frozenset(), limit: int = 3,
-               cards: set[str] | None = None) -> Answer:
+               cards: set[str] | None = None, own_words: str | None = None) -> Answer:
         """The best sentences for the question (its vector and words); `hits` are the turn's sections."""
         import numpy as np
 
         vector = np.asarray(vector, dtype=np.float32)
         scores = self.matrix @ vector
         section_scores = (self.section_matrix @ vector)[self.section_of]
+        from assistant.asking import SIGNALS, question_type
+
         asked = set(tokenize(question))
         weight = sum(self.idf.get(t, 0.0) for t in asked) or 1.0
+        signal = SIGNALS.get(question_type(question))
+        # The question's most telling word ("anticipatory", "trial"): a section without it rarely answers.
+        key = max((t for t in asked if self.idf.get(t, 0.0) >= KEY_IDF), key=lambda t: self.idf[t], default=None)
         guidance = [h for h in hits if not h.card_id.startswith("doc:")]
         bonus = {(h.card_id, h.heading): SECTION_BONUS[rank] for rank, h in
                  reversed(list(enumerate(guidance[:len(SECTION_BONUS)])))}
@@ -119,14 +134,18 @@ class SentenceIndex:
             if text in shown or (cards is not None and card_id not in cards):
                 continue
             lexical = sum(self.idf.get(t, 0.0) for t in asked & self.terms[i]) / weight
+            named = sum(self.idf.get(t, 0.0) for t in asked & self.heading_terms[i]) / weight
             total = 0.4 * float(scores[i]) + 0.35 * float(section_scores[i]) + 0.25 * lexical + bonus.get((card_id, heading), 0.0) + (
-                0.03 if card_id in near_cards else 0.0) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0)
+                0.03 if card_id in near_cards else 0.0) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0) + (
+                HEADING_WEIGHT * named) + (TYPE_BONUS if signal is not None and signal.search(text) else 0.0) - (
+                KEY_MISSING if key and key not in self.section_terms[self.section_of[i]] else 0.0)
             ranked.append((total, float(scores[i]), i))
         ranked.sort(reverse=True)
         if ranked:  # the sentence after the best one often finishes its thought: keep them together
             top = ranked[0][2]
-            ranked = [(t + FOLLOW_BONUS if i == top + 1 and self.rows[i][1:] == self.rows[top][1:] else t, raw, i)
-                      for t, raw, i in ranked]
+            same = [i != top and self.rows[i][1:] == self.rows[top][1:] for _, _, i in ranked]
+            ranked = [(t + (FOLLOW_BONUS if i == top + 1 else SAME_SECTION) if near else t, raw, i)
+                      for (t, raw, i), near in zip(ranked, same)]
             ranked.sort(reverse=True)
         if not ranked:
             return Answer(sentences=[], covered=False)
@@ -140,13 +159,24 @@ class SentenceIndex:
                 if len(sections) >= 2:
                     continue
                 sections.append((card_id, heading))
+            words = set(tokenize(text))
+            if any(len(words & set(tokenize(c.text))) > 0.7 * min(len(words), len(set(tokenize(c.text))) or 1)
+                   for c in chosen):
+                continue  # the same point from another card adds length, not an answer
             chosen.append(AnswerSentence(text=text, card_id=card_id, title=title, heading=heading,
                                          score=round(raw, 3)))
         # Read in the card's own order within a section, best section first.
         order = {s: n for n, s in enumerate(sections)}
         position = {self.rows[i][0]: i for _, _, i in ranked[:200]}
         chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
-        return Answer(sentences=chosen, covered=best >= COVERED, best=round(best, 3))
+        return Answer(sentences=chosen, covered=best >= COVERED and not self._foreign(own_words or question),
+                      best=round(best, 3))
+
+    def _foreign(self, question: str) -> bool:
+        """Half or more of the question's words appear nowhere in the cards ("VAT on minibus fuel"): whatever
+        scores best is only near it."""
+        words = {t for t in tokenize(question) if not t.isdigit()}
+        return len(words) >= 2 and sum(t not in self.idf for t in words) >= UNKNOWN_SHARE * len(words)
 
 
     def cards_for(self, lenses: set[str]) -> set[str]:

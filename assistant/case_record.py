@@ -18,11 +18,11 @@ from prompts.cues import load_cues
 PlanStatus = Literal["EHCP", "SEN support", "none"]
 MAX_ITEMS = 4
 FIELDS = ("year_group", "needs", "diagnosis", "plan", "happened", "trigger", "setting", "in_place", "people",
-          "sanctions", "history", "decision")
+          "sanctions", "history", "pattern", "decision")
 LABELS = {
     "year_group": "Year group", "needs": "Needs", "diagnosis": "Diagnosis", "plan": "Plan",
     "happened": "What happened", "trigger": "Trigger", "setting": "Setting", "in_place": "What was in place",
-    "people": "Who is involved", "sanctions": "Responses considered", "history": "History",
+    "people": "Who is involved", "sanctions": "Responses considered", "history": "History", "pattern": "Pattern in the figures",
     "decision": "Decision or target",
 }
 
@@ -45,6 +45,7 @@ class CaseRecord(BaseModel):
     people: list[Person] = Field(default_factory=list)
     sanctions: list[str] = Field(default_factory=list)
     history: list[str] = Field(default_factory=list)
+    pattern: list[str] = Field(default_factory=list)  # figures the leader gave ("19 of the 28 started at lunchtime")
     decision: str | None = None
     corrected: list[str] = Field(default_factory=list)  # fields the leader set by hand: not overwritten
 
@@ -88,9 +89,10 @@ _SEN_SUPPORT = re.compile(r"\bsen support\b|\bon the sen register\b|\bon the reg
 _ASSESSMENT = re.compile(r"\b(?:needs )?assessment\b.*\b(?:request|appl|asked)|\b(?:request|appl|asked)\w*\b.*\bassessment\b",
                          re.I)
 _TRIGGER = re.compile(r"\bset (?:it|this|him|her|them) off\b|\btrigger|\bwhen the\b|\bafter (?:the|a|being)\b|"
-                      r"\bbecause (?:of )?the\b|\bsparked\b|\bstarted when\b", re.I)
+                      r"\bbecause (?:of )?the\b|\bsparked\b|\bstarted when\b|\bwhen (?:he|she|they) (?:was|were) (?:told|asked)\b|"
+                      r"\bstraight after\b|\bwound up\b|\bcos\b|\bbecause\b", re.I)
 _SETTING = re.compile(
-    r"\b(?:in|at|during|on|outside)\s+(?:the\s+|a\s+|his\s+|her\s+)?((?:cover|science|maths|english|pe|art|music|history|"
+    r"\b(?:in|at|during|on|outside|after|before|of)\s+(?:the\s+|a\s+|his\s+|her\s+)?((?:cover|science|maths|english|pe|art|music|history|"
     r"geography|french|drama|tutor|form)\s+(?:lesson|class|room)|cover lesson|lunch(?:time)?|break(?:time)?|"
     r"the corridor|corridor|canteen|playground|field|gate|assembly|changeover|lesson changeover|bus|toilets|"
     r"inclusion room|isolation room|classroom|[a-z]+ lesson)\b", re.I)
@@ -100,6 +102,9 @@ _IN_PLACE = re.compile(r"\b(?:plan|passport|profile) (?:says|covers|mentions|inc
 _NOTHING_IN_PLACE = re.compile(r"\bnothing (?:is |was )?in place\b|\bno support\b", re.I)
 _HISTORY = re.compile(r"\blast (?:month|week|term|year)\b|\bagain\b|\bpreviously\b|\bprevious\b|"
                       r"\b(?:\w+) times\b|\bhistory of\b|\balready\b|\bnever been\b|\bthis (?:half )?term\b", re.I)
+_PATTERN = re.compile(r"\b\d+\s+(?:of|out of)\s+(?:the\s+|our\s+|their\s+|its\s+)?\d+\b|\b\d+\s*(?:%|per ?cent)|\b(?:tripled|doubled|"
+                      r"trebled|halved|quadrupled)\b|\b\d+\s+(?:times|a day|a week|per day|per week|this term|this year)\b|"
+                      r"\btimes as likely\b", re.I)
 _VIEW = re.compile(r"\b(?:says?|said|told|tells|feels?|felt|thinks?|thought|wants?|agrees?|angry|upset|worried|"
                    r"asked|complain\w*|blames?|believes?|didn'?t know|knew|(?:wasn'?t|was) aware)\b", re.I)
 ROLES = [
@@ -196,7 +201,9 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
         if "sanctions" not in keep:
             for response in named(sentence, "responses"):
                 _add(new.sanctions, response)
-        if "history" not in keep and _HISTORY.search(sentence) and not _TRIGGER.search(sentence):
+        if "pattern" not in keep and _PATTERN.search(sentence):
+            _add(new.pattern, sentence)
+        elif "history" not in keep and _HISTORY.search(sentence) and not _TRIGGER.search(sentence):
             _add(new.history, sentence)
         if "people" not in keep:
             _people(new, sentence)
@@ -297,6 +304,10 @@ def already_held(record: CaseRecord, question: str) -> bool:
     if STAFF_KNEW.search(question) and any(
             re.search(r"\b(?:know|knew|aware)\b", p.view or "", re.I) for p in record.people):
         return True
+    held_roles = {p.role for p in record.people}
+    for role, words in (("the social worker", r"social worker"), ("the virtual school head", r"virtual school|VSH")):
+        if role in held_roles and re.search(words, question, re.I):
+            return True  # the leader has already said who they are and whether they know
     if re.search(r"\b(?:his|her|the pupil's|the child's) (?:own )?(?:account|view|side)\b|"
                  r"\bwhat did (?:he|she|the pupil) say\b", question, re.I) and any(
             p.role == "the pupil" for p in record.views()):
@@ -309,6 +320,7 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
     out = []
     if after.year_group and after.year_group != before.year_group:
         out.append(after.year_group)
+    out += [need for need in after.needs if need not in before.needs and need not in ("an EHC plan", "SEN support")]
     if after.plan != before.plan and after.plan:
         out.append({"EHCP": "the EHC plan", "SEN support": "SEN support", "none": "no EHC plan yet"}[after.plan])
     if after.plan_note and after.plan_note != before.plan_note:
@@ -321,6 +333,8 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
         out.append(f"where it happened ({after.setting})")
     if len(after.in_place) > len(before.in_place):
         out.append("what was in place")
+    known = {p.role for p in before.people}
+    out += [p.role for p in after.people if p.role not in known and not p.view and p.role != "the pupil"][:2]
     had = {p.role for p in before.views()}
     for person in after.views():
         if person.role not in had:
@@ -330,6 +344,8 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
         out.append("the responses you're weighing")
     if len(after.history) > len(before.history):
         out.append("the history")
+    if len(after.pattern) > len(before.pattern):
+        out.append("the figures")
     return out
 
 

@@ -13,13 +13,15 @@ import hashlib
 import re
 
 from assistant.answers import Answer
+from assistant.case_questions import case_questions, in_setting
 from assistant.case_record import already_held, record_gaps
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
+from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
 from assistant.text import sentences
 from knowledge.models import Hit
-from prompts.bank import Question, load_bank
+from prompts.bank import Question, load_bank, load_phrases
 
 # Which card lenses ground each conversation lens.
 CARD_LENSES = {
@@ -30,7 +32,9 @@ CARD_LENSES = {
 }
 QUESTIONS_PER_TURN = 2
 GROUNDED = 0.3  # a grounding sentence must be at least this close to what it grounds
-SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|\bDSL\b|LADO", re.I)
+# Only the fixed signposting may recur word for word (a lens intro that names the DSL may not).
+FIXED_SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|LADO", re.I)
+CARD_QUOTE = re.compile(r"\[`[a-z0-9\-]+`, [^\]]+\]")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
 ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
@@ -48,11 +52,26 @@ def leader_words(session, message: str) -> str:
 
 
 def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN) -> list[Question]:
-    """The bank's own pick (what the leader said makes questions relevant; asked ones never return),
-    minus any question about something the case record already holds."""
+    """One question built from this case first, when the record holds what it needs; then the bank's
+    own pick (what the leader said makes questions relevant; asked ones never return), minus any
+    question about something the case record already holds."""
     said = leader_words(ctx.session, ctx.message)
+    own = case_questions(ctx.session.case, ctx.session.mode, lens, said, ctx.state.asked,
+                         load_phrases().case_questions)[:1]
     candidates = load_bank().pick(ctx.session.mode, lens, said=said, asked=ctx.state.asked, limit=12)
-    return [q for q in candidates if not already_held(ctx.session.case, q.text)][:count]
+    bank = [q for q in candidates if not already_held(ctx.session.case, q.text) and not any(
+        _overlap(q.text, o.text) > 0.5 for o in own)]
+    return [*own, *bank][:count]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']{4,}", text.lower())) - {"what", "that", "this", "with", "have", "your", "about"}
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the shorter question's words the other one uses too."""
+    wa, wb = set(re.findall(r"[a-z']{4,}", a.lower())), set(re.findall(r"[a-z']{4,}", b.lower()))
+    return len(wa & wb) / (min(len(wa), len(wb)) or 1)
 
 
 def cite(card_id: str, heading: str) -> str:
@@ -74,6 +93,16 @@ def answer_text(answer: Answer, limit: int = 3) -> str:
     if run:
         out.append(" ".join(run) + " " + cite(*current))
     return " ".join(out)
+
+
+def case_summary(case) -> str:
+    """A few words of the case as heard ("Year 3, ADHD, SEN support, at lunchtime")."""
+    from assistant.case_questions import PLAN_WORDS, in_setting
+
+    plan = {"EHCP": "an EHC plan", "SEN support": "SEN support", "none": "no plan yet"}.get(case.plan or "")
+    bits = [case.year_group, *[n for n in case.needs if n not in PLAN_WORDS][:2], plan,
+            in_setting(case.setting) if case.setting else None, case.sanctions[0] if case.sanctions else None]
+    return ", ".join(b for b in bits if b)
 
 
 def _join(items: list[str]) -> str:
@@ -102,7 +131,8 @@ class OfflineComposer:
     def compose(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         mode = ctx.session.mode
-        if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant"):
+        if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant") and not (
+                u.kind == "law_question" or u.short or u.request):  # a first question is answered, not planned
             return self._finish(ctx, compose_plan(ctx, self.phrases, pick_questions))
         last = next((t for t in reversed(ctx.session.turns) if t.role == "assistant"), None)
         if u.kind == "distress":
@@ -111,8 +141,10 @@ class OfflineComposer:
             draft = self._decision(ctx)
         elif u.roleplay:
             draft = self._roleplay(ctx, start=True)
-        elif last is not None and last.kind == "roleplay" and not u.asks and not re.search(
-                r"\bstop\b", ctx.message, re.I):
+        elif u.request and mode == "prep":
+            draft = compose_request(ctx, self.phrases, pick_questions, leader_words(ctx.session, ctx.message))
+        elif last is not None and last.kind == "roleplay" and not u.request and not re.search(
+                r"\bstop\b|\bstep out\b|\bpause\b", ctx.message, re.I):  # a question in the scene is in character
             draft = self._roleplay(ctx, start=False)
         elif u.kind == "small_talk":
             draft = Draft(text=self._rotate(ctx, self.talk.small_talk, "small"), lens=None)
@@ -140,11 +172,15 @@ class OfflineComposer:
                      f"> {own.answer}\n[your document, {own.title}, {own.location or own.heading}]")
             return [quote, *cards], [own.card_id, *cited]
         answer = ctx.answer
+        if re.search(r"\bcase stud", ctx.message, re.I) and ctx.search is not None:
+            cases = [h for h in ctx.search(f"case study {ctx.message[:400]}", k=12) if h.kind == "case"][:3]
+            if cases:
+                lines = "\n".join(f"- *{h.title}* [`{h.card_id}`, {h.heading}]" for h in cases)
+                return [f"{self.talk.case_studies}\n{lines}"], [h.card_id for h in cases]
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
-        if not answer.covered:
-            nearest = Answer(sentences=answer.sentences[:1], covered=False)
-            return [self._rotate(ctx, self.talk.not_covered, "nc"), answer_text(nearest)], nearest.cited()
+        if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
+            return [self._rotate(ctx, self.talk.not_covered, "nc")], []
         return [answer_text(answer, limit)], answer.cited()[:limit]
 
     def _questions_part(self, ctx: ReplyContext, lens: str | None, count: int) -> tuple[list[str], list[Question]]:
@@ -198,13 +234,21 @@ class OfflineComposer:
     def _answer(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
+        gaps = record_gaps(ctx.session.case, ctx.session.decision or "")
+        weighing = (u.kind == "case_question" and ctx.session.mode == "live" and bool(gaps)
+                    and ctx.answer is not None and not ctx.answer.covered)
+        if weighing:
+            # A question about this case that no card answers ("what should I weigh?") is met with what the
+            # case as told still leaves open, not with "the cards don't cover that".
+            parts = [self.talk.weigh + "\n" + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3])]
+            cited = []
         if u.legal_conclusion:
             parts.insert(0, self.talk.legal_conclusion)
         questions: list[Question] = []
         force = self._force_check(ctx)
         if force:
             parts.append(force)
-        if not u.short:
+        if not u.short and not weighing:  # the open points are already the questions
             more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
             parts += more
         return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,
@@ -223,6 +267,8 @@ class OfflineComposer:
             line = self._facts_line(ctx)
             if ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
+            elif mode == "prep" and "the figures" in ctx.new_facts and ctx.session.case.setting:
+                line = self.phrases.data.prep_requests.figure_fold.format(focus=in_setting(ctx.session.case.setting))
             elif mode == "prep":
                 line = self._rotate(ctx, self.talk.prep_fold, "fold")
             parts.append(line)
@@ -285,11 +331,15 @@ class OfflineComposer:
             name = option.name.format(sanction=case.sanctions[0] if case.sanctions else "the sanction")
             tags = ", ".join(f"`{c}`" for c in option.cards)
             lines.append(f"- **{name}**: needs {option.needs} [{tags}].")
-        parts = [self.talk.options_lead[mode], "\n".join(lines),
-                 self._rotate(ctx, self.talk.options_close[mode], "close")]
+        lead = self.talk.options_lead[mode]
+        known = case_summary(case)
+        if known:
+            lead = f"With what you've told me ({known}) in mind: {lead[:1].lower()}{lead[1:]}"
+        parts = [lead, "\n".join(lines), self._rotate(ctx, self.talk.options_close[mode], "close")]
         questions: list[Question] = []
-        if mode == "live":
-            parts.append(self._rotate(ctx, self.talk.options_question, "oq"))
+        if mode == "live":  # the case's own question where there is one
+            questions = pick_questions(ctx, "proportionality", 1)
+            parts.append(questions[0].text if questions else self._rotate(ctx, self.talk.options_question, "oq"))
         cards = [c for o in self.talk.options[mode] for c in o.cards if f"`{c}`" in parts[1]]
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, citations=self._citations(ctx, cards),
                      questions=questions, kind="answer")
@@ -306,7 +356,12 @@ class OfflineComposer:
             more, questions = self._questions_part(ctx, ctx.target, 1)
             return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
         parts = [self._rotate(ctx, self.talk.roleplay_start, "role").format(role=the_role)] if start else []
-        parts.append(lines[said % len(lines)].format(role=the_role))
+        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        fresh = [line for line in lines if line.format(role=the_role) not in earlier] or list(lines)
+        # The part answers what was just said to it: the unused line sharing most words with the message.
+        heard = _words(ctx.message)
+        line = max(fresh, key=lambda ln: (len(heard & _words(ln)), -fresh.index(ln)))
+        parts.append(line.format(role=the_role))
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="roleplay", echoes=[role])
 
     def _about(self, ctx: ReplyContext) -> Draft:
@@ -353,12 +408,15 @@ class OfflineComposer:
             lines = []
             for line in paragraph.split("\n"):
                 kept = [s for s in sentences(line)  # a citation may recur; a sentence may not
-                        if SAFETY.search(s) or s.startswith("[`") or len(s.split()) < 8 or _key(s) not in said]
+                        if FIXED_SAFETY.search(s) or s.startswith("[`") or len(s.split()) < 8 or _key(s) not in said]
                 if kept:
                     lines.append(" ".join(kept))
             if lines:
                 paragraphs.append("\n".join(lines))
         draft.text = "\n\n".join(paragraphs)
+        # A cited card sentence is the guidance's wording, not a view on this case: if the output rail reads
+        # one as deciding, that line is left out rather than the whole reply refused.
+        draft.echoes += [line for line in draft.text.split("\n") if CARD_QUOTE.search(line)]
         draft.question_ids = [q.id for q in draft.questions] or draft.question_ids
         return draft
 

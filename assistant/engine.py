@@ -12,6 +12,7 @@ from filelock import Timeout
 from pydantic import BaseModel
 
 from assistant import case_record, lens_tracker
+from assistant.asking import answer_query, is_question, lay_terms, parts
 from assistant.composer import CARD_LENSES, OfflineComposer
 from assistant.config import Settings, load_settings
 from assistant.models import CaseRecord, Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
@@ -244,7 +245,12 @@ class Engine:
         state_before = self.lens_state(session)
         last = next((t for t in reversed(session.turns) if t.role == "assistant"), None)
         question = question_text(message)
-        vector, qvector = self._vectors(message, question)
+        previous = next((t.text for t in reversed(session.turns) if t.role == "user" and t.verdict
+                         and t.verdict.action == "allow"), None)
+        asked = answer_query(question, previous)
+        # The answer (or, for a statement, the grounding) is searched with the cards' words for everyday
+        # phrasing; the message's own vector still drives understanding.
+        vector, qvector = self._vectors(message, asked if is_question(question) or lay_terms(message) else message)
         understood = understand(message, vector, after_question=bool(last and "?" in last.text))
         self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record,
                                         understanding=understood))
@@ -278,7 +284,7 @@ class Engine:
         target = _target(state, answering, understood, session.mode)
         query = (question if understood.asks else message)[:RETRIEVAL_CHARS]
         hits = self._retrieve(query, target)
-        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target)
+        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target, asked)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            lookup=self.searcher.card_hit, search=self.searcher.search,
@@ -328,7 +334,7 @@ class Engine:
         shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
-    def _sentences(self, session, understood, question, vector, qvector, hits, target):
+    def _sentences(self, session, understood, question, vector, qvector, hits, target, asked=None):
         """The card sentences that answer the message, and one that grounds the lens in hand."""
         from assistant.answers import sentence_index
 
@@ -341,10 +347,27 @@ class Engine:
         elif understood.kind == "decision" and session.mode == "live":
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
-            answer = index.answer(qvector, question, hits, shown)
+            answer = self._answer(index, qvector, asked or question, hits, shown, question)
         else:  # what the new facts raise, from the sections retrieval found for them
-            support = index.answer(vector, question, hits, shown, limit=1)
+            support = index.answer(qvector, asked or question, hits, shown, limit=1)
         return answer, support
+
+    @staticmethod
+    def _answer(index, qvector, asked: str, hits, shown, own_words: str):
+        """One answer; for a question that asks two things, the best two sentences for each part."""
+        from assistant.answers import Answer
+        from knowledge.embedder import get_embedder
+
+        pieces = parts(asked)
+        if len(pieces) == 1:
+            return index.answer(qvector, asked, hits, shown, own_words=own_words)
+        texts = [f"{p} ({lay_terms(p)})" if lay_terms(p) else p for p in pieces]
+        answers = [index.answer(v, t, hits, shown, limit=2, own_words=p)
+                   for v, t, p in zip(get_embedder().embed(texts), texts, pieces)]
+        # Each part's best sentence first, so a short reply still answers both.
+        ranked = [s for rank in range(2) for a in answers for s in a.sentences[rank:rank + 1]]
+        chosen = list({s.text: s for s in ranked}.values())
+        return Answer(sentences=chosen[:4], covered=any(a.covered for a in answers), best=max(a.best for a in answers))
 
     def _retrieve(self, query: str, target: str | None):
         hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))

@@ -106,9 +106,12 @@ def _in_decision(note: str, session: Session) -> bool:
 def _plan(session: Session) -> str | None:
     """The prep plan as drafted, its headings folded in under the export's own."""
     plans = [t.text for t in session.turns if t.role == "assistant" and t.kind == "plan"]
+    full = [n for n, text in enumerate(plans) if "\n## " in f"\n{text}"]  # the drafted plan, not a piece asked for
     if not plans:
         return None
-    lines = [line for line in plans[-1].splitlines() if not line.startswith("## ")]
+    start = full[-1] if full else 0
+    # The plan, then any outline, discussion questions or scenario asked for after it.
+    lines = [line for text in plans[start:] for line in text.splitlines() if not line.startswith("## ")]
     return "\n".join(f"**{line[4:]}**" if line.startswith("### ") else line for line in lines)
 
 

@@ -37,6 +37,7 @@ class Understanding(BaseModel):
     roleplay: str | None = None  # the part the user asked the assistant to play
     force: bool = False  # mentions force, a hold or an injury
     legal_conclusion: bool = False  # asks whether their own case was unlawful or discrimination
+    request: Literal["outline", "questions", "scenario"] | None = None  # asks for a piece of a session plan
     via: Literal["pattern", "head"] = "pattern"
 
 
@@ -72,12 +73,25 @@ _SHORT = re.compile(r"\bin (?:one|a|a single|two) (?:paragraph|sentence|line)s?\
 _ROLE = re.compile(r"\b(?:play|be|pretend to be|act as|role-?play(?: as)?)\s+(?:the|a|an|his|her|their)?\s*"
                    r"((?:[a-z]+\s)?(?:dad|mum|mother|father|parent|carer|grandmother|grandad|teacher|head|headteacher|"
                    r"head of year|ta|senco|governor|pupil|student|child|colleague|deputy|member of staff))\b", re.I)
-_FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|"
+_REQUESTS = (
+    ("scenario", re.compile(r"\bscenarios?\b|\bvignettes?\b|\b(?:write|make up|give me) (?:me )?an? (?:short )?"
+                            r"(?:case|story|example)\b", re.I)),
+    ("outline", re.compile(r"\b(?:session )?outline\b|\brunning order\b|\bagenda\b|\bsession plan\b|"
+                           r"\bplan (?:for|of) the (?:hour|session|twilight|training|meeting)\b|\bstructure (?:for|of) the "
+                           r"(?:session|hour|twilight)\b|\btimings?\b", re.I)),
+    ("questions", re.compile(r"\bdiscussion questions?\b|\bquestions (?:for|to ask|to put to) (?:the )?"
+                             r"(?:slt|staff|governors|team|heads|leaders|group|tables)\b|\bprompts? for (?:the )?"
+                             r"(?:discussion|tables|groups)\b", re.I)),
+)
+_ASKING_FOR = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:ok\W+|so\W+|now\W+)?(?:give|write|draft|make|"
+                         r"suggest|draw up|put together|sketch|let'?s have)\b|\bi(?:'d| would) like\b|\bi need\b|\?", re.I)
+_FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|by the arms?|"
+                    r"guided (?:him|her|them) out|carried|physically|"
                     r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
 _LEGAL = re.compile(r"\b(?:was|is|were|would) (?:our|my|this|that|it|the) (?:\w+ ){0,3}?(?:discriminat\w*|unlawful|lawful|"
                     r"illegal|legal)\b", re.I)
 _QUESTION_START = re.compile(
-    r"^\s*(?:what|how|why|when|where|who|which|is|are|can|could|do|does|did|should|would|will|must|may|has|have|"
+    r"^\s*(?:(?:and|so|ok|okay|also|then|but|right)\W+)?(?:what|how|why|when|where|who|which|is|are|can|could|do|does|did|should|would|will|must|may|has|have|"
     r"explain|tell me|describe|give me)\b", re.I)
 _CASE_WORDS = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|this|our|we|i|my|me|us)\b", re.I)
 
@@ -124,6 +138,8 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
     flags = dict(wants_options=bool(_OPTIONS.search(first)), short=bool(_SHORT.search(first)),
                  force=bool(_FORCE.search(text)), lens=_lens(text, vector),
                  legal_conclusion=bool(_LEGAL.search(first)) and _is_question(first))
+    if _ASKING_FOR.search(first):  # "they want questions for governors" describes; "can you give me ..." asks
+        flags["request"] = next((name for name, rx in _REQUESTS if rx.search(first)), None)
     role = _ROLE.search(first)
     if role and re.search(r"\b(?:could|can|would|will) you|\bplease|let'?s|^(?:play|be|pretend)", first, re.I):
         flags["roleplay"] = role.group(1).lower()

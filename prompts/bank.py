@@ -96,6 +96,10 @@ PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
     "conversation": frozenset({"facts", "lens", "role"}),
+    "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
+                                 "person", "view", "figure", "year"}),
+    "prep_requests": frozenset({"focus"}),
+    "scenario": frozenset({"year", "pupil_word", "need", "event", "in_setting", "him", "he", "response"}),
 }
 
 _ID_RE = re.compile(r"^(live|practice|prep)-[a-z]+(?:-[a-z]+)*-\d{3}$")
@@ -398,11 +402,40 @@ class Option(_Strict):
     when: Literal["any", "ehcp", "sanction"] = "any"
 
 
+class CaseQuestion(_Strict):
+    """A question built from the case record; asked only when the fields it needs are held."""
+
+    lens: str
+    modes: tuple[Mode, ...] = Field(min_length=1)
+    needs: tuple[str, ...] = Field(min_length=1)
+    text: str
+
+
+class OutlineStep(_Strict):
+    share: float = Field(gt=0, le=1)  # of the session's length
+    text: str
+
+
+class PrepRequests(_Strict):
+    """What prep mode says when a consultant asks for an outline, questions or a scenario."""
+
+    outline_lead: str
+    figure_fold: str
+    outline_steps: tuple[OutlineStep, ...] = Field(min_length=3)
+    questions_lead: str
+    scenario_lead: str
+    scenario_close: str
+    scenario_questions: tuple[str, ...] = Field(min_length=2)
+    scenario: str
+
+
 class Conversation(_Strict):
     """What the listening composer says around answers and questions."""
 
     not_covered: tuple[str, ...] = Field(min_length=3)
     nothing_found: tuple[str, ...] = Field(min_length=1)
+    case_studies: str = "The case studies in the cards that fit best:"
+    weigh: str = "From what you've told me so far, these are still open:"
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)
     question_leads: tuple[str, ...] = Field(min_length=4)
@@ -465,6 +498,8 @@ class Phrases(_Strict):
     prep_plan: PrepPlan
     governance_summary: GovernanceSummary
     conversation: Conversation
+    case_questions: tuple[CaseQuestion, ...] = ()
+    prep_requests: PrepRequests
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:
@@ -515,6 +550,11 @@ class Phrases(_Strict):
             for t in (s.heading, s.lead, s.caution or "", *s.items)
         )
         yield "conversation", tuple(self.conversation.texts())
+        yield "case_questions", tuple(q.text for q in self.case_questions)
+        req = self.prep_requests
+        yield "prep_requests", (req.outline_lead, req.figure_fold, req.questions_lead, req.scenario_lead, req.scenario_close,
+                                *req.scenario_questions, *(step.text for step in req.outline_steps))
+        yield "scenario", (req.scenario,)
         gov = self.governance_summary
         yield "governance_summary", (gov.title, gov.confirm, gov.lead, gov.footer) + tuple(
             t for s in gov.sections for t in (s.heading, s.lead)

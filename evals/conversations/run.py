@@ -21,6 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CITE = re.compile(r"\[`([a-z0-9:\-]+)`")
 SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|Designated Safeguarding Lead|LADO", re.I)
+QUOTED = re.compile(r"\[`[a-z0-9:\-]+`, [A-Z]")  # a card quote's citation: (card, section)
 ES_NUMBER = "08000 562 561"
 WORD = re.compile(r"[a-z0-9']+")
 # How a reply shows each reaction the scripts can ask for.
@@ -35,8 +36,11 @@ REACTIONS = {
     and re.search(r"(decision|choice|call|design)\b.{0,40}\b(yours|stays with you|your own)|yours to (make|decide)|"
                   r"\byour (call|choice|decision)\b", r, re.I),
     "short": lambda r: len(WORD.findall(r.lower())) <= 110,
-    "roleplay": lambda r: re.search(r"\b(I'll play|playing|as (the )?(dad|mum|parent|head|headteacher|teacher))\b", r, re.I)
+    "roleplay": lambda r: re.search(r"\b(I'll play|playing|as (the |an? )?(\w+ )?(dad|mum|parent|head|headteacher|teacher))\b", r, re.I)
     and not re.search(r"won't play|can't play", r, re.I),
+    "plan": lambda r: len(re.findall(r"^\s*(?:[-*]|\d+[.)]|#+)\s", r, re.M)) >= 3
+    and re.search(r"\bminutes?\b|\bmins?\b|outline|plan", r, re.I),
+    "scenario": lambda r: re.search(r"scenario", r, re.I) and "?" in r and len(WORD.findall(r.lower())) >= 60,
     "session": lambda r: re.search(r"\bsession\b", r, re.I) and not re.search(r"on the day|what was used", r, re.I),
 }
 
@@ -89,6 +93,9 @@ def check_turn(turn: dict, result: dict) -> dict[str, bool]:
     if expect.get("not_ask"):
         asked = questions(reply)
         checks["not_ask"] = not any(re.search(p, q, re.I) for p in expect["not_ask"] for q in asked)
+    if expect.get("uses"):  # a fact the user gave, used in the assistant's own words (not a card quote)
+        own = "\n\n".join(p for p in reply.split("\n\n") if not QUOTED.search(p))
+        checks["uses"] = all(re.search(p, own, re.I | re.S) for p in expect["uses"])
     if expect.get("cite"):
         cited = set(result.get("citations") or []) | set(CITE.findall(reply))
         checks["cite"] = bool(cited & set(expect["cite"]))
@@ -147,7 +154,7 @@ def main() -> int:
     print(f"turns passing all checks: {passed}/{len(rows)} = {passed / len(rows):.1%}")
     for mode, (ok, total) in sorted(by_mode.items()):
         print(f"  {mode:<9} {ok}/{total} = {ok / total:.1%}")
-    for name in ("verdict", "answer", "not_ask", "cite", "react"):
+    for name in ("verdict", "answer", "not_ask", "uses", "cite", "react"):
         values = [r["checks"][name] for r in rows if name in r["checks"]]
         if values:
             print(f"  check {name:<8} {sum(values)}/{len(values)} = {sum(values) / len(values):.1%}")

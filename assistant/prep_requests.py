@@ -1,0 +1,63 @@
+"""Prep mode's answers to a consultant's requests for pieces of a session: a
+timed outline, discussion questions, or an invented scenario for the tables,
+each built from what the consultant has said about the school."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from assistant.case_questions import figure, pronouns, slots
+from assistant.replies import Draft, ReplyContext
+
+DEFAULT_MINUTES = 60
+_MINUTES = re.compile(r"\b(\d{2,3})[\s-]*(?:min|mins|minutes?)\b", re.I)
+_HOURS = {r"\b(?:an|one|1) hour\b|\bhour[- ]long\b": 60, r"\btwilight\b": 90, r"\b(?:an hour and a half|90)\b": 90,
+          r"\bhalf[- ]day\b|\bmorning\b": 180, r"\b(?:two|2) hours\b": 120}
+DEFAULT_EVENT = "pushes another pupil during an argument"
+DEFAULT_RESPONSE = "sends them to the office"
+FOCUS_LENSES = ("needs", "send", "proportionality", "equality", "voice")
+
+
+def session_minutes(said: str) -> int:
+    if m := _MINUTES.search(said):
+        return int(m.group(1))
+    return next((mins for pattern, mins in _HOURS.items() if re.search(pattern, said, re.I)), DEFAULT_MINUTES)
+
+
+def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Draft:
+    """`pick(ctx, lens, count)` is the composer's question picker (passed in: no import cycle)."""
+    req = phrases.data.prep_requests
+    kind = ctx.understanding.request
+    case = ctx.session.case
+    if kind == "scenario":
+        have = slots(case, said)
+        who = pronouns(said)
+        text = req.scenario.format(
+            year=have.get("year", "Year 9"), pupil_word=who["pupil_word"], need=have.get("need", "SEN support"),
+            event=DEFAULT_EVENT, in_setting=have.get("in_setting", "at lunchtime"), him=who["him"], he=who["he"],
+            response=DEFAULT_RESPONSE.replace("them", who["him"]))
+        if who["he"] == "they":
+            text = text.replace("they is", "they are")
+        parts = [req.scenario_lead, f"> {text}", req.scenario_close,
+                 "\n".join(f"- {q}" for q in req.scenario_questions)]
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="plan")
+    questions = []
+    for lens in FOCUS_LENSES:  # one question per lens, the case's own first
+        questions += pick(ctx, lens, 1)
+        if len(questions) == 3:
+            break
+    listed = "\n".join(f"- {q.text}" for q in questions)
+    if kind == "questions":
+        return Draft(text=f"{req.questions_lead}\n\n{listed}", lens=ctx.state.current, kind="plan",
+                     questions=questions)
+    minutes = session_minutes(said)
+    focus = f"“{figure(case).rstrip('.')}”" if case.pattern else "what the data and the policy show"
+    steps, start = [], 0
+    for number, step in enumerate(req.outline_steps, 1):
+        length = max(5, round(minutes * step.share / 5) * 5)
+        if number == len(req.outline_steps):
+            length = max(5, minutes - start)  # the close takes what is left, so the outline ends on time
+        steps.append(f"{len(steps) + 1}. **{start}–{start + length} min**: {step.text.format(focus=focus)}")
+        start += length
+    parts = [req.outline_lead, "\n".join(steps), listed]
+    return Draft(text="\n\n".join(p for p in parts if p), lens=ctx.state.current, kind="plan", questions=questions)

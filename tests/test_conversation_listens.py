@@ -1,0 +1,113 @@
+"""A conversation that listens: direct questions get the right answer first, a
+question the cards do not cover is said to be one, a fact the user gives
+shapes what is asked next, and prep mode takes up the consultant's requests."""
+from __future__ import annotations
+
+import re
+
+from assistant.export import to_markdown
+from assistant.record import build_record
+from engine_helpers import cited_ids, offline_engine
+
+
+def first_paragraph(reply: str) -> str:
+    return reply.split("\n\n")[0]
+
+
+def own_words(reply: str) -> str:
+    """The reply without its card quotes (paragraphs that cite a card section)."""
+    return "\n\n".join(p for p in reply.split("\n\n") if not re.search(r"\[`[a-z0-9:\-]+`, [A-Z]", p))
+
+
+def test_sending_a_child_home_to_calm_down_is_answered_as_an_exclusion_question(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 5 girl on SEN support, struggling in the afternoons this term.")
+    result = engine.turn(session, "Her dad picked her up at lunch so she could calm down at home. Is that allowed?")
+    assert result.verdict.action == "allow"
+    answer = first_paragraph(result.reply)
+    assert re.search(r"exclu", answer, re.I) and re.search(r"unlawful|in law|formal", answer, re.I), result.reply
+    assert cited_ids(answer)
+
+
+def test_a_question_the_cards_do_not_cover_is_said_plainly_without_a_nearby_quote(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    result = engine.turn(session, "What is the VAT rate on fuel for the school minibus?")
+    answer = first_paragraph(result.reply)
+    assert re.search(r"don't cover|can't find|isn't something|don't answer", answer), result.reply
+    assert not cited_ids(answer)
+
+
+def test_a_short_follow_up_question_is_answered_about_the_topic_before_it(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "What does the law say about searching a pupil's bag?")
+    result = engine.turn(session, "Does another adult have to be there when we do it?")
+    answer = first_paragraph(result.reply)
+    assert re.search(r"second adult|same sex", answer), result.reply
+    assert "reasonable-force-and-searching" in cited_ids(answer)
+
+
+def test_a_question_asking_two_things_gets_both_answered(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    result = engine.turn(session, "If I suspend her, who do I have to tell, and when do governors have to meet?")
+    answer = first_paragraph(result.reply)
+    assert re.search(r"local authority|parents", answer) and re.search(r"15 school days|within", answer), result.reply
+
+
+def test_a_figure_the_consultant_gives_shapes_what_comes_next(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Planning a twilight for a secondary about its suspensions.")
+    result = engine.turn(session, "30 of their 41 suspensions this year happened at break time.")
+    assert "Pattern in the figures" in dict(engine.session(session.id).case.lines())
+    assert re.search(r"\bbreak", own_words(result.reply)), result.reply
+
+
+def test_prep_role_play_stays_in_part_through_a_question_asked_in_the_scene(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Session for pastoral leads on conversations with parents after a suspension.")
+    engine.turn(session, "Could you play a worried mum so I can practise? I'll be the head of year.")
+    result = engine.turn(session, "What would help you feel listened to?")
+    assert result.kind == "roleplay" and "(As " in result.reply, result.reply
+
+
+def test_prep_outline_request_gets_a_timed_outline_for_the_length_given(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "A 45 minute staff meeting on SEND pathways in the behaviour policy.")
+    result = engine.turn(session, "Can you give me a session outline?")
+    steps = re.findall(r"^\d+\. \*\*(\d+)–(\d+) min\*\*", result.reply, re.M)
+    assert len(steps) >= 3 and int(steps[-1][1]) == 45, result.reply
+    exported = to_markdown(build_record(engine.session(session.id)))
+    assert "Diagnostic questions" in exported and "45 min" in exported  # the plan, and the outline asked for
+
+
+def test_prep_scenario_request_gets_an_invented_scenario_with_questions(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Twilight on behaviour at lunchtime for a junior school; Year 5 is the hot spot.")
+    result = engine.turn(session, "Write me a scenario for the tables to discuss.")
+    assert "invented" in result.reply.lower() and "Year 5" in result.reply
+    assert len(re.findall(r"^- .*\?$", result.reply, re.M)) >= 2
+
+
+def test_options_are_framed_by_the_case_as_told(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 4 boy with ADHD, on SEN support. He kicked a door in maths and I'm thinking about a detention.")
+    result = engine.turn(session, "So what are my options?")
+    assert "Year 4" in result.reply and "ADHD" in result.reply
+    assert re.search(r"\byours\b|your call|your choice|stays with you", result.reply)
+
+
+def test_a_question_about_this_case_that_no_card_answers_gets_what_is_still_open(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 8 boy on SEN support swore at a teacher in the corridor and I'm weighing a detention.")
+    result = engine.turn(session, "What should I weigh before I ring his mum tonight?")
+    assert "don't cover" not in result.reply and "own account" in result.reply, result.reply
+    assert len(re.findall(r"^- .*\?$", result.reply, re.M)) <= 3

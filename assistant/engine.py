@@ -21,11 +21,12 @@ from assistant.store import DEFAULT_TITLE, SessionStore
 from assistant.text import sentences
 from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
+from knowledge.query import build_query
 from knowledge.safe_text import safe_text
 
 MAX_MESSAGE_CHARS = 200_000
 PAGE_TURNS = 200  # a long session is opened on its latest messages; earlier ones load on request
-RETRIEVAL_CHARS = 2_000  # a long paste is searched by its opening, and kept whole
+RETRIEVAL_CHARS = 2_000  # what understanding reads of a long paste (kept whole; search reads all of it)
 TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for another process's turn
 _CITATION = re.compile(r"\[`[^\]]*\]")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
@@ -282,11 +283,13 @@ class Engine:
                 state.lenses[final].status = "covered"
                 lens_tracker._note(state.lenses[final].notes, message)
         target = _target(state, answering, understood, session.mode)
-        query = (question if understood.asks else message)[:RETRIEVAL_CHARS]
-        hits = self._retrieve(query, target)
+        # The whole message, reduced to its questions and key facts: a long one often asks at the end.
+        query = build_query(message)[:RETRIEVAL_CHARS]  # a paste of unbroken text stays searchable
+        hits, found = self._retrieve(query, target)
         answer, support = self._sentences(session, understood, question, vector, qvector, hits, target, asked)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
+                           coverage=found.coverage, covered=found.covered,
                            lookup=self.searcher.card_hit, search=self.searcher.search,
                            ground=lambda text, cards: self._ground(session, vector, text, cards, hits),
                            first=not session.earlier and not any(
@@ -370,14 +373,17 @@ class Engine:
         return Answer(sentences=chosen[:4], covered=any(a.covered for a in answers), best=max(a.best for a in answers))
 
     def _retrieve(self, query: str, target: str | None):
-        hits = self.searcher.search(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))
+        """The cards (and the school's documents) for the query, and the card search itself
+        (how far the cards cover the question)."""
+        found = self.searcher.find(query, k=6, lenses=sorted(CARD_LENSES.get(target or "", set())))
+        hits = list(found.hits)
         try:
             from knowledge.documents import search_documents
 
             hits = [*hits, *search_documents(query, k=2)]
         except ReflectError:
             pass
-        return hits
+        return hits, found
 
     def _rail(self, text: str) -> str | None:
         """For a model's reply: None if it may be shown, else the template that replaces it."""

@@ -27,7 +27,11 @@ class ReplyContext(BaseModel):
     answer: Answer | None = None  # sentences that answer what the message asks, with their cards
     support: Answer | None = None  # a sentence grounding the lens in hand, for messages that ask nothing
     new_facts: list[str] = Field(default_factory=list)  # what this message added to the case record
-    query: str = ""
+    query: str = ""  # what the cards were searched for: the message's questions and key facts
+    # How far the cards cover the message (0-1, calibrated); when not covered, say the cards do not
+    # cover it rather than cite the nearest card as if it answered.
+    coverage: float | None = None
+    covered: bool = True
     lookup: Callable[[str, str], Hit | None] | None = None  # (card id, query) -> that card's best section
     search: Callable[..., list[Hit]] | None = None  # the card search, for the prep planner's case studies
     ground: Callable[[str, set[str] | None], Answer] | None = None  # (text, cards) -> the sentence that grounds it

@@ -19,6 +19,9 @@ class Term(BaseModel):
     aliases: list[str] = []
     # Also an ordinary abbreviation with another meaning (DT, CP): shown, never auto-expanded.
     ambiguous: bool = False
+    # How people say it without the term ("school refuser", "held him down"): search adds the
+    # expansion to a query that uses one, so lay wording meets the cards' wording. Never shown.
+    lay: list[str] = []
 
 
 @lru_cache(maxsize=1)

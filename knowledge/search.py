@@ -20,7 +20,7 @@ from knowledge.lexical import LexicalIndex
 from knowledge.loader import load_cards
 from knowledge.models import Chunk, Hit, SearchResult
 from knowledge.query import build_query
-from knowledge.text import expansions_in
+from knowledge.text import expansions_in, lay_terms_in
 
 MAX_QUERY_CHARS = 10_000
 QUESTIONS_HEADING = "Questions to ask yourself"
@@ -60,7 +60,8 @@ def validate_query(query: str) -> str:
 
 
 def expand_query(query: str) -> str:
-    extra = expansions_in(query)
+    """The query with the field's words for its abbreviations and lay phrasings, in brackets."""
+    extra = list(dict.fromkeys([*expansions_in(query), *lay_terms_in(query)]))
     return f"{query} ({'; '.join(extra)})" if extra else query
 
 

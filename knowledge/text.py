@@ -1,5 +1,6 @@
 """Plain-text helpers shared by search and the guardrails: sentence splitting
-and the field's abbreviations (read from the glossary).
+and the field's abbreviations (read from the glossary), and, for search only,
+the glossary's lay phrasings ("school refuser" -> emotionally based school avoidance).
 
 One home for each, so that search and the guard never disagree about where a
 sentence ends or what "PEX" means.
@@ -107,3 +108,28 @@ def expansions_in(text: str) -> list[str]:
         return []
     table = abbreviations()
     return list(dict.fromkeys(table[m.group(1)] for m in pattern.finditer(text)))
+
+
+@lru_cache(maxsize=1)
+def _lay_table() -> tuple[dict[str, str], re.Pattern[str] | None]:
+    table: dict[str, str] = {}
+    for entry in load_glossary():
+        for phrase in entry.lay:
+            table.setdefault(" ".join(phrase.casefold().split()), entry.expansion)
+    if not table:
+        return table, None
+    keys = sorted(table, key=len, reverse=True)
+    # Whole words, any case, any run of spaces between them: "Held  him down" counts.
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys)
+    return table, re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.IGNORECASE)
+
+
+def lay_terms_in(text: str) -> list[str]:
+    """The field's terms for the lay phrasings in text, once each, in order of first use.
+
+    For search only: the guard reads what was written, not what it might mean.
+    """
+    table, pattern = _lay_table()
+    if pattern is None:
+        return []
+    return list(dict.fromkeys(table[" ".join(m.group(1).casefold().split())] for m in pattern.finditer(text)))

@@ -191,3 +191,10 @@ def test_retrieval_eval_reports_gap_rows_separately(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["overall"]["items"] == 1 and report["overall"]["hit_at_k"] == 1.0
     assert report["gaps"]["items"] == 1 and report["gaps"]["said_not_covered"] == 1.0
+
+
+def test_a_school_refuser_in_lay_words_finds_the_card_on_school_avoidance():
+    message = ("My year 9 son has become a school refuser since Christmas. Most mornings he is sick with worry "
+               "and we can't get him out of the car. The attendance officer has mentioned a fine. What should school be doing?")
+    ids = [h.card_id for h in get_searcher().search(message, k=3)]
+    assert "emotionally-based-school-avoidance" in ids

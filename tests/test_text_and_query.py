@@ -62,3 +62,16 @@ def test_a_long_message_is_searched_by_its_question_even_when_it_comes_last():
     assert "Should the school have told me the same day?" in query
     assert "held my son down" in query
     assert query.count("lovely half term") < 3
+
+
+def test_lay_wording_brings_the_fields_term_into_a_search():
+    from knowledge.search import expand_query
+    from knowledge.text import abbreviations, lay_terms_in
+
+    assert lay_terms_in("She's a school refuser and staff Held  him down") == [
+        "emotionally based school avoidance", "restraint or reasonable force (restrictive intervention)"]
+    assert "emotionally based school avoidance" in expand_query("my son is a school refuser")
+    # Whole phrases only, and never for the guard, which reads what was written.
+    assert lay_terms_in("the school refusers' club and a held-him-down-ish story") == []
+    assert lay_terms_in("keep pace with the odd pupil") == []
+    assert "school refuser" not in abbreviations()

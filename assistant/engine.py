@@ -101,11 +101,9 @@ class Engine:
 
     def warm_up(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (on a first run, build) everything a turn needs, saying each step to `progress`."""
-        from assistant.answers import sentence_index
         from assistant.prepare import prepare
 
         prepare(progress)
-        sentence_index()
 
     @property
     def guard(self):

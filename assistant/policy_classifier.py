@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import yaml
+
+from knowledge.yamlfile import load_yaml
 
 EXEMPLARS_FILE = Path(__file__).with_name("policy_exemplars.yaml")
 VERSION = "policy-clf-1"
@@ -57,7 +58,7 @@ def _load() -> RuleClassifier:
             return RuleClassifier(z["coef"], float(z["intercept"]))
     except (OSError, ValueError, KeyError):
         pass
-    raw = yaml.safe_load(EXEMPLARS_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(EXEMPLARS_FILE.read_text(encoding="utf-8"))
     texts = list(raw["rigid"]) + list(raw["flexible"])
     y = np.array([1] * len(raw["rigid"]) + [0] * len(raw["flexible"]))
     x = get_embedder().embed(texts).astype(np.float64)

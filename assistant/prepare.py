@@ -1,6 +1,6 @@
 """What the first reply needs, built or loaded ahead of it: the embedding model, the search
 index (embedded on the first run), the searcher's cached vectors, the card sentences' vectors
-(embedded on the first run) and the guard's classifier.
+(embedded on the first run), the question bank and the guard's classifier.
 
 `reflect prepare` runs it at install time (`make install`), so the first start only loads;
 the app's warm-up runs it again, cheaply, reporting each step. Offline; safe to re-run.
@@ -16,6 +16,7 @@ STEP_MODEL = "Loading the embedding model…"
 STEP_GUIDANCE = "Loading the guidance…"
 STEP_GUARD = "Loading the safety checks…"
 STEP_ANSWERS = "Loading the card sentences…"
+STEP_QUESTIONS = "Loading the questions…"
 
 
 def prepare(progress: Progress | None = None) -> dict[str, float]:
@@ -44,5 +45,16 @@ def prepare(progress: Progress | None = None) -> dict[str, float]:
     first = not sentences_cached()
     step("answers", "Embedding the card sentences (first run)…" if first else STEP_ANSWERS,
          sentence_index)
+    step("questions", STEP_QUESTIONS, _load_questions)
     step("guard", STEP_GUARD, lambda: get_guard().warm())
     return seconds
+
+
+def _load_questions() -> None:
+    """The question bank, the phrases and the lenses' cues: read once, before the first reply needs them."""
+    from prompts.bank import load_bank, load_phrases
+    from prompts.cues import load_cues
+
+    load_bank()
+    load_phrases()
+    load_cues()

@@ -304,7 +304,7 @@ class Engine:
         from knowledge.embedder import get_embedder
 
         texts = [message[:RETRIEVAL_CHARS]] + ([question[:RETRIEVAL_CHARS]] if question != message else [])
-        vectors = get_embedder().embed(texts)
+        vectors = get_embedder().embed_recent(texts)
         return vectors[0], vectors[-1]
 
     def _ground(self, session, vector, text: str, cards, hits):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
@@ -26,6 +27,7 @@ for _key, _value in {
     os.environ.setdefault(_key, _value)
 
 _lock = threading.Lock()
+RECENT_TEXTS = 32
 
 
 def model_id() -> str:
@@ -48,6 +50,8 @@ class Embedder:
         self._model = SentenceTransformer(str(get_model_path()), device="cpu")
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
+        self._recent: OrderedDict[str, "np.ndarray"] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> "np.ndarray":
         import numpy as np
@@ -62,6 +66,22 @@ class Embedder:
 
     def embed_one(self, text: str) -> "np.ndarray":
         return self.embed([text])[0]
+
+    def embed_recent(self, texts: Sequence[str]) -> "np.ndarray":
+        """Like `embed`, remembering the last few texts: a turn's message, question and search query
+        are often the same text, and each is then embedded once. (The guard keeps its own cache.)"""
+        import numpy as np
+
+        with self._recent_lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
+        if missing:
+            fresh = self.embed(missing)
+            with self._recent_lock:
+                self._recent.update(zip(missing, fresh))
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        with self._recent_lock:
+            return np.stack([self._recent[t] for t in texts]) if texts else self.embed([])
 
 
 @lru_cache(maxsize=1)

@@ -179,9 +179,12 @@ def _save_private(path: Path, matrix) -> None:
     import numpy as np
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npy")
-    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-        np.save(fh, matrix)
-    os.replace(tmp, path)
+    try:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            np.save(fh, matrix)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -52,27 +54,47 @@ class Answer(BaseModel):
         return list(dict.fromkeys(s.card_id for s in self.sentences))
 
 
+def _card_sentences() -> tuple[list[tuple[str, str, str, str]], dict[str, set[str]]]:
+    """Every quotable sentence as (text, card id, title, heading), and each card's lenses."""
+    from knowledge.chunker import chunk_card
+    from knowledge.loader import load_cards
+
+    rows: list[tuple[str, str, str, str]] = []
+    card_lenses: dict[str, set[str]] = {}
+    for card in load_cards():
+        card_lenses[card.id] = set(card.lenses)
+        for chunk in chunk_card(card):
+            if chunk.heading.startswith(QUESTIONS_HEADING):
+                continue
+            for sentence in sentences(chunk.text):
+                sentence = sentence.lstrip("-* ").strip()  # a list item reads as a sentence of its own
+                if (len(sentence.split()) >= MIN_WORDS and not sentence.startswith("#")
+                        and "this card" not in sentence.lower()):
+                    rows.append((sentence, card.id, card.title, chunk.heading))
+    return rows, card_lenses
+
+
+def _cache_path(rows: list[tuple[str, str, str, str]]) -> Path:
+    """Keyed by the embedding model, the format and every sentence: change any and vectors rebuild."""
+    from knowledge.embedder import model_id
+    from knowledge.storage import data_dir
+
+    key = hashlib.sha256("\n".join([model_id(), EMBED_FORMAT, *(f"{r[1]}|{r[0]}" for r in rows)]).encode()).hexdigest()
+    return data_dir() / f"answer-sentences-{key[:16]}.npy"
+
+
+def sentences_cached() -> bool:
+    """Are the card sentences' vectors on disk (so loading them embeds nothing)?"""
+    return _cache_path(_card_sentences()[0]).exists()
+
+
 class SentenceIndex:
     def __init__(self) -> None:
         import numpy as np
 
-        from knowledge.chunker import chunk_card
-        from knowledge.embedder import get_embedder, model_id
-        from knowledge.loader import load_cards
-        from knowledge.storage import data_dir
+        from knowledge.embedder import get_embedder
 
-        self.rows: list[tuple[str, str, str, str]] = []  # (text, card id, title, heading)
-        self.card_lenses: dict[str, set[str]] = {}
-        for card in load_cards():
-            self.card_lenses[card.id] = set(card.lenses)
-            for chunk in chunk_card(card):
-                if chunk.heading.startswith(QUESTIONS_HEADING):
-                    continue
-                for sentence in sentences(chunk.text):
-                    sentence = sentence.lstrip("-* ").strip()  # a list item reads as a sentence of its own
-                    if (len(sentence.split()) >= MIN_WORDS and not sentence.startswith("#")
-                            and "this card" not in sentence.lower()):
-                        self.rows.append((sentence, card.id, card.title, chunk.heading))
+        self.rows, self.card_lenses = _card_sentences()
         self.terms = [set(tokenize(f"{r[0]} {r[3]}")) for r in self.rows]
         self.heading_terms = [set(tokenize(r[3])) for r in self.rows]
         df: dict[str, int] = {}
@@ -80,8 +102,7 @@ class SentenceIndex:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
         self.idf = {t: math.log(len(self.rows) / n) for t, n in df.items()}
-        key = hashlib.sha256("\n".join([model_id(), EMBED_FORMAT, *(f"{r[1]}|{r[0]}" for r in self.rows)]).encode()).hexdigest()
-        cache = data_dir() / f"answer-sentences-{key[:16]}.npy"
+        cache = _cache_path(self.rows)
         try:
             self.matrix = np.load(cache)
             if self.matrix.shape[0] != len(self.rows):
@@ -89,7 +110,7 @@ class SentenceIndex:
         except (OSError, ValueError):
             self.matrix = get_embedder().embed([EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
             try:
-                np.save(cache, self.matrix)
+                _save_private(cache, self.matrix)
             except OSError:
                 pass  # a read-only data dir only costs the next start a few seconds
         self._sections()
@@ -181,6 +202,19 @@ class SentenceIndex:
 
     def cards_for(self, lenses: set[str]) -> set[str]:
         return {card for card, own in self.card_lenses.items() if own & lenses}
+
+
+def _save_private(path: Path, matrix) -> None:
+    """Written whole or not at all, readable by the owner only, like everything in the data folder."""
+    import numpy as np
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npy")
+    try:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            np.save(fh, matrix)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

@@ -104,11 +104,9 @@ class Engine:
 
     def warm_up(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (on a first run, build) everything a turn needs, saying each step to `progress`."""
-        from assistant.answers import sentence_index
         from assistant.prepare import prepare
 
         prepare(progress)
-        sentence_index()
 
     @property
     def guard(self):
@@ -326,7 +324,7 @@ class Engine:
         from knowledge.embedder import get_embedder
 
         texts = [message[:RETRIEVAL_CHARS]] + ([question[:RETRIEVAL_CHARS]] if question != message else [])
-        vectors = get_embedder().embed(texts)
+        vectors = get_embedder().embed_recent(texts)
         return vectors[0], vectors[-1]
 
     def _ground(self, session, vector, text: str, cards, hits):

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import yaml
+
+from knowledge.yamlfile import load_yaml
 
 EXEMPLARS_FILE = Path(__file__).with_name("policy_exemplars.yaml")
 # Sentences of published policies in the tuning halves, labelled by hand (written by
@@ -119,7 +120,7 @@ def exemplars(exclude_source: set[str] = frozenset()) -> tuple[list[str], np.nda
     sentences (less any from the sources named, for cross-validation by policy)."""
     import json
 
-    raw = yaml.safe_load(EXEMPLARS_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(EXEMPLARS_FILE.read_text(encoding="utf-8"))
     texts = list(raw["rigid"]) + list(raw["flexible"])
     labels = [1] * len(raw["rigid"]) + [0] * len(raw["flexible"])
     for line in _sentences_bytes().decode("utf-8").splitlines():

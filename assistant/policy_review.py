@@ -26,11 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
 from knowledge.extract import Block, Extracted, extract
 from knowledge.sentences import sentences
+from knowledge.yamlfile import load_yaml
 
 PATTERNS_FILE = Path(__file__).with_name("policy_review.yaml")
 PRODUCT = "reflect — a reflection assistant for school leaders"
@@ -177,7 +177,7 @@ class _Rules(BaseModel):
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    raw = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(PATTERNS_FILE.read_text(encoding="utf-8"))
     vocab = raw["vocab"]
 
     def compile_(pattern: str) -> re.Pattern:

@@ -5,7 +5,7 @@ so nothing extra is loaded; the classifier heads are fitted once and cached.
 """
 from __future__ import annotations
 
-from timing import percentiles, row, time_ms
+from timing import cpu_ms, percentiles, row, time_ms
 
 MESSAGES = [
     "Should we suspend him?",
@@ -67,25 +67,31 @@ def run() -> list[dict]:
     embedder = get_embedder()
     built = time_ms(lambda: get_guard().heads())  # loads or fits the cached heads
     guard = get_guard()
-    assert guard._embedder is embedder, "the guard must share the embedding model with retrieval"
     for text in MESSAGES + REPLIES:  # warm every path once
         guard.check(text)
         guard.check_output(text)
-    check_ms, output_ms = [], []
+    # asked only now: shipped heads load without the model, so the guard takes it at its first check
+    assert guard.embedder is embedder, "the guard must share the embedding model with retrieval"
+    check_ms, output_ms, check_cpu = [], [], []
     # Each timed check starts with no remembered sentence vectors: the cost of a new message.
     for _ in range(3):
         for text in MESSAGES:
             guard._vectors.clear()
-            check_ms.append(time_ms(lambda: guard.check(text)))
+            wall, cpu = cpu_ms(lambda: guard.check(text))
+            check_ms.append(wall)
+            check_cpu.append(cpu)
         for text in REPLIES:
             guard._vectors.clear()
             output_ms.append(time_ms(lambda: guard.check_output(text)))
     c50, c95 = percentiles(check_ms)
     o50, o95 = percentiles(output_ms)
+    cpu50, cpu95 = percentiles(check_cpu)
     return [
         row("guard", "heads load or fit", built),
         row("guard", "check p50 warm", c50),
         row("guard", "check p95 warm", c95),
+        row("guard", "check p50 CPU", cpu50),
+        row("guard", "check p95 CPU", cpu95),
         row("guard", "check_output p50 warm", o50),
         row("guard", "check_output p95 warm", o95),
     ]

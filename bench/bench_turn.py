@@ -4,7 +4,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from timing import percentiles, row, time_ms
+from timing import cpu_ms, percentiles, row
 
 MESSAGES = [
     "Year 8 girl with anxiety has refused to go into maths for a week and was given a detention for it.",
@@ -26,12 +26,16 @@ def run() -> list[dict]:
     engine = Engine(store=SessionStore(Path(tempfile.mkdtemp()) / "bench.sqlite3"), settings=Settings())
     engine.warm_up()
     engine.turn(engine.new_session("live"), MESSAGES[0])  # warm every path once
-    samples = []
+    samples, cpu = [], []
     for run in range(4):
         session = engine.new_session("live")
         for number, message in enumerate(MESSAGES):
             # Each run's messages are new text (only the product's own sentences recur, as in real use).
             text = f"{message} This was {['Monday', 'Tuesday', 'Wednesday', 'Thursday'][run]}, note {number + 1}."
-            samples.append(time_ms(lambda: engine.turn(session, text)))
+            wall, used = cpu_ms(lambda: engine.turn(session, text))
+            samples.append(wall)
+            cpu.append(used)
     p50, p95 = percentiles(samples)
-    return [row("turn", "offline turn p50 warm", p50), row("turn", "offline turn p95 warm", p95)]
+    c50, c95 = percentiles(cpu)
+    return [row("turn", "offline turn p50 warm", p50), row("turn", "offline turn p95 warm", p95),
+            row("turn", "offline turn p50 CPU", c50), row("turn", "offline turn p95 CPU", c95)]

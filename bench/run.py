@@ -44,7 +44,11 @@ def run_sections(only: set[str]) -> list[dict]:
             if exc.name != name:
                 raise
             continue
-        rows.extend(module.run())
+        section_rows = module.run()
+        rows.extend(section_rows)
+        # a shared machine is never quiet: each section says how loaded it was when it finished
+        rows.append({"section": section_rows[0]["section"] if section_rows else name, "metric": "load average (1 min)",
+                     "value": round(os.getloadavg()[0], 2), "unit": "load"})
     rows.append({"section": "process", "metric": "peak RSS", "value": round(peak_rss_mb(), 1), "unit": "MB"})
     return rows
 
@@ -71,7 +75,7 @@ def side_by_side(quiet: list[dict], busy: list[dict]) -> list[dict]:
     rows = []
     for r in quiet:
         other = loaded.get((r["section"], r["metric"]))
-        ratio = round(other / r["value"], 2) if other is not None and r["value"] and r["unit"] != "x" else None
+        ratio = round(other / r["value"], 2) if other is not None and r["value"] and r["unit"] not in ("x", "load") else None
         rows.append({**r, "quiet": r["value"], "busy": other, "busy/quiet": ratio})
     return rows
 

@@ -18,5 +18,13 @@ def time_ms(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def cpu_ms(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one call. CPU is this thread's own: the work runs on it alone
+    (knowledge/threads.py), so on a shared machine it is what the wall time would be with a core free."""
+    started, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
+
+
 def row(section: str, metric: str, value: float, unit: str = "ms") -> dict:
     return {"section": section, "metric": metric, "value": round(value, 2), "unit": unit}

@@ -82,7 +82,11 @@ class Guard:
         return self._heads
 
     def warm(self) -> None:
+        """Load all a first check needs: the heads, and the language identifier the output rail reads with."""
+        from .language import load_identifier
+
         self.check("Warming up the guard.")
+        load_identifier()
 
     def is_reply_template(self, text: str) -> bool:
         return self.replies.is_template(text)

@@ -52,6 +52,12 @@ def _identifier():
     return _load_identifier(norm_probs=True)
 
 
+def load_identifier() -> None:
+    """Load the language model now (seconds on a busy machine) rather than in a first reply."""
+    with _lock:
+        _identifier()
+
+
 def _candidates(text: str) -> list[str]:
     """Quoted passages, runs of words in a non-Latin script, and sentences."""
     quoted = [a or b for a, b in _QUOTED.findall(text)]

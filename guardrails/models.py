@@ -148,8 +148,10 @@ class Policy(BaseModel):
 def load_policy(path: Path = POLICY_PATH) -> Policy:
     import yaml
 
+    from knowledge.yamlfile import load_yaml
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
         return Policy.model_validate(raw)
     except FileNotFoundError as exc:
         raise ReflectError(f"guardrail policy not found: {path}") from exc

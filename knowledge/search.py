@@ -91,7 +91,6 @@ class Searcher:
         self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in index_chunks(card)}
         self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
         self._load_vectors()
-        self._last_query = None  # (query, vector): a turn's follow-up lookups reuse the embedding
 
     def _load_vectors(self) -> None:
         """All vectors in memory (a few hundred rows): ranking is one matrix product."""
@@ -187,9 +186,8 @@ class Searcher:
         return self._best_section(card_id, vector)
 
     def _vector(self, query: str):
-        if self._last_query is None or self._last_query[0] != query:
-            self._last_query = (query, self._embedder.embed_one(query))
-        return self._last_query[1]
+        """A turn's follow-up lookups, and a query that is the turn's message itself, reuse its embedding."""
+        return self._embedder.embed_recent([query])[0]
 
     def _best_section(self, card_id: str, vector, quotable: bool = False) -> str:
         rows = self._rows[card_id]

@@ -38,6 +38,10 @@ from typing import Iterator, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+# libyaml's safe loader where PyYAML has it: equal results, ten times faster on the question bank
+# (1.2 s to 0.14 s on a busy 2-core machine). prompts may not import knowledge, so it has its own.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 HERE = Path(__file__).parent
 QUESTIONS_PATH = HERE / "questions.yaml"
 PHRASES_PATH = HERE / "phrases.yaml"
@@ -265,7 +269,7 @@ class QuestionBank(BaseModel):
 
     @classmethod
     def from_yaml(cls, path: Path | str = QUESTIONS_PATH) -> QuestionBank:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         if not isinstance(data, list):
             raise ValueError(f"{path}: expected a list of questions")
         return cls(questions=tuple(data))
@@ -571,7 +575,7 @@ class Phrases(_Strict):
 @lru_cache(maxsize=1)
 def load_phrases() -> Phrases:
     """The validated phrases (read once per process)."""
-    data = yaml.safe_load(PHRASES_PATH.read_text(encoding="utf-8"))
+    data = yaml.load(PHRASES_PATH.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return Phrases.model_validate(data)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from prompts.bank import SAFE_LOADER
+
 
 class Risk(BaseModel):
     cues: list[str]
@@ -37,5 +39,5 @@ def _compile(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def load_cues() -> LensCues:
-    raw = yaml.safe_load((Path(__file__).parent / "lenses.yaml").read_text(encoding="utf-8"))
+    raw = yaml.load((Path(__file__).parent / "lenses.yaml").read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return LensCues.model_validate(raw)

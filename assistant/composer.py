@@ -180,6 +180,9 @@ class OfflineComposer:
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
         if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
+            if ctx.session.mode != "live" and ctx.understanding.kind != "law_question":
+                # practice or prep: a question the cards do not settle is thought through here, not sent away
+                return [self._rotate(ctx, self.talk.not_settled, "ns")], []
             return [self._rotate(ctx, self.talk.not_covered, "nc")], []
         return [answer_text(answer, limit)], answer.cited()[:limit]
 
@@ -248,7 +251,8 @@ class OfflineComposer:
         force = self._force_check(ctx)
         if force:
             parts.append(force)
-        if not u.short and not weighing:  # the open points are already the questions
+        unsettled = ctx.answer is not None and not ctx.answer.covered and ctx.session.mode != "live"
+        if (not u.short or unsettled) and not weighing:  # the open points are already the questions
             more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
             parts += more
         return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,

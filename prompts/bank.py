@@ -437,6 +437,7 @@ class Conversation(_Strict):
     """What the listening composer says around answers and questions."""
 
     not_covered: tuple[str, ...] = Field(min_length=3)
+    not_settled: tuple[str, ...] = Field(min_length=2)
     nothing_found: tuple[str, ...] = Field(min_length=1)
     case_studies: str = "The case studies in the cards that fit best:"
     weigh: str = "From what you've told me so far, these are still open:"

@@ -111,3 +111,14 @@ def test_a_question_about_this_case_that_no_card_answers_gets_what_is_still_open
     result = engine.turn(session, "What should I weigh before I ring his mum tonight?")
     assert "don't cover" not in result.reply and "own account" in result.reply, result.reply
     assert len(re.findall(r"^- .*\?$", result.reply, re.M)) <= 3
+
+
+def test_a_practice_question_the_cards_do_not_settle_is_thought_through_not_sent_away(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "In my Year 5 maths lesson a girl refused to start her work and I kept her in at break "
+                         "to finish it. She cried.")
+    result = engine.turn(session, "Should I have just let it go?")
+    assert result.verdict.action == "allow"
+    assert not re.search(r"legal adviser|local authority|your LA\b", result.reply)  # not a referral elsewhere
+    assert re.search(r"^- .+\?$", result.reply, re.M)  # the reflection carries on with a question

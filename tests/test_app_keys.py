@@ -25,6 +25,15 @@ def test_the_readme_key_table_is_the_registry():
     assert table.group(1) == readme_table(), "regenerate it with: python -m assistant.app.keymap"
 
 
+def test_the_hint_under_what_ive_heard_names_the_key_that_corrects_it():
+    from assistant.app.widgets.side_panel import heard
+    from assistant.models import CaseRecord
+
+    hint = str(heard(CaseRecord(year_group="Year 8"))).splitlines()[-1]
+    correct = next(a for a in CHAT if a.action == "app.correct_case")
+    assert hint.startswith(correct.label) and "correct" in hint
+
+
 async def test_help_footer_and_palette_offer_every_registered_action(app_env):
     app = make_app(app_env)
     async with app.run_test(size=SIZE) as pilot:

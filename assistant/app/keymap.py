@@ -97,6 +97,11 @@ SESSIONS: list[Action] = [
 ]
 
 
+def key_for(action: str, actions: list[Action] = CHAT) -> str:
+    """The key a person presses for a Textual action, as they read it ("Ctrl+E"), for hints on screen."""
+    return next(a.label for a in actions if a.action == action)
+
+
 def bindings(actions: list[Action], everywhere: bool = False) -> list[Binding]:
     """Textual bindings for the actions that have a key and an action (the app's own, or a screen's)."""
     return [Binding(a.key, a.action, a.footer or a.help, show=bool(a.footer), priority=a.priority)

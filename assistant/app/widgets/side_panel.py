@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from assistant.app.keymap import key_for
 from assistant.models import CaseRecord, Citation, LensState
 from assistant.record import LENS_TITLES, MODE_TITLES
 
@@ -35,7 +36,7 @@ def heard(case: CaseRecord | None) -> Content:
         return Content.styled("Nothing yet", "dim")
     lines = [Content.assemble((f"{label}: ", "bold"), text if len(text) <= 90 else text[:88] + "…")
              for label, text in case.lines()]
-    lines.append(Content.styled("F7 to correct", "dim"))
+    lines.append(Content.styled(f"{key_for('app.correct_case')} to correct", "dim"))
     return Content("\n").join(lines)
 
 

@@ -149,7 +149,7 @@ class SessionStore:
         from filelock import FileLock
 
         # Two processes opening an old file at once: one migrates, the other then finds it done.
-        with FileLock(str(self.path) + ".migrate.lock"):
+        with FileLock(str(self.path) + ".migrate.lock", mode=0o600):
             current = self.version
             if current > len(MIGRATIONS):
                 raise ReflectError(f"{self.path} was written by a newer version of reflect (schema {current})")

@@ -19,7 +19,7 @@ from knowledge.embedder import model_id
 from knowledge.errors import ReflectError
 from knowledge.index_care import is_damaged
 from knowledge.loader import load_cards
-from knowledge.storage import data_dir
+from knowledge.storage import data_dir, private_dir
 
 CARDS_COLLECTION = "cards"
 EMBED_GROUP = 16  # cards embedded per model call
@@ -66,7 +66,7 @@ def _client(location: str):
         except Exception as exc:  # chromadb raises several types for "not reachable"
             raise ReflectError(f"cannot reach the chromadb server at {location}: {exc}") from None
     try:
-        Path(location).mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(Path(location))  # the index holds passages of the school's own documents
         return chromadb.PersistentClient(path=location, settings=settings)
     except Exception as exc:  # chromadb fails obscurely in a folder it cannot write
         if isinstance(exc, PermissionError) or not os.access(location, os.W_OK):

@@ -18,6 +18,8 @@ def test_the_database_is_private_and_at_the_latest_schema(tmp_path):
     store = SessionStore(tmp_path / "s.sqlite3")
     assert stat.S_IMODE((tmp_path / "s.sqlite3").stat().st_mode) == 0o600
     assert store.version == len(MIGRATIONS)
+    for lock in tmp_path.glob("s.sqlite3.*lock"):
+        assert stat.S_IMODE(lock.stat().st_mode) & 0o077 == 0, lock
 
 
 def test_an_old_database_is_upgraded_in_place_without_losing_sessions(tmp_path):

@@ -41,6 +41,7 @@ class Reading:
     vectors: np.ndarray          # (n, d), one per sentence (zeros for an empty message)
     raw: str = ""
     _flags: np.ndarray | None = field(default=None, repr=False)
+    _windows: np.ndarray | None = field(default=None, repr=False)
 
     # --- rule views -------------------------------------------------------
     def groups(self, i: int) -> set[str]:
@@ -80,7 +81,15 @@ class Reading:
 
     # --- vector views -----------------------------------------------------
     def windows(self) -> np.ndarray:
-        """Each sentence with half-weight neighbours, plus its own flags and its neighbours' flags."""
+        """Each sentence with half-weight neighbours, plus its own flags and its neighbours' flags.
+
+        Built once per reading: the pooled risk view, the window risk head and the passed-on head all read it.
+        """
+        if self._windows is None:
+            self._windows = self._build_windows()
+        return self._windows
+
+    def _build_windows(self) -> np.ndarray:
         n = len(self.sents)
         if n == 0:
             return np.zeros((0, self.dim), dtype=np.float32)

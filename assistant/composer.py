@@ -109,6 +109,11 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+
+def _unsettled(ctx: ReplyContext) -> bool:
+    """Practice or prep, and the cards do not settle what was asked: the questions carry it on."""
+    return ctx.answer is not None and not ctx.answer.covered and ctx.session.mode != "live"
+
 class OfflineComposer:
     def __init__(self, phrases: Phrases | None = None) -> None:
         self.phrases = phrases or Phrases.load()
@@ -180,7 +185,7 @@ class OfflineComposer:
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
         if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
-            if ctx.session.mode != "live" and ctx.understanding.kind != "law_question":
+            if _unsettled(ctx) and ctx.understanding.kind != "law_question":
                 # practice or prep: a question the cards do not settle is thought through here, not sent away
                 return [self._rotate(ctx, self.talk.not_settled, "ns")], []
             return [self._rotate(ctx, self.talk.not_covered, "nc")], []
@@ -251,8 +256,7 @@ class OfflineComposer:
         force = self._force_check(ctx)
         if force:
             parts.append(force)
-        unsettled = ctx.answer is not None and not ctx.answer.covered and ctx.session.mode != "live"
-        if (not u.short or unsettled) and not weighing:  # the open points are already the questions
+        if (not u.short or _unsettled(ctx)) and not weighing:  # the open points are already the questions
             more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
             parts += more
         return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,

@@ -66,6 +66,15 @@ def policy_docx(path: Path, extra: str = "") -> Path:
     ])
 
 
+# A school's own policy with a prose section and a table of sanctions, for the document-answer tests.
+RED_CARD = (
+    "# Red card system\n\n## How cards work\n\nEvery pupil starts the day on green. A yellow card is a reminder "
+    "of the expectation. Staff explain each card calmly.\n\n| Behaviour | Sanction |\n|---|---|\n"
+    "| Arriving late to a lesson | Ten minutes at break with the form tutor |\n"
+    "| Swearing at staff | A meeting with the head of year |\n"
+)
+
+
 # ---------------------------------------------------------------- extraction
 
 
@@ -271,12 +280,7 @@ def test_search_answers_with_the_sentence_or_row_and_its_place_not_the_heading(t
     from knowledge.documents import ingest, search_documents
 
     path = tmp_path / "red-card.md"
-    path.write_text(
-        "# Red card system\n\n## How cards work\n\nEvery pupil starts the day on green. A yellow card is a reminder "
-        "of the expectation. Staff explain each card calmly.\n\n| Behaviour | Sanction |\n|---|---|\n"
-        "| Arriving late to a lesson | Ten minutes at break with the form tutor |\n"
-        "| Swearing at staff | A meeting with the head of year |\n"
-    )
+    path.write_text(RED_CARD)
     ingest([path])
     hit = search_documents("in our red card system, what is the sanction for being late?", k=1)[0]
     assert hit.answer == "Behaviour: Arriving late to a lesson | Sanction: Ten minutes at break with the form tutor"
@@ -445,12 +449,7 @@ def test_a_question_about_our_own_policy_is_answered_with_its_sentence_and_place
     from knowledge.documents import ingest
 
     path = tmp_path / "red-card.md"
-    path.write_text(
-        "# Red card system\n\n## How cards work\n\nEvery pupil starts the day on green. A yellow card is a reminder "
-        "of the expectation. Staff explain each card calmly.\n\n| Behaviour | Sanction |\n|---|---|\n"
-        "| Arriving late to a lesson | Ten minutes at break with the form tutor |\n"
-        "| Swearing at staff | A meeting with the head of year |\n"
-    )
+    path.write_text(RED_CARD)
     ingest([path])
     engine = offline_engine(tmp_path)
     result = engine.turn(engine.new_session("live"), "What does our red card policy say about arriving late to a lesson?")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assistant.text import sentences
+from knowledge.text import split_sentences
 from knowledge.lexical import tokenize
 
 QUESTIONS_HEADING = "Questions to ask yourself"
@@ -66,7 +66,7 @@ def _card_sentences() -> tuple[list[tuple[str, str, str, str]], dict[str, set[st
         for chunk in chunk_card(card):
             if chunk.heading.startswith(QUESTIONS_HEADING):
                 continue
-            for sentence in sentences(chunk.text):
+            for sentence in split_sentences(chunk.text):
                 sentence = sentence.lstrip("-* ").strip()  # a list item reads as a sentence of its own
                 if (len(sentence.split()) >= MIN_WORDS and not sentence.startswith("#")
                         and "this card" not in sentence.lower()):

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.text import sentences
+from knowledge.text import split_sentences
 from prompts.cues import load_cues
 
 PlanStatus = Literal["EHCP", "SEN support", "none"]
@@ -185,7 +185,7 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
         put("decision", _clip(re.sub(r"^\s*(?:my\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]\s*", "", text,
                                      flags=re.I), 500))
         return new
-    for sentence in sentences(text):
+    for sentence in split_sentences(text):
         if sentence.endswith("?"):
             continue  # a question asks; it does not tell
         setting = _SETTING.search(sentence)

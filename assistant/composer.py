@@ -19,7 +19,7 @@ from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
-from assistant.text import sentences
+from knowledge.text import split_sentences
 from knowledge.models import Hit
 from prompts.bank import Question, load_bank, load_phrases
 
@@ -35,6 +35,7 @@ GROUNDED = 0.3  # a grounding sentence must be at least this close to what it gr
 # Only the fixed signposting may recur word for word (a lens intro that names the DSL may not).
 FIXED_SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|LADO", re.I)
 CARD_QUOTE = re.compile(r"\[`[a-z0-9\-]+`, [^\]]+\]")
+_BULLET = re.compile(r"^\s*(?:[-*•]+\s+)+")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
 ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
@@ -410,15 +411,16 @@ class OfflineComposer:
     def _finish(ctx: ReplyContext, draft: Draft) -> Draft:
         """Drop any sentence already said earlier in the conversation (safety texts excepted)."""
         said = {_key(s) for t in ctx.session.turns if t.role == "assistant" and t.kind not in ("escalation",)
-                for s in sentences(t.text)}
+                for s in split_sentences(t.text)}
         paragraphs = []
         for paragraph in draft.text.split("\n\n"):
             lines = []
             for line in paragraph.split("\n"):
-                kept = [s for s in sentences(line)  # a citation may recur; a sentence may not
+                bullet = _BULLET.match(line)  # the splitter drops a line's bullet; the reply keeps it
+                kept = [s for s in split_sentences(line)  # a citation may recur; a sentence may not
                         if FIXED_SAFETY.search(s) or s.startswith("[`") or len(s.split()) < 8 or _key(s) not in said]
                 if kept:
-                    lines.append(" ".join(kept))
+                    lines.append((bullet.group(0) if bullet else "") + " ".join(kept))
             if lines:
                 paragraphs.append("\n".join(lines))
         draft.text = "\n\n".join(paragraphs)

@@ -18,7 +18,7 @@ from assistant.config import Settings, load_settings
 from assistant.models import CaseRecord, Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
 from assistant.replies import Draft, ReplyContext
 from assistant.store import DEFAULT_TITLE, SessionStore
-from assistant.text import sentences
+from knowledge.text import split_sentences
 from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
 from knowledge.query import build_query
@@ -332,7 +332,7 @@ class Engine:
         vector within the questions' cards (no further embedding: a turn stays fast)."""
         from assistant.answers import sentence_index
 
-        shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
+        shown = {s for t in session.turns if t.role == "assistant" for s in split_sentences(_CITATION.sub("", t.text))}
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
     def _sentences(self, session, understood, question, vector, qvector, hits, target, asked=None):
@@ -340,7 +340,7 @@ class Engine:
         from assistant.answers import sentence_index
 
         index = sentence_index()
-        shown = {s for t in session.turns if t.role == "assistant" for s in sentences(_CITATION.sub("", t.text))}
+        shown = {s for t in session.turns if t.role == "assistant" for s in split_sentences(_CITATION.sub("", t.text))}
         shown |= {s.rstrip() for s in list(shown)}
         answer = support = None
         if understood.kind == "distress":
@@ -448,7 +448,7 @@ def _target(state: LensState, answering: str | None, understood: Understanding, 
 def question_text(message: str) -> str:
     """What the message asks: its question sentences, with the sentence before a short one
     ("... went home. Is that a problem?"); the whole message when it asks nothing."""
-    parts = sentences(" ".join(message[:RETRIEVAL_CHARS].split()))
+    parts = split_sentences(" ".join(message[:RETRIEVAL_CHARS].split()))
     asked = [i for i, s in enumerate(parts) if s.endswith("?")]
     if not asked:
         return message

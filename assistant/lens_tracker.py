@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assistant.models import LensState, Session
-from assistant.text import lenses_in, sentences  # noqa: F401  (sentences re-exported for callers)
+from assistant.text import lenses_in
 from prompts import bank
 
 SUBSTANTIVE_WORDS = 6  # an answer shorter than this does not close a lens

@@ -29,7 +29,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from knowledge.extract import Block, Extracted, extract
-from knowledge.sentences import sentences
+from knowledge.text import split_sentences
 from knowledge.yamlfile import load_yaml
 
 PATTERNS_FILE = Path(__file__).with_name("policy_review.yaml")
@@ -235,7 +235,7 @@ def review_extracted(doc: Extracted) -> PolicyReview:
 
     menus = _menu_items(body, rules)
     units = [_Unit(text=t, block=b) for b in body
-             for t in ([b.text] if b.kind == "table" else sentences(_LIST_MARK.sub("", b.text)))]
+             for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))]
     judged = [(unit, [] if id(unit.block) in menus else _fixed_rules(unit, rules)) for unit in units]
     _by_meaning(judged, rules, menus)
 
@@ -332,7 +332,7 @@ def candidate_units(doc: Extracted) -> list[str]:
     """The sentences and table rows the classifier may be asked about, as the review splits them
     (for building its training sentences from labelled policies)."""
     body = [b for b in doc.blocks if b.kind != "heading"]
-    return [t for b in body for t in ([b.text] if b.kind == "table" else sentences(_LIST_MARK.sub("", b.text)))
+    return [t for b in body for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))
             if not _title(t) and len(t.split()) <= MAX_RULE_WORDS]
 
 
@@ -425,7 +425,7 @@ def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...]) -> tuple[dic
     """The first pathway in text, looking sentence by sentence and skipping negated ones.
     Another policy's title and disability named as misconduct are blanked first: neither
     gives staff a route to think again about this rule."""
-    for sentence in sentences(text):
+    for sentence in split_sentences(text):
         if rules.negations.search(sentence):
             continue
         bare = rules.not_route.sub(" ", sentence)
@@ -445,7 +445,7 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         if found:
             return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=other.location)
     for other in [block, *step]:
-        room = next((s for s in sentences(other.text) if s != sentence and _reopens(s, sentence, rules)), None)
+        room = next((s for s in split_sentences(other.text) if s != sentence and _reopens(s, sentence, rules)), None)
         if room:
             return Pathway(reach="paragraph", label="room to decide differently about the same outcome",
                            quote=room, location=other.location)
@@ -486,7 +486,7 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
     for block in body:
         if block.step or block.cells or id(block) in linked:
             continue
-        for sentence in sentences(block.text):
+        for sentence in split_sentences(block.text):
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
             bare = rules.not_route.sub(" ", sentence)
@@ -543,7 +543,7 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
 
 def _first(body: list[Block], pattern: re.Pattern, rules: _Rules) -> str | None:
     for block in body:
-        for sentence in sentences(block.text):
+        for sentence in split_sentences(block.text):
             if pattern.search(_masked(sentence, rules)):
                 return _clip(sentence, 140)
     return None

@@ -118,14 +118,14 @@ def _plan(session: Session) -> str | None:
 def _alternatives(session: Session) -> list[str]:
     """The options the leader named or weighed, in their words; never the assistant's questions."""
     out = [f"{s[:1].upper()}{s[1:]} (named as a response)" for s in session.case.sanctions]
-    from assistant.text import sentences
+    from knowledge.text import split_sentences
 
     for turn in session.turns:
         if turn.role != "user" or not turn.verdict or turn.verdict.action != "allow":
             continue
         if turn.understanding and turn.understanding.kind == "decision":
             continue
-        for sentence in sentences(turn.text):
+        for sentence in split_sentences(turn.text):
             if not sentence.endswith("?") and _OPTION.search(sentence) and sentence not in out:
                 out.append(sentence)
     return out[:8]

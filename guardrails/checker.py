@@ -62,7 +62,7 @@ class Guard:
     # -- set-up ---------------------------------------------------------------
 
     def split(self, text: str) -> list[str]:
-        return split_sentences(text, self.policy.limits.max_sentence_chars)
+        return split_sentences(text, self.policy.limits.max_sentence_chars, at_semicolons=True)
 
     @property
     def embedder(self):

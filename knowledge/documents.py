@@ -428,7 +428,7 @@ def _answer(query: str, text: str, meta: dict) -> tuple[str | None, str | None]:
     for being late" lands on the row about lateness.
     """
     from knowledge.lexical import tokenize
-    from knowledge.sentences import sentences
+    from knowledge.text import split_sentences
 
     try:
         locations = json.loads(meta.get("locations") or "[]")
@@ -440,7 +440,7 @@ def _answer(query: str, text: str, meta: dict) -> tuple[str | None, str | None]:
         where = locations[i] if i < len(locations) and len(locations) == len(lines) else None
         if where == "":  # a heading: it names a topic, it answers nothing
             continue
-        parts = [line] if " | " in line else sentences(line)
+        parts = [line] if " | " in line else split_sentences(line)
         candidates.extend((part, where or meta.get("heading")) for part in parts if len(part.split()) >= 2)
     if not candidates:
         return None, None

@@ -63,7 +63,7 @@ def build_query(message: str, max_words: int = MAX_QUERY_WORDS) -> str:
     flat = " ".join(message.split())
     if len(flat.split()) <= max_words:
         return flat
-    sentences = list(dict.fromkeys(split_sentences(message, max_chars=400)))  # a repeated line counts once
+    sentences = list(dict.fromkeys(split_sentences(message, max_chars=400, at_semicolons=True)))  # a repeated line counts once
     if len(sentences) <= 1:
         return " ".join(flat.split()[:max_words])
     idf = _idf()

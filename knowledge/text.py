@@ -1,8 +1,9 @@
-"""Plain-text helpers shared by search and the guardrails: sentence splitting
-and the field's abbreviations (read from the glossary), and, for search only,
-the glossary's lay phrasings ("school refuser" -> emotionally based school avoidance).
+"""Plain-text helpers shared by search, the guardrails, the conversation and the
+policy review: sentence splitting and the field's abbreviations (read from the
+glossary), and, for search only, the glossary's lay phrasings ("school refuser"
+-> emotionally based school avoidance).
 
-One home for each, so that search and the guard never disagree about where a
+One home for each, so that no two parts of the product disagree about where a
 sentence ends or what "PEX" means.
 """
 from __future__ import annotations
@@ -12,27 +13,42 @@ from functools import lru_cache
 
 from knowledge.glossary import load_glossary
 
-# A sentence ends at . ! ? (with any closing quote or bracket), at a line break, or after a semicolon.
-_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|(?<=;)\s+")
-# Full stops that do not end a sentence.
-_TITLES = re.compile(r"\b(mr|mrs|ms|dr|prof|st|e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
-_SECTIONS = re.compile(r"\b(s|ss|reg|regs|para|paras)\.(?=\s*\d)", re.IGNORECASE)
+# A sentence ends at . ! ? (with any closing quote or bracket) followed by space, or at a line break;
+# optionally after a semicolon too (a tariff list "swearing: 1 day; fighting: 3 days" is two rules).
+_END = r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\s*\n\s*"
+_SPLIT = re.compile(_END)
+_SPLIT_SEMICOLONS = re.compile(_END + r"|(?<=;)\s+")
+# Full stops that do not end a sentence: titles and Latin abbreviations, "s. 15", "para. 3", "No. 2",
+# and a list item's number.
+_TITLES = re.compile(r"\b(?:mr|mrs|ms|dr|prof|st|e\.g|i\.e|etc|vs|approx|cf)\.", re.IGNORECASE)
+_NUMBERED = re.compile(r"\b(?:s|ss|reg|regs|para|paras|no)\.(?=\s*\d)", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"^\s*\d{1,3}\.(?=\s)", re.MULTILINE)  # "1. Ground rules" is one sentence
+# Stands in for a protected full stop while splitting; a private-use character no text uses.
+_HELD = "\ue000"
+# A bullet or dash opening a line is not part of the sentence; "**bold**" is.
+_BULLET = re.compile(r"^(?:[-*•]+\s+)+")
 
 
-def split_sentences(text: str, max_chars: int = 400) -> list[str]:
-    """The sentences of text, in order; one longer than max_chars is cut at word boundaries.
+def split_sentences(text: str, max_chars: int | None = None, at_semicolons: bool = False) -> list[str]:
+    """The sentences of text, in order and as written; one longer than max_chars is cut at word boundaries.
 
-    "Mr. Smith", "e.g. a TA" and "s. 15" do not end a sentence; bullets and
-    dashes at a line's start are dropped; pieces with no letter or digit are skipped.
+    The one sentence splitter: the guard, search, the conversation and the
+    policy review all split here. "Mr. Smith", "e.g. a TA" and "s. 15" do not
+    end a sentence; bullets and dashes at a line's start are dropped; pieces
+    with no letter or digit are skipped.
     """
-    protected = _TITLES.sub(lambda m: m.group(1).replace(".", ""), text)
-    protected = _SECTIONS.sub(lambda m: m.group(1), protected)
+    def hold(match: re.Match[str]) -> str:
+        return match.group(0).replace(".", _HELD)
+
+    held = text.replace(_HELD, "")
+    for protect in (_TITLES, _NUMBERED, _LIST_NUMBER):
+        held = protect.sub(hold, held)
     out: list[str] = []
-    for piece in _SPLIT.split(protected):
-        piece = piece.strip(" -*•\t")
+    for piece in (_SPLIT_SEMICOLONS if at_semicolons else _SPLIT).split(held):
+        piece = _BULLET.sub("", piece.strip()).strip().replace(_HELD, ".")
         if not piece or not any(ch.isalnum() for ch in piece):
             continue
-        if len(piece) <= max_chars:
+        if max_chars is None or len(piece) <= max_chars:
             out.append(piece)
             continue
         chunk: list[str] = []

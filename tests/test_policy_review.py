@@ -247,9 +247,9 @@ def test_descriptive_and_hedged_wording_is_not_a_fixed_outcome(sentence, tmp_pat
 
 
 def test_sentences_split_without_breaking_abbreviations():
-    from knowledge.sentences import sentences
+    from knowledge.text import split_sentences
 
-    assert sentences("See s. 15 of the Act, e.g. for pupils. Then ask. Done!") == [
+    assert split_sentences("See s. 15 of the Act, e.g. for pupils. Then ask. Done!") == [
         "See s. 15 of the Act, e.g. for pupils.", "Then ask.", "Done!",
     ]
 

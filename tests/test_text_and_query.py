@@ -10,9 +10,15 @@ def test_sentences_end_where_a_reader_would_end_them():
     text = ("Mr. Jones saw it, e.g. in the corridor. Under s. 15 of the Act it matters! Did anyone record it?\n"
             "- a bullet point\n- another one")
     assert split_sentences(text) == [
-        "Mr Jones saw it, eg in the corridor.", "Under s 15 of the Act it matters!", "Did anyone record it?",
+        "Mr. Jones saw it, e.g. in the corridor.", "Under s. 15 of the Act it matters!", "Did anyone record it?",
         "a bullet point", "another one",
     ]
+
+
+def test_a_closing_quote_stays_with_its_sentence_and_semicolons_split_only_when_asked():
+    text = 'He said "get off me." Then he ran; she stayed.'
+    assert split_sentences(text) == ['He said "get off me."', "Then he ran; she stayed."]
+    assert split_sentences(text, at_semicolons=True)[1:] == ["Then he ran;", "she stayed."]
 
 
 def test_a_short_no_still_ends_its_sentence():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -24,8 +25,12 @@ QUESTIONS_HEADING = "Questions to ask yourself"
 MIN_WORDS = 6
 EMBED_FORMAT = "{title}. {heading}. {sentence}"  # part of the cache key: change it and vectors rebuild
 COVERED = 0.42  # below this similarity the cards do not really speak to the question
+# ...unless search, reading the whole message, found the cards cover it and the best sentence comes from one
+# of the cards it ranked highest: then a lower bar will do (lay wording scores low against the cards' prose).
+COVERED_BY_SEARCH = 0.33
+SEARCH_CARDS = 3
 NEAR = 0.08  # further sentences must be this close to the best one
-SECTION_BONUS = (0.05, 0.03, 0.02)  # for sentences in the first, second, third retrieved section
+SECTION_BONUS = (0.065, 0.04, 0.025)  # for sentences in the first, second, third retrieved section
 OVERVIEW_PENALTY = 0.03  # a card's overview introduces; a named section answers
 FOLLOW_BONUS = 0.06
 SAME_SECTION = 0.05  # an answer reads best from one section: its other sentences come before a neighbour's
@@ -35,6 +40,10 @@ KEY_MISSING = 0.06
 UNKNOWN_SHARE = 0.5
 TYPE_BONUS = 0.05  # a sentence shaped like the answer the question's type wants (a time limit, a who, a must)
 _lock = threading.Lock()
+# A sentence that leans on the one before it ("It also showed...", "However, ...", "The case study
+# does not date...") reads as a fragment when quoted alone.
+_LEANS_BACK = re.compile(r"^(?:(?:it|this|that|these|they|he|she) (?:also|too|then)|also|however|but|and|so|such|"
+                         r"likewise|separately|similarly|the case study (?:does|did|also|notes))\b", re.I)
 
 
 class AnswerSentence(BaseModel):
@@ -132,7 +141,7 @@ class SentenceIndex:
         self.section_matrix = means / np.linalg.norm(means, axis=1, keepdims=True)
 
     def answer(self, vector, question: str, hits, shown: set[str] = frozenset(), limit: int = 3,
-               cards: set[str] | None = None, own_words: str | None = None) -> Answer:
+               cards: set[str] | None = None, own_words: str | None = None, search_covered: bool = False) -> Answer:
         """The best sentences for the question (its vector and words); `hits` are the turn's sections."""
         import numpy as np
 
@@ -170,12 +179,16 @@ class SentenceIndex:
             ranked.sort(reverse=True)
         if not ranked:
             return Answer(sentences=[], covered=False)
-        best = ranked[0][0]
+        # The answer never opens on "It also showed...": the best sentence that stands on its own sets the bar.
+        best = next((t for t, _, i in ranked if not _LEANS_BACK.match(self.rows[i][0])), ranked[0][0])
         chosen, sections = [], []
+        picked: set[int] = set()
         for total, raw, i in ranked:
             text, card_id, title, heading = self.rows[i]
             if total < best - NEAR or len(chosen) >= limit:
                 break
+            if _LEANS_BACK.match(text) and i - 1 not in picked:
+                continue  # a sentence that leans on the one before is read only after it
             if (card_id, heading) not in sections:
                 if len(sections) >= 2:
                     continue
@@ -186,11 +199,14 @@ class SentenceIndex:
                 continue  # the same point from another card adds length, not an answer
             chosen.append(AnswerSentence(text=text, card_id=card_id, title=title, heading=heading,
                                          score=round(raw, 3)))
+            picked.add(i)
         # Read in the card's own order within a section, best section first.
         order = {s: n for n, s in enumerate(sections)}
         position = {self.rows[i][0]: i for _, _, i in ranked[:200]}
         chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
-        return Answer(sentences=chosen, covered=best >= COVERED and not self._foreign(own_words or question),
+        searched = list(dict.fromkeys(h.card_id for h in guidance))[:SEARCH_CARDS]
+        covered = best >= COVERED or (search_covered and best >= COVERED_BY_SEARCH and chosen[0].card_id in searched)
+        return Answer(sentences=chosen, covered=covered and not self._foreign(own_words or question),
                       best=round(best, 3))
 
     def _foreign(self, question: str) -> bool:

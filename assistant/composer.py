@@ -31,7 +31,10 @@ CARD_LENSES = {
     "scope": {"governance", "record"},
 }
 QUESTIONS_PER_TURN = 2
-GROUNDED = 0.3  # a grounding sentence must be at least this close to what it grounds
+# A grounding sentence must be at least this close to what it grounds (set on the training conversations):
+# new facts, searched over every card; the questions just asked, searched only within their lens's cards.
+GROUNDED = 0.38
+GROUNDED_QUESTIONS = 0.3
 # Only the fixed signposting may recur word for word (a lens intro that names the DSL may not).
 FIXED_SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|LADO", re.I)
 CARD_QUOTE = re.compile(r"\[`[a-z0-9\-]+`, [^\]]+\]")
@@ -104,6 +107,19 @@ def case_summary(case) -> str:
     bits = [case.year_group, *[n for n in case.needs if n not in PLAN_WORDS][:2], plan,
             in_setting(case.setting) if case.setting else None, case.sanctions[0] if case.sanctions else None]
     return ", ".join(b for b in bits if b)
+
+
+_DECISION_LABEL = re.compile(r"^\W*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]\s*", re.I)
+GIST_WORDS = 30
+
+
+def _gist(message: str) -> str:
+    """The decision's first sentence without its label, cut at a word boundary: what the record now holds."""
+    first = next(iter(split_sentences(_DECISION_LABEL.sub("", message.strip()))), "")
+    words = first.split()
+    if not words:
+        return ""
+    return " ".join(words[:GIST_WORDS]) + ("…" if len(words) > GIST_WORDS else "")
 
 
 def _join(items: list[str]) -> str:
@@ -215,14 +231,12 @@ class OfflineComposer:
 
     def _support_part(self, ctx: ReplyContext, questions: list[Question] = ()) -> tuple[list[str], list[str]]:
         """One cited sentence that grounds the questions just asked (or the lens in hand)."""
-        support = ctx.support
+        support, bar = ctx.support, GROUNDED
         if questions and ctx.ground is not None:
             cards = {c for q in questions for c in q.cards} or None
-            support = ctx.ground(" ".join(q.text for q in questions), cards)
-        elif support is None or support.best < GROUNDED:
-            return [], []
-        if not support.sentences:
-            return [], []
+            support, bar = ctx.ground(" ".join(q.text for q in questions), cards), GROUNDED_QUESTIONS
+        if support is None or not support.sentences or support.best < bar:
+            return [], []  # a quote beside the point costs the leader's trust more than no quote
         lead = self._rotate(ctx, self.phrases.data.grounding_leads, "ground")
         if ctx.session.mode == "practice" and re.search(r"legal|dut|law", lead, re.I):
             lead = "Worth keeping in mind:"
@@ -310,6 +324,9 @@ class OfflineComposer:
     def _decision(self, ctx: ReplyContext) -> Draft:
         mode = ctx.session.mode
         parts = [self._rotate(ctx, self.talk.decision_ack[mode], "decided")]
+        gist = _gist(ctx.message)
+        if gist:  # said back once, so the leader can see what went into the record
+            parts[0] += " " + self.talk.decision_as_heard[mode].format(gist=gist)
         cited: list[str] = []
         if mode == "practice":
             parts.append(self._rotate(ctx, self.talk.target_next, "target"))
@@ -317,9 +334,13 @@ class OfflineComposer:
             parts.append(self._rotate(ctx, self.talk.prep_next, "prepnext"))
         else:
             gaps = record_gaps(ctx.session.case, ctx.session.decision or ctx.message)
-            if gaps:
+            earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+            fresh = [g for g in gaps if self.talk.gaps[g] not in earlier]  # never the same list twice
+            if fresh:
                 parts.append(self._rotate(ctx, self.talk.panel_check, "panel") + "\n"
-                             + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3]))
+                             + "\n".join(f"- {self.talk.gaps[g]}" for g in fresh[:3]))
+            elif gaps:
+                parts.append(self.talk.gaps_still_open)
             else:
                 parts.append(self._rotate(ctx, self.talk.record_complete, "complete"))
             if ctx.support and ctx.support.sentences:

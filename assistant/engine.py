@@ -284,7 +284,7 @@ class Engine:
         # The whole message, reduced to its questions and key facts: a long one often asks at the end.
         query = build_query(message)[:RETRIEVAL_CHARS]  # a paste of unbroken text stays searchable
         hits, found = self._retrieve(query, target)
-        answer, support = self._sentences(session, understood, question, vector, qvector, hits, target, asked)
+        answer, support = self._sentences(session, understood, question, vector, qvector, hits, asked, found.covered)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            coverage=found.coverage, covered=found.covered,
@@ -335,7 +335,7 @@ class Engine:
         shown = {s for t in session.turns if t.role == "assistant" for s in split_sentences(_CITATION.sub("", t.text))}
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
-    def _sentences(self, session, understood, question, vector, qvector, hits, target, asked=None):
+    def _sentences(self, session, understood, question, vector, qvector, hits, asked, search_covered: bool):
         """The card sentences that answer the message, and one that grounds the lens in hand."""
         from assistant.answers import sentence_index
 
@@ -348,23 +348,28 @@ class Engine:
         elif understood.kind == "decision" and session.mode == "live":
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
-            answer = self._answer(index, qvector, asked or question, hits, shown, question)
+            answer = self._answer(index, qvector, asked or question, hits, shown, question, search_covered)
         else:  # what the new facts raise, from the sections retrieval found for them
             support = index.answer(qvector, asked or question, hits, shown, limit=1)
         return answer, support
 
     @staticmethod
-    def _answer(index, qvector, asked: str, hits, shown, own_words: str):
+    def _answer(index, qvector, asked: str, hits, shown, own_words: str, search_covered: bool):
         """One answer; for a question that asks two things, the best two sentences for each part."""
         from assistant.answers import Answer
         from knowledge.embedder import get_embedder
 
         pieces = parts(asked)
         if len(pieces) == 1:
-            return index.answer(qvector, asked, hits, shown, own_words=own_words)
+            return index.answer(qvector, asked, hits, shown, own_words=own_words, search_covered=search_covered)
         texts = [f"{p} ({lay_terms(p)})" if lay_terms(p) else p for p in pieces]
-        answers = [index.answer(v, t, hits, shown, limit=2, own_words=p)
-                   for v, t, p in zip(get_embedder().embed(texts), texts, pieces)]
+        answers: list[Answer] = []
+        for v, t, p in zip(get_embedder().embed(texts), texts, pieces):
+            answer = index.answer(v, t, hits, shown, limit=2, own_words=p, search_covered=search_covered)
+            if answers and _same_section(answer, answers[0]):
+                # The whole message's search pulled both parts to one section: rank this part on its own.
+                answer = index.answer(v, t, [], shown, limit=2, own_words=p)
+            answers.append(answer)
         # Each part's best sentence first, so a short reply still answers both.
         ranked = [s for rank in range(2) for a in answers for s in a.sentences[rank:rank + 1]]
         chosen = list({s.text: s for s in ranked}.values())
@@ -445,6 +450,11 @@ def _target(state: LensState, answering: str | None, understood: Understanding, 
     return state.next_open()
 
 
+def _same_section(one, other) -> bool:
+    return bool(one.sentences and other.sentences) and (
+        (one.sentences[0].card_id, one.sentences[0].heading) == (other.sentences[0].card_id, other.sentences[0].heading))
+
+
 def question_text(message: str) -> str:
     """What the message asks: its question sentences, with the sentence before a short one
     ("... went home. Is that a problem?"); the whole message when it asks nothing."""
@@ -453,8 +463,14 @@ def question_text(message: str) -> str:
     if not asked:
         return message
     first = asked[0]
-    lead = [parts[first - 1]] if first > 0 and len(parts[first].split()) < 8 else []
+    leans = len(parts[first].split()) < 8 or _LEANS.search(parts[first])
+    lead = [parts[first - 1]] if first > 0 and leans else []
     return " ".join(lead + [parts[i] for i in asked])
+
+
+# A question whose subject is only a pronoun ("what does it stand for?") takes its topic from the sentence
+# before it ("We did PACE on my training but I've forgotten it.").
+_LEANS = re.compile(r"\b(?:it|that|this|those|these|them)\b", re.I)
 
 
 def _title_from(message: str) -> str:

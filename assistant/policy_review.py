@@ -169,6 +169,7 @@ class _Rules(BaseModel):
     pathways: list[dict]
     negations: re.Pattern
     not_route: re.Pattern
+    further_step: re.Pattern
     expected: list[dict]
     cards: dict[str, str]
 
@@ -206,7 +207,9 @@ def _rules() -> _Rules:
         outcome_heading=compile_(raw["outcome_heading"]),
         threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
         threshold_uncued=float(raw["classifier_threshold_uncued"]),
-        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), not_route=compile_(raw["not_route"]), expected=expected, cards=raw["cards"],
+        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]),
+        not_route=compile_(raw["not_route"]), further_step=compile_(raw["further_step"]), expected=expected,
+        cards=raw["cards"],
     )
 
 
@@ -421,15 +424,28 @@ def _hedged(sentence: str, match: re.Match) -> bool:
     return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0)))
 
 
-def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...]) -> tuple[dict, str] | None:
-    """The first pathway in text, looking sentence by sentence and skipping negated ones.
-    Another policy's title and disability named as misconduct are blanked first: neither
-    gives staff a route to think again about this rule."""
+def _bare(sentence: str, rules: _Rules) -> str:
+    """The sentence with SEND words that open no route blanked out: another policy's title,
+    disability named as misconduct, and a plan, meeting or SENCO referral that is a further
+    step after the outcome ("support plan put in place") rather than room to reconsider it."""
+    return rules.further_step.sub(" ", rules.not_route.sub(" ", sentence))
+
+
+# A list item that only names a plan or a person ("- Personal support plans" in a list of
+# interventions) names something on offer; it gives staff no room in applying a rule.
+_NAMES_ONLY = frozenset({"plan", "senco"})
+
+
+def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block | None = None) -> tuple[dict, str] | None:
+    """The first pathway in text, looking sentence by sentence and skipping negated ones."""
+    bare_item = block is not None and block.kind == "item" and _title(_LIST_MARK.sub("", text))
     for sentence in sentences(text):
         if rules.negations.search(sentence):
             continue
-        bare = rules.not_route.sub(" ", sentence)
+        bare = _bare(sentence, rules)
         for pathway in rules.pathways:
+            if bare_item and pathway["id"] in _NAMES_ONLY:
+                continue
             if pathway["reach"] in reaches and pathway["pattern"].search(bare):
                 return pathway, sentence
     return None
@@ -441,7 +457,7 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         return Pathway(reach="sentence", label=found[0]["label"], quote=found[1], location=block.location)
     step = [b for b in section if block.step and b.step == block.step and b is not block]
     for other in [block, *step]:
-        found = _pathway_in(other.text, rules, ("section",))
+        found = _pathway_in(other.text, rules, ("section",), other)
         if found:
             return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=other.location)
     for other in [block, *step]:
@@ -452,7 +468,7 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
     for other in section:
         if other is block or other.kind == "heading":  # a heading names a topic; it is no pathway
             continue
-        found = _pathway_in(other.text, rules, ("section",))
+        found = _pathway_in(other.text, rules, ("section",), other)
         if found:
             return Pathway(reach="section", label=found[0]["label"], quote=found[1], location=other.location)
     return None
@@ -489,8 +505,12 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
         for sentence in sentences(block.text):
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
-            bare = rules.not_route.sub(" ", sentence)
-            for pathway in wide:
+            bare = _bare(sentence, rules)
+            if block.kind == "item" and _title(sentence):
+                wide_here = [p for p in wide if p["id"] not in _NAMES_ONLY]
+            else:
+                wide_here = wide
+            for pathway in wide_here:
                 if pathway["pattern"].search(bare):
                     return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)
     return None

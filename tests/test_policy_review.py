@@ -587,3 +587,49 @@ def test_room_to_waive_the_same_outcome_beside_the_rule_is_a_route_nearby(tmp_pa
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "nearby"
     assert "waive the detention" in (finding.pathway.quote or "")
+
+
+# ---------------------------------------------------------------- what counts as a SEND route (evals/policies/LABELLING.md)
+
+_RULE = "Pupils who fight at lunchtime will spend the afternoon in the reflection room."
+
+
+@pytest.mark.parametrize("beside", [
+    "After a third visit, a support plan is put in place with the family.",
+    "Pupils who keep returning may be placed on a Pastoral Support Plan.",
+    "Parents are then involved in developing a behaviour support plan with the head.",
+    "Repeated visits are referred to the SENCO.",
+    "Rewards may be tailored after discussions with parents and the SENCO.",
+])
+def test_a_plan_or_referral_that_comes_after_the_outcome_is_no_route(beside, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none", beside
+
+
+@pytest.mark.parametrize("beside", [
+    "A pupil with an individual behaviour plan is managed according to that plan instead.",
+    "The SENCO is consulted before anyone is sent there.",
+])
+def test_a_plan_or_the_senco_that_shapes_the_outcome_is_a_route_nearby(beside, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby", beside
+
+
+def test_plans_named_in_a_list_of_interventions_are_no_route(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(f"# Sanctions\n\nWe also offer support to help pupils improve:\n\n- Mentoring\n- Personal support plans\n\n{_RULE}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+
+
+def test_a_later_support_plan_is_not_the_policys_general_send_statement(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(f"# Lunchtime\n\n{_RULE}\n\n# Repeated visits\n\nAfter three visits the SENCO is informed and "
+                    "an individual behaviour plan is written.\n")
+    review = review_policy(path)
+    assert review.send_clause is None
+    assert [f.pathway.route for f in review.findings] == ["none"]

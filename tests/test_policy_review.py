@@ -474,6 +474,11 @@ def test_cli_json_has_the_documented_schema_and_word_output_names_the_product(tm
     "A pupil who refuses is brought to the deputy head for the rest of lunchtime.",
     "Yellow cards are issued for chewing gum and for missing equipment.",
     "Pupils placed on report will have a lunchtime detention every day they miss a target.",
+    "Anyone who throws food will be told to leave the hall and report to the inclusion base.",
+    "A child who bites will stay in the office until a parent arrives to collect them.",
+    "Earrings worn in PE will be confiscated.",
+    "Pupils seen with a vape will have it confiscated.",
+    "Pupils who drop litter will be given school-based community service at lunchtime.",
 ])
 def test_implied_and_passive_outcomes_are_rigid(sentence, tmp_path):
     path = tmp_path / "rule.txt"
@@ -495,6 +500,8 @@ def test_behaviours_listed_under_an_outcome_heading_are_a_tariff(tmp_path):
     "A note will be sent home to explain the detention.",
     "Classwork will be sent home if a pupil is absent for more than a day.",
     "A pupil is only removed from the admissions register as the regulations allow.",
+    "Pupils may ask for a time out card when a lesson feels too much.",
+    "The class has a time-out space with cushions for anyone who needs to calm down.",
 ])
 def test_look_alikes_of_sending_home_and_removal_stay_unflagged(sentence, tmp_path):
     path = tmp_path / "rule.txt"

@@ -287,14 +287,22 @@ def _names_sanction(sentence: str, rules: _Rules) -> bool:
     return bool(rules.sanction.search(_masked(sentence, rules)))
 
 
+# A leading clause that sets the scene ("Where a pupil is suspended, the school sets work"):
+# a sanction named only there is the condition the sentence starts from, not the outcome it sets.
+_CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|before|following|during)\b[^,;:]*[,;:]",
+                        re.IGNORECASE)
+
+
 def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
     sentence = _masked(unit.text, rules)
+    condition = _CONDITION.match(sentence)
+    condition_end = condition.end() if condition else 0
     found = []
     for rule in rules.fixed:
         if rule["needs"] is not None and not rule["needs"].search(sentence):
             continue
         for pattern in rule["patterns"]:
-            if any(not _hedged(sentence, m) for m in pattern.finditer(sentence)):
+            if any(m.end() > condition_end and not _hedged(sentence, m) for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
     if not any(r["id"] == "tariff" for r in found) and (
@@ -365,7 +373,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              if not matched and id(unit.block) not in menus and not unit.text.rstrip().endswith("?")
              and not _leaves_room(unit.text, rules) and not _title(unit.text)
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
-             and not _STAFF_WONT.search(unit.text)
+             and not _STAFF_WONT.search(unit.text) and not _sanction_only_as_setting(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
         return
@@ -399,6 +407,31 @@ def _leaves_room(text: str, rules: _Rules) -> bool:
 _STAFF_WONT = re.compile(
     r"^\s*(?:staff|we|teachers?|adults|the\s+(?:school|academy|college|headteacher|head))\s+(?:(?:will|shall|must|do|does|"
     r"should|would|can)\s*(?:not\b|n't)|never\b)", re.IGNORECASE)
+
+
+# A sanction named as where or when something else happens ("Students in isolation have lunch
+# at 12.30", "Work is provided for pupils who are internally excluded", "after any suspension").
+_SETTING_LEAD = re.compile(
+    r"(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
+    r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting)|\b(?:who|that)\s+(?:are|is|were|was|"
+    r"have\s+been|has\s+been)\s+(?:currently\s+)?|\b(?:during|after|following|throughout))\s*"
+    r"(?:a\s+|an\s+|the\s+|their\s+|any\s+|each\s+|every\s+)?$", re.IGNORECASE)
+
+
+def _sanction_only_as_setting(text: str, rules: _Rules) -> bool:
+    """Whether every sanction the sentence names is only the setting of something else, so the
+    sentence describes what happens around a sanction rather than setting one."""
+    masked = _masked(text, rules)
+    mentions = list(rules.sanction.finditer(masked))
+    return bool(mentions) and all(_SETTING_LEAD.search(masked[:m.start()]) for m in mentions) \
+        and not rules.rule_cue.search(_blank_spans(masked, mentions))
+
+
+def _blank_spans(text: str, spans: list[re.Match]) -> str:
+    out = list(text)
+    for m in spans:
+        out[m.start():m.end()] = "_" * (m.end() - m.start())
+    return "".join(out)
 
 
 def _not_the_pupils(text: str, rules: _Rules) -> bool:

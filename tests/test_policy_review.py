@@ -640,3 +640,25 @@ def test_a_later_support_plan_is_not_the_policys_general_send_statement(tmp_path
     review = review_policy(path)
     assert review.send_clause is None
     assert [f.pathway.route for f in review.findings] == ["none"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Where a pupil is suspended, the school will set work for the first five days.",
+    "If a student is sent to the inclusion room, their tutor will be told by email.",
+    "Pupils in isolation will be escorted to lunch at 12.30.",
+    "Work will be provided for students who are internally excluded.",
+])
+def test_a_sanction_named_only_as_the_setting_is_not_a_rule(sentence, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert review_policy(path).findings == [], sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "If a pupil is late twice in a week, they will receive a detention.",
+    "Students who are suspended twice will be permanently excluded.",
+])
+def test_a_condition_before_the_outcome_still_leaves_the_rule(sentence, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert review_policy(path).findings, sentence

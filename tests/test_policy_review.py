@@ -479,6 +479,7 @@ def test_cli_json_has_the_documented_schema_and_word_output_names_the_product(tm
     "Earrings worn in PE will be confiscated.",
     "Pupils seen with a vape will have it confiscated.",
     "Pupils who drop litter will be given school-based community service at lunchtime.",
+    "Pupils who swear at staff will receive a letter home and a detention.",
 ])
 def test_implied_and_passive_outcomes_are_rigid(sentence, tmp_path):
     path = tmp_path / "rule.txt"
@@ -502,6 +503,8 @@ def test_behaviours_listed_under_an_outcome_heading_are_a_tariff(tmp_path):
     "A pupil is only removed from the admissions register as the regulations allow.",
     "Pupils may ask for a time out card when a lesson feels too much.",
     "The class has a time-out space with cushions for anyone who needs to calm down.",
+    "Parents will receive a letter explaining the exclusion and how to ask the governors to review it.",
+    "Families will get a phone call about any detention the same afternoon.",
 ])
 def test_look_alikes_of_sending_home_and_removal_stay_unflagged(sentence, tmp_path):
     path = tmp_path / "rule.txt"

@@ -170,6 +170,7 @@ class _Rules(BaseModel):
     negations: re.Pattern
     not_route: re.Pattern
     further_step: re.Pattern
+    support_only: re.Pattern
     expected: list[dict]
     cards: dict[str, str]
 
@@ -208,7 +209,8 @@ def _rules() -> _Rules:
         threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
         threshold_uncued=float(raw["classifier_threshold_uncued"]),
         fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]),
-        not_route=compile_(raw["not_route"]), further_step=compile_(raw["further_step"]), expected=expected,
+        not_route=compile_(raw["not_route"]), further_step=compile_(raw["further_step"]),
+        support_only=compile_(raw["support_only"]), expected=expected,
         cards=raw["cards"],
     )
 
@@ -467,6 +469,14 @@ def _bare(sentence: str, rules: _Rules) -> str:
 # A list item that only names a plan or a person ("- Personal support plans" in a list of
 # interventions) names something on offer; it gives staff no room in applying a rule.
 _NAMES_ONLY = frozenset({"plan", "senco"})
+# Pathways that name who or what the pupil has rather than what staff may do about the rule.
+_NAMES_NEEDS = frozenset({"send", "plan", "senco"})
+
+
+def _support_only(bare: str, rules: _Rules) -> bool:
+    """Support towards the standard and nothing that adjusts, weighs or sets the rule aside."""
+    return bool(rules.support_only.search(bare)) and not any(
+        p["pattern"].search(bare) for p in rules.pathways if p["id"] not in _NAMES_NEEDS)
 
 
 def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block | None = None) -> tuple[dict, str] | None:
@@ -476,8 +486,9 @@ def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block
         if rules.negations.search(sentence):
             continue
         bare = _bare(sentence, rules)
+        supporting = _support_only(bare, rules)
         for pathway in rules.pathways:
-            if bare_item and pathway["id"] in _NAMES_ONLY:
+            if (bare_item and pathway["id"] in _NAMES_ONLY) or (supporting and pathway["id"] in _NAMES_NEEDS):
                 continue
             if pathway["reach"] in reaches and pathway["pattern"].search(bare):
                 return pathway, sentence
@@ -539,10 +550,8 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
             bare = _bare(sentence, rules)
-            if block.kind == "item" and _title(sentence):
-                wide_here = [p for p in wide if p["id"] not in _NAMES_ONLY]
-            else:
-                wide_here = wide
+            wide_here = [p for p in wide if not ((block.kind == "item" and _title(sentence) and p["id"] in _NAMES_ONLY)
+                                                 or (p["id"] in _NAMES_NEEDS and _support_only(bare, rules)))]
             for pathway in wide_here:
                 if pathway["pattern"].search(bare):
                     return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)

@@ -665,3 +665,14 @@ def test_a_condition_before_the_outcome_still_leaves_the_rule(sentence, tmp_path
     path = tmp_path / "rule.txt"
     path.write_text(f"Rules\n\n{sentence}\n")
     assert review_policy(path).findings, sentence
+
+
+def test_support_to_meet_the_standard_is_no_route_but_an_adjustment_is(tmp_path):
+    support = "Pupils with SEND are supported to meet our expectations."
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {support}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+    path.write_text(f"Lunchtime\n\n{_RULE} {support[:-1]}, and their sanctions are adjusted to their needs.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"

@@ -157,6 +157,7 @@ class _Rules(BaseModel):
     rule_cue: re.Pattern
     not_outcome: re.Pattern
     sanction: re.Pattern
+    outcome: re.Pattern
     removal: re.Pattern
     suspension: re.Pattern
     outcome_column: re.Pattern
@@ -203,6 +204,7 @@ def _rules() -> _Rules:
         hedges_before=compile_(raw["hedges_before"]), hedged_verbs=compile_(raw["hedged_verbs"]),
         hedged_sentence=compile_(raw["hedged_sentence"]), rule_cue=compile_(raw["rule_cue"]),
         not_outcome=compile_(vocab["not_outcome"]), sanction=compile_("{sanction}|{sanctioned}|{duration}"),
+        outcome=compile_("{outcome}|{sanctioned}"),
         removal=compile_(vocab["removal"]), suspension=compile_(vocab["suspension"]),
         outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
         outcome_heading=compile_(raw["outcome_heading"]),
@@ -310,7 +312,29 @@ def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
     if not any(r["id"] == "tariff" for r in found) and (
             (unit.block.cells and _tariff_row(unit.block, rules)) or _under_outcome_heading(unit, rules)):
         found.append(_rule("tariff"))
+    if not found and _step_outcome(unit, rules):
+        found.append(_rule("ladder"))
     return found
+
+
+def _step_outcome(unit: _Unit, rules: _Rules) -> bool:
+    """A line under a ladder step that is nothing but an outcome ("30 minute detention after school",
+    "Removal to the reflection room"): the step's consequence, the ladder written as headings and
+    lists. A whole sentence describes the step instead; a hedged line leaves room."""
+    block, text = unit.block, unit.text.strip()
+    # a short paragraph straight under the step's heading ("Isolation") is the step's subtitle
+    return (bool(block.step) and (block.kind == "item" or (block.kind == "paragraph" and not _title(text)))
+            and text == _LIST_MARK.sub("", block.text).strip() and len(text.split()) <= 12
+            and not _FINITE.search(text) and not text.endswith("?")
+            and _leads_with_outcome(text, rules) and not rules.hedged_sentence.search(text)
+            and not _sanction_only_as_setting(text, rules) and not _pathway_in(text, rules, ("sentence", "section")))
+
+
+def _leads_with_outcome(text: str, rules: _Rules) -> bool:
+    """The line opens with its outcome ("30 minute detention…", "Pupil placed in isolation…"),
+    as a step's consequence does; an outcome further in is part of something else."""
+    found = rules.outcome.search(_masked(text, rules))
+    return bool(found) and len(text[:found.start()].split()) <= 3
 
 
 _FINITE = re.compile(r"\b(?:will|shall|must|should|would|is|are|was|were|be|been|has|have|had|can|may)\b", re.IGNORECASE)
@@ -417,7 +441,7 @@ _SETTING_LEAD = re.compile(
     r"(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
     r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting)|\b(?:who|that)\s+(?:are|is|were|was|"
     r"have\s+been|has\s+been)\s+(?:currently\s+)?|\b(?:during|after|following|throughout))\s*"
-    r"(?:a\s+|an\s+|the\s+|their\s+|any\s+|each\s+|every\s+)?$", re.IGNORECASE)
+    r"(?:(?:a|an|the|their|any|each|every|two|three|four|five|several|repeated|\d+)\s+)?$", re.IGNORECASE)
 
 
 def _sanction_only_as_setting(text: str, rules: _Rules) -> bool:

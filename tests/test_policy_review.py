@@ -676,3 +676,14 @@ def test_support_to_meet_the_standard_is_no_route_but_an_adjustment_is(tmp_path)
     path.write_text(f"Lunchtime\n\n{_RULE} {support[:-1]}, and their sanctions are adjusted to their needs.\n")
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "nearby"
+
+
+def test_an_outcome_listed_under_a_step_heading_is_the_steps_rule(tmp_path):
+    path = tmp_path / "ladder.md"
+    path.write_text("# Consequences\n\n### Stage 3\n\n- Teacher talks with the pupil about what happened.\n"
+                    "- 40 minute detention after school\n\n### Stage 4\n\nInternal exclusion\n\n"
+                    "- Meeting with the head of year following two detentions\n"
+                    "- Parents invited to talk it through\n")
+    review = review_policy(path)
+    assert [(f.kind, f.quote) for f in review.findings] == [("ladder", "40 minute detention after school")]
+    assert "Stage 3" in review.findings[0].location

@@ -687,3 +687,14 @@ def test_an_outcome_listed_under_a_step_heading_is_the_steps_rule(tmp_path):
     review = review_policy(path)
     assert [(f.kind, f.quote) for f in review.findings] == [("ladder", "40 minute detention after school")]
     assert "Stage 3" in review.findings[0].location
+
+
+def test_being_asked_to_leave_the_lesson_is_removal_from_class(tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text("Lessons\n\nA pupil who disrupts after two warnings will be asked to leave the lesson.\n")
+    statuses = {e.id: e.status for e in review_policy(path).elements}
+    assert statuses["removal-recorded"] == "missing"
+    path.write_text("Lessons\n\nA pupil who disrupts after two warnings will be asked to leave the lesson, "
+                    "and every time this happens it is logged and reviewed weekly by the deputy head.\n")
+    statuses = {e.id: e.status for e in review_policy(path).elements}
+    assert statuses["removal-recorded"] == "present"

@@ -172,6 +172,7 @@ class _Rules(BaseModel):
     not_route: re.Pattern
     further_step: re.Pattern
     support_only: re.Pattern
+    general_room: re.Pattern
     expected: list[dict]
     cards: dict[str, str]
 
@@ -212,7 +213,7 @@ def _rules() -> _Rules:
         threshold_uncued=float(raw["classifier_threshold_uncued"]),
         fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]),
         not_route=compile_(raw["not_route"]), further_step=compile_(raw["further_step"]),
-        support_only=compile_(raw["support_only"]), expected=expected,
+        support_only=compile_(raw["support_only"]), general_room=compile_(raw["general_room"]), expected=expected,
         cards=raw["cards"],
     )
 
@@ -564,7 +565,8 @@ def _reopens(other: str, rule: str, rules: _Rules) -> bool:
 def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
     """The policy's general SEND statement, if it has one (a weaker pathway). A general
     statement stands on its own: not an item of one ladder step or table row (that
-    belongs to its own step), not a list of linked policies."""
+    belongs to its own step), not a list of linked policies, and it gives room in
+    responding to behaviour rather than only naming SEND, a plan or the SENCO."""
     wide = [p for p in rules.pathways if p.get("policy_wide")]
     linked = {id(b) for b in _linked(body)}
     for block in body:
@@ -574,8 +576,9 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
             bare = _bare(sentence, rules)
+            names_room = bool(rules.general_room.search(bare)) and not _support_only(bare, rules)
             wide_here = [p for p in wide if not ((block.kind == "item" and _title(sentence) and p["id"] in _NAMES_ONLY)
-                                                 or (p["id"] in _NAMES_NEEDS and _support_only(bare, rules)))]
+                                                 or (p["id"] in _NAMES_NEEDS and not names_room))]
             for pathway in wide_here:
                 if pathway["pattern"].search(bare):
                     return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)

@@ -179,7 +179,8 @@ def test_a_general_send_statement_elsewhere_counts_weaker(tmp_path):
     path = tmp_path / "policy.md"
     path.write_text(
         "# Behaviour policy\n\n## Sanctions\n\nPupils who truant will be placed in detention.\n\n"
-        "## Support\n\nPupils with an EHC plan have a named key worker.\n"
+        "## Support\n\nPupils with an EHC plan have a named key worker, and staff take account of the plan "
+        "when responding to behaviour.\n"
     )
     review = review_policy(path)
     [finding] = review.findings
@@ -698,3 +699,16 @@ def test_being_asked_to_leave_the_lesson_is_removal_from_class(tmp_path):
                     "and every time this happens it is logged and reviewed weekly by the deputy head.\n")
     statuses = {e.id: e.status for e in review_policy(path).elements}
     assert statuses["removal-recorded"] == "present"
+
+
+@pytest.mark.parametrize("statement, route", [
+    ("The SENCO leads on transition from primary school.", "none"),
+    ("Pupils with SEND are more likely to be the target of bullying.", "none"),
+    ("Sanctions take account of a pupil's SEND or disability.", "elsewhere"),
+    ("We adapt our responses for pupils with an EHC plan.", "elsewhere"),
+])
+def test_a_general_statement_elsewhere_must_give_room(statement, route, tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(f"# Our pupils\n\n{statement}\n\n# Lunchtime\n\n{_RULE}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == route, statement

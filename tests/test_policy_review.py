@@ -712,3 +712,10 @@ def test_a_general_statement_elsewhere_must_give_room(statement, route, tmp_path
     path.write_text(f"# Our pupils\n\n{statement}\n\n# Lunchtime\n\n{_RULE}\n")
     [finding] = review_policy(path).findings
     assert finding.pathway.route == route, statement
+
+
+def test_send_named_beside_a_rule_without_room_is_no_route(tmp_path):
+    path = tmp_path / "bullying.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} Pupils with SEND are more likely to be the target of bullying.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"

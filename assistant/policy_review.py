@@ -505,16 +505,15 @@ def _support_only(bare: str, rules: _Rules) -> bool:
 
 
 def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block | None = None) -> tuple[dict, str] | None:
-    """The first pathway in text, looking sentence by sentence and skipping negated ones. Given
-    the block of a neighbouring sentence (not the rule's own), SEND, a plan or the SENCO count
-    only where that sentence also gives room ("the SENCO agrees an alternative"), not where it
-    only names them ("pupils with SEND are more often bullied")."""
+    """The first pathway in text, looking sentence by sentence and skipping negated ones. SEND,
+    a plan or the SENCO count only where the sentence also gives room ("the SENCO agrees an
+    alternative"), not where it only names them ("pupils with SEND are more often bullied")."""
     bare_item = block is not None and block.kind == "item" and _title(_LIST_MARK.sub("", text))
     for sentence in sentences(text):
         if rules.negations.search(sentence):
             continue
         bare = _bare(sentence, rules)
-        names_only = _support_only(bare, rules) or (block is not None and not rules.general_room.search(bare))
+        names_only = _support_only(bare, rules) or not rules.general_room.search(bare)
         for pathway in rules.pathways:
             if (bare_item and pathway["id"] in _NAMES_ONLY) or (names_only and pathway["id"] in _NAMES_NEEDS):
                 continue

@@ -719,3 +719,10 @@ def test_send_named_beside_a_rule_without_room_is_no_route(tmp_path):
     path.write_text(f"Lunchtime\n\n{_RULE} Pupils with SEND are more likely to be the target of bullying.\n")
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "none"
+
+
+def test_a_rule_that_only_names_send_has_no_route_in_its_own_sentence(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nPupils with an EHC plan who truant will be given a detention like everyone else.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"

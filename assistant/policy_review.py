@@ -302,12 +302,16 @@ def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
     condition_end = condition.end() if condition else 0
+    # "If appropriate, …", "Where possible, …": the whole sentence is hedged
+    opens_hedged = bool(condition) and len(condition.group(0).split()) <= 3 and bool(
+        rules.hedged_sentence.search(condition.group(0)))
     found = []
-    for rule in rules.fixed:
+    for rule in ([] if opens_hedged else rules.fixed):
         if rule["needs"] is not None and not rule["needs"].search(sentence):
             continue
         for pattern in rule["patterns"]:
-            if any(m.end() > condition_end and not _hedged(sentence, m) for m in pattern.finditer(sentence)):
+            if any(m.end() > condition_end and not _hedged(sentence, m, condition_end)
+                   for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
     if not any(r["id"] == "tariff" for r in found) and (
@@ -477,10 +481,15 @@ def _rule(rule_id: str) -> dict:
     return next(r for r in _rules().fixed if r["id"] == rule_id)
 
 
-def _hedged(sentence: str, match: re.Match) -> bool:
-    """A hedge just before the match ("may result in") or before its verb ("three lates may lead to")."""
+def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
+    """A hedge just before the match ("may result in") or before its verb ("three lates may lead to").
+    A leading condition with content of its own ("If neither option is possible, …") is not a
+    hedge on the outcome after it; a bare one ("If appropriate, …", "Where possible, …") is."""
     rules = _rules()
-    before = " ".join(re.findall(r"[\w']+", sentence[max(0, match.start() - 60):match.start()])[-3:])
+    start = max(0, match.start() - 60)
+    if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
+        start = max(start, condition_end)
+    before = " ".join(re.findall(r"[\w']+", sentence[start:match.start()])[-3:])
     return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0)))
 
 

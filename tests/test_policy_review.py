@@ -726,3 +726,11 @@ def test_a_rule_that_only_names_send_has_no_route_in_its_own_sentence(tmp_path):
     path.write_text("Rules\n\nPupils with an EHC plan who truant will be given a detention like everyone else.\n")
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "none"
+
+
+def test_a_condition_with_content_is_no_hedge_but_a_bare_one_is(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nIf no other room is possible, the pupil will be expected to work separately from the class.\n")
+    assert review_policy(path).findings
+    path.write_text("Rules\n\nIf appropriate, the pupil will be sent to the reflection room.\n")
+    assert review_policy(path).findings == []

@@ -734,3 +734,17 @@ def test_a_condition_with_content_is_no_hedge_but_a_bare_one_is(tmp_path):
     assert review_policy(path).findings
     path.write_text("Rules\n\nIf appropriate, the pupil will be sent to the reflection room.\n")
     assert review_policy(path).findings == []
+
+
+@pytest.mark.parametrize("beside", [
+    "The seriousness of the incident is taken into account.",
+    "Staff will consider the severity of the behaviour.",
+])
+def test_weighing_only_how_serious_the_incident_was_is_no_route(beside, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none", beside
+    path.write_text(f"Lunchtime\n\n{_RULE} Staff will consider the pupil's needs as well as the severity of the behaviour.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"

@@ -748,3 +748,15 @@ def test_weighing_only_how_serious_the_incident_was_is_no_route(beside, tmp_path
     path.write_text(f"Lunchtime\n\n{_RULE} Staff will consider the pupil's needs as well as the severity of the behaviour.\n")
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "nearby"
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Persistent defiance may lead to exclusion.", "missing"),
+    ("Pupils who are excluded are given work to do at home.", "missing"),
+    ("A day of internal exclusion is spent in the learning base.", "n/a"),
+    ("Pupils are excluded from the lesson and work in the library.", "n/a"),
+])
+def test_exclusion_alone_asks_for_the_exclusion_procedure(sentence, status, tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert {e.id: e.status for e in review_policy(path).elements}["exclusion-procedure"] == status, sentence

@@ -294,8 +294,8 @@ def _names_sanction(sentence: str, rules: _Rules) -> bool:
 
 # A leading clause that sets the scene ("Where a pupil is suspended, the school sets work"):
 # a sanction named only there is the condition the sentence starts from, not the outcome it sets.
-_CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|before|following|during)\b[^,;:]*[,;:]",
-                        re.IGNORECASE)
+_CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|before|following|during)\b"
+                        r"(?:(?!\b(?:will|shall|must)\b)[^,;:])*[,;:]", re.IGNORECASE)  # ends before the main verb
 
 
 def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:

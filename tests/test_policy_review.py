@@ -760,3 +760,10 @@ def test_exclusion_alone_asks_for_the_exclusion_procedure(sentence, status, tmp_
     path = tmp_path / "policy.txt"
     path.write_text(f"Rules\n\n{sentence}\n")
     assert {e.id: e.status for e in review_policy(path).elements}["exclusion-procedure"] == status, sentence
+
+
+def test_a_condition_without_a_comma_before_the_outcome_does_not_swallow_it(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nIf the incident is serious time out with the deputy head will be given and parents, "
+                    "carers and the form tutor are told.\n")
+    assert [f.kind for f in review_policy(path).findings] == ["will-result-in"]

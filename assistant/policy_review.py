@@ -513,6 +513,14 @@ def _support_only(bare: str, rules: _Rules) -> bool:
         p["pattern"].search(bare) for p in rules.pathways if p["id"] not in _NAMES_NEEDS)
 
 
+def _usable(pathways: list[dict], bare: str, bare_item: bool, rules: _Rules) -> list[dict]:
+    """The pathways that can open a route in this (blanked) sentence: SEND, a plan or the SENCO
+    only where the sentence also gives room, and never from a list item that only names a plan
+    or a person."""
+    names_only = _support_only(bare, rules) or not rules.general_room.search(bare)
+    return [p for p in pathways if not ((bare_item and p["id"] in _NAMES_ONLY) or (names_only and p["id"] in _NAMES_NEEDS))]
+
+
 def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block | None = None) -> tuple[dict, str] | None:
     """The first pathway in text, looking sentence by sentence and skipping negated ones. SEND,
     a plan or the SENCO count only where the sentence also gives room ("the SENCO agrees an
@@ -522,10 +530,7 @@ def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block
         if rules.negations.search(sentence):
             continue
         bare = _bare(sentence, rules)
-        names_only = _support_only(bare, rules) or not rules.general_room.search(bare)
-        for pathway in rules.pathways:
-            if (bare_item and pathway["id"] in _NAMES_ONLY) or (names_only and pathway["id"] in _NAMES_NEEDS):
-                continue
+        for pathway in _usable(rules.pathways, bare, bare_item, rules):
             if pathway["reach"] in reaches and pathway["pattern"].search(bare):
                 return pathway, sentence
     return None
@@ -587,10 +592,7 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
             bare = _bare(sentence, rules)
-            names_room = bool(rules.general_room.search(bare)) and not _support_only(bare, rules)
-            wide_here = [p for p in wide if not ((block.kind == "item" and _title(sentence) and p["id"] in _NAMES_ONLY)
-                                                 or (p["id"] in _NAMES_NEEDS and not names_room))]
-            for pathway in wide_here:
+            for pathway in _usable(wide, bare, block.kind == "item" and _title(sentence), rules):
                 if pathway["pattern"].search(bare):
                     return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)
     return None

@@ -157,6 +157,7 @@ class _Rules(BaseModel):
     rule_cue: re.Pattern
     not_outcome: re.Pattern
     sanction: re.Pattern
+    outcome: re.Pattern
     removal: re.Pattern
     suspension: re.Pattern
     outcome_column: re.Pattern
@@ -169,6 +170,9 @@ class _Rules(BaseModel):
     pathways: list[dict]
     negations: re.Pattern
     not_route: re.Pattern
+    further_step: re.Pattern
+    support_only: re.Pattern
+    general_room: re.Pattern
     expected: list[dict]
     cards: dict[str, str]
 
@@ -201,12 +205,16 @@ def _rules() -> _Rules:
         hedges_before=compile_(raw["hedges_before"]), hedged_verbs=compile_(raw["hedged_verbs"]),
         hedged_sentence=compile_(raw["hedged_sentence"]), rule_cue=compile_(raw["rule_cue"]),
         not_outcome=compile_(vocab["not_outcome"]), sanction=compile_("{sanction}|{sanctioned}|{duration}"),
+        outcome=compile_("{outcome}|{sanctioned}"),
         removal=compile_(vocab["removal"]), suspension=compile_(vocab["suspension"]),
         outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
         outcome_heading=compile_(raw["outcome_heading"]),
         threshold=float(raw["classifier_threshold"]), threshold_in_step=float(raw["classifier_threshold_in_step"]),
         threshold_uncued=float(raw["classifier_threshold_uncued"]),
-        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]), not_route=compile_(raw["not_route"]), expected=expected, cards=raw["cards"],
+        fixed=fixed, pathways=pathways, negations=compile_(raw["negations"]),
+        not_route=compile_(raw["not_route"]), further_step=compile_(raw["further_step"]),
+        support_only=compile_(raw["support_only"]), general_room=compile_(raw["general_room"]), expected=expected,
+        cards=raw["cards"],
     )
 
 
@@ -284,20 +292,54 @@ def _names_sanction(sentence: str, rules: _Rules) -> bool:
     return bool(rules.sanction.search(_masked(sentence, rules)))
 
 
+# A leading clause that sets the scene ("Where a pupil is suspended, the school sets work"):
+# a sanction named only there is the condition the sentence starts from, not the outcome it sets.
+_CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|before|following|during)\b"
+                        r"(?:(?!\b(?:will|shall|must)\b)[^,;:])*[,;:]", re.IGNORECASE)  # ends before the main verb
+
+
 def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
     sentence = _masked(unit.text, rules)
+    condition = _CONDITION.match(sentence)
+    condition_end = condition.end() if condition else 0
+    # "If appropriate, …", "Where possible, …": the whole sentence is hedged
+    opens_hedged = bool(condition) and len(condition.group(0).split()) <= 3 and bool(
+        rules.hedged_sentence.search(condition.group(0)))
     found = []
-    for rule in rules.fixed:
+    for rule in ([] if opens_hedged else rules.fixed):
         if rule["needs"] is not None and not rule["needs"].search(sentence):
             continue
         for pattern in rule["patterns"]:
-            if any(not _hedged(sentence, m) for m in pattern.finditer(sentence)):
+            if any(m.end() > condition_end and not _hedged(sentence, m, condition_end)
+                   for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
     if not any(r["id"] == "tariff" for r in found) and (
             (unit.block.cells and _tariff_row(unit.block, rules)) or _under_outcome_heading(unit, rules)):
         found.append(_rule("tariff"))
+    if not found and _step_outcome(unit, rules):
+        found.append(_rule("ladder"))
     return found
+
+
+def _step_outcome(unit: _Unit, rules: _Rules) -> bool:
+    """A line under a ladder step that is nothing but an outcome ("30 minute detention after school",
+    "Removal to the reflection room"): the step's consequence, the ladder written as headings and
+    lists. A whole sentence describes the step instead; a hedged line leaves room."""
+    block, text = unit.block, unit.text.strip()
+    # a short paragraph straight under the step's heading ("Isolation") is the step's subtitle
+    return (bool(block.step) and (block.kind == "item" or (block.kind == "paragraph" and not _title(text)))
+            and text == _LIST_MARK.sub("", block.text).strip() and len(text.split()) <= 12
+            and not _FINITE.search(text) and not text.endswith("?")
+            and _leads_with_outcome(text, rules) and not rules.hedged_sentence.search(text)
+            and not _sanction_only_as_setting(text, rules) and not _pathway_in(text, rules, ("sentence", "section")))
+
+
+def _leads_with_outcome(text: str, rules: _Rules) -> bool:
+    """The line opens with its outcome ("30 minute detention…", "Pupil placed in isolation…"),
+    as a step's consequence does; an outcome further in is part of something else."""
+    found = rules.outcome.search(_masked(text, rules))
+    return bool(found) and len(text[:found.start()].split()) <= 3
 
 
 _FINITE = re.compile(r"\b(?:will|shall|must|should|would|is|are|was|were|be|been|has|have|had|can|may)\b", re.IGNORECASE)
@@ -362,7 +404,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              if not matched and id(unit.block) not in menus and not unit.text.rstrip().endswith("?")
              and not _leaves_room(unit.text, rules) and not _title(unit.text)
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
-             and not _STAFF_WONT.search(unit.text)
+             and not _STAFF_WONT.search(unit.text) and not _sanction_only_as_setting(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
         return
@@ -398,6 +440,31 @@ _STAFF_WONT = re.compile(
     r"should|would|can)\s*(?:not\b|n't)|never\b)", re.IGNORECASE)
 
 
+# A sanction named as where or when something else happens ("Students in isolation have lunch
+# at 12.30", "Work is provided for pupils who are internally excluded", "after any suspension").
+_SETTING_LEAD = re.compile(
+    r"(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
+    r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting)|\b(?:who|that)\s+(?:are|is|were|was|"
+    r"have\s+been|has\s+been)\s+(?:currently\s+)?|\b(?:during|after|following|throughout))\s*"
+    r"(?:(?:a|an|the|their|any|each|every|two|three|four|five|several|repeated|\d+)\s+)?$", re.IGNORECASE)
+
+
+def _sanction_only_as_setting(text: str, rules: _Rules) -> bool:
+    """Whether every sanction the sentence names is only the setting of something else, so the
+    sentence describes what happens around a sanction rather than setting one."""
+    masked = _masked(text, rules)
+    mentions = list(rules.sanction.finditer(masked))
+    return bool(mentions) and all(_SETTING_LEAD.search(masked[:m.start()]) for m in mentions) \
+        and not rules.rule_cue.search(_blank_spans(masked, mentions))
+
+
+def _blank_spans(text: str, spans: list[re.Match]) -> str:
+    out = list(text)
+    for m in spans:
+        out[m.start():m.end()] = "_" * (m.end() - m.start())
+    return "".join(out)
+
+
 def _not_the_pupils(text: str, rules: _Rules) -> bool:
     """Work or a letter sent home, a name taken off the register: an outcome that is not the pupil's,
     with no other sanction beside it."""
@@ -414,22 +481,56 @@ def _rule(rule_id: str) -> dict:
     return next(r for r in _rules().fixed if r["id"] == rule_id)
 
 
-def _hedged(sentence: str, match: re.Match) -> bool:
-    """A hedge just before the match ("may result in") or before its verb ("three lates may lead to")."""
+def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
+    """A hedge just before the match ("may result in") or before its verb ("three lates may lead to").
+    A leading condition with content of its own ("If neither option is possible, …") is not a
+    hedge on the outcome after it; a bare one ("If appropriate, …", "Where possible, …") is."""
     rules = _rules()
-    before = " ".join(re.findall(r"[\w']+", sentence[max(0, match.start() - 60):match.start()])[-3:])
+    start = max(0, match.start() - 60)
+    if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
+        start = max(start, condition_end)
+    before = " ".join(re.findall(r"[\w']+", sentence[start:match.start()])[-3:])
     return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0)))
 
 
-def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...]) -> tuple[dict, str] | None:
-    """The first pathway in text, looking sentence by sentence and skipping negated ones.
-    Another policy's title and disability named as misconduct are blanked first: neither
-    gives staff a route to think again about this rule."""
+def _bare(sentence: str, rules: _Rules) -> str:
+    """The sentence with SEND words that open no route blanked out: another policy's title,
+    disability named as misconduct, and a plan, meeting or SENCO referral that is a further
+    step after the outcome ("support plan put in place") rather than room to reconsider it."""
+    return rules.further_step.sub(" ", rules.not_route.sub(" ", sentence))
+
+
+# A list item that only names a plan or a person ("- Personal support plans" in a list of
+# interventions) names something on offer; it gives staff no room in applying a rule.
+_NAMES_ONLY = frozenset({"plan", "senco"})
+# Pathways that name who or what the pupil has rather than what staff may do about the rule.
+_NAMES_NEEDS = frozenset({"send", "plan", "senco"})
+
+
+def _support_only(bare: str, rules: _Rules) -> bool:
+    """Support towards the standard and nothing that adjusts, weighs or sets the rule aside."""
+    return bool(rules.support_only.search(bare)) and not any(
+        p["pattern"].search(bare) for p in rules.pathways if p["id"] not in _NAMES_NEEDS)
+
+
+def _usable(pathways: list[dict], bare: str, bare_item: bool, rules: _Rules) -> list[dict]:
+    """The pathways that can open a route in this (blanked) sentence: SEND, a plan or the SENCO
+    only where the sentence also gives room, and never from a list item that only names a plan
+    or a person."""
+    names_only = _support_only(bare, rules) or not rules.general_room.search(bare)
+    return [p for p in pathways if not ((bare_item and p["id"] in _NAMES_ONLY) or (names_only and p["id"] in _NAMES_NEEDS))]
+
+
+def _pathway_in(text: str, rules: _Rules, reaches: tuple[str, ...], block: Block | None = None) -> tuple[dict, str] | None:
+    """The first pathway in text, looking sentence by sentence and skipping negated ones. SEND,
+    a plan or the SENCO count only where the sentence also gives room ("the SENCO agrees an
+    alternative"), not where it only names them ("pupils with SEND are more often bullied")."""
+    bare_item = block is not None and block.kind == "item" and _title(_LIST_MARK.sub("", text))
     for sentence in split_sentences(text):
         if rules.negations.search(sentence):
             continue
-        bare = rules.not_route.sub(" ", sentence)
-        for pathway in rules.pathways:
+        bare = _bare(sentence, rules)
+        for pathway in _usable(rules.pathways, bare, bare_item, rules):
             if pathway["reach"] in reaches and pathway["pattern"].search(bare):
                 return pathway, sentence
     return None
@@ -441,7 +542,7 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
         return Pathway(reach="sentence", label=found[0]["label"], quote=found[1], location=block.location)
     step = [b for b in section if block.step and b.step == block.step and b is not block]
     for other in [block, *step]:
-        found = _pathway_in(other.text, rules, ("section",))
+        found = _pathway_in(other.text, rules, ("section",), other)
         if found:
             return Pathway(reach="paragraph", label=found[0]["label"], quote=found[1], location=other.location)
     for other in [block, *step]:
@@ -452,7 +553,7 @@ def _pathway(sentence: str, block: Block, section: list[Block], rules: _Rules) -
     for other in section:
         if other is block or other.kind == "heading":  # a heading names a topic; it is no pathway
             continue
-        found = _pathway_in(other.text, rules, ("section",))
+        found = _pathway_in(other.text, rules, ("section",), other)
         if found:
             return Pathway(reach="section", label=found[0]["label"], quote=found[1], location=other.location)
     return None
@@ -480,7 +581,8 @@ def _reopens(other: str, rule: str, rules: _Rules) -> bool:
 def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
     """The policy's general SEND statement, if it has one (a weaker pathway). A general
     statement stands on its own: not an item of one ladder step or table row (that
-    belongs to its own step), not a list of linked policies."""
+    belongs to its own step), not a list of linked policies, and it gives room in
+    responding to behaviour rather than only naming SEND, a plan or the SENCO."""
     wide = [p for p in rules.pathways if p.get("policy_wide")]
     linked = {id(b) for b in _linked(body)}
     for block in body:
@@ -489,8 +591,8 @@ def _policy_wide(body: list[Block], rules: _Rules) -> Pathway | None:
         for sentence in split_sentences(block.text):
             if rules.negations.search(sentence) or _fixed_rules(_Unit(text=sentence, block=block), rules):
                 continue
-            bare = rules.not_route.sub(" ", sentence)
-            for pathway in wide:
+            bare = _bare(sentence, rules)
+            for pathway in _usable(wide, bare, block.kind == "item" and _title(sentence), rules):
                 if pathway["pattern"].search(bare):
                     return Pathway(reach="policy", label=pathway["label"], quote=sentence, location=block.location)
     return None

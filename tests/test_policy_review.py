@@ -179,7 +179,8 @@ def test_a_general_send_statement_elsewhere_counts_weaker(tmp_path):
     path = tmp_path / "policy.md"
     path.write_text(
         "# Behaviour policy\n\n## Sanctions\n\nPupils who truant will be placed in detention.\n\n"
-        "## Support\n\nPupils with an EHC plan have a named key worker.\n"
+        "## Support\n\nPupils with an EHC plan have a named key worker, and staff take account of the plan "
+        "when responding to behaviour.\n"
     )
     review = review_policy(path)
     [finding] = review.findings
@@ -474,6 +475,12 @@ def test_cli_json_has_the_documented_schema_and_word_output_names_the_product(tm
     "A pupil who refuses is brought to the deputy head for the rest of lunchtime.",
     "Yellow cards are issued for chewing gum and for missing equipment.",
     "Pupils placed on report will have a lunchtime detention every day they miss a target.",
+    "Anyone who throws food will be told to leave the hall and report to the inclusion base.",
+    "A child who bites will stay in the office until a parent arrives to collect them.",
+    "Earrings worn in PE will be confiscated.",
+    "Pupils seen with a vape will have it confiscated.",
+    "Pupils who drop litter will be given school-based community service at lunchtime.",
+    "Pupils who swear at staff will receive a letter home and a detention.",
 ])
 def test_implied_and_passive_outcomes_are_rigid(sentence, tmp_path):
     path = tmp_path / "rule.txt"
@@ -495,6 +502,10 @@ def test_behaviours_listed_under_an_outcome_heading_are_a_tariff(tmp_path):
     "A note will be sent home to explain the detention.",
     "Classwork will be sent home if a pupil is absent for more than a day.",
     "A pupil is only removed from the admissions register as the regulations allow.",
+    "Pupils may ask for a time out card when a lesson feels too much.",
+    "The class has a time-out space with cushions for anyone who needs to calm down.",
+    "Parents will receive a letter explaining the exclusion and how to ask the governors to review it.",
+    "Families will get a phone call about any detention the same afternoon.",
 ])
 def test_look_alikes_of_sending_home_and_removal_stay_unflagged(sentence, tmp_path):
     path = tmp_path / "rule.txt"
@@ -587,3 +598,172 @@ def test_room_to_waive_the_same_outcome_beside_the_rule_is_a_route_nearby(tmp_pa
     [finding] = review_policy(path).findings
     assert finding.pathway.route == "nearby"
     assert "waive the detention" in (finding.pathway.quote or "")
+
+
+# ---------------------------------------------------------------- what counts as a SEND route (evals/policies/LABELLING.md)
+
+_RULE = "Pupils who fight at lunchtime will spend the afternoon in the reflection room."
+
+
+@pytest.mark.parametrize("beside", [
+    "After a third visit, a support plan is put in place with the family.",
+    "Pupils who keep returning may be placed on a Pastoral Support Plan.",
+    "Parents are then involved in developing a behaviour support plan with the head.",
+    "Repeated visits are referred to the SENCO.",
+    "Rewards may be tailored after discussions with parents and the SENCO.",
+])
+def test_a_plan_or_referral_that_comes_after_the_outcome_is_no_route(beside, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none", beside
+
+
+@pytest.mark.parametrize("beside", [
+    "A pupil with an individual behaviour plan is managed according to that plan instead.",
+    "The SENCO is consulted before anyone is sent there.",
+])
+def test_a_plan_or_the_senco_that_shapes_the_outcome_is_a_route_nearby(beside, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby", beside
+
+
+def test_plans_named_in_a_list_of_interventions_are_no_route(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(f"# Sanctions\n\nWe also offer support to help pupils improve:\n\n- Mentoring\n- Personal support plans\n\n{_RULE}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+
+
+def test_a_later_support_plan_is_not_the_policys_general_send_statement(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(f"# Lunchtime\n\n{_RULE}\n\n# Repeated visits\n\nAfter three visits the SENCO is informed and "
+                    "an individual behaviour plan is written.\n")
+    review = review_policy(path)
+    assert review.send_clause is None
+    assert [f.pathway.route for f in review.findings] == ["none"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Where a pupil is suspended, the school will set work for the first five days.",
+    "If a student is sent to the inclusion room, their tutor will be told by email.",
+    "Pupils in isolation will be escorted to lunch at 12.30.",
+    "Work will be provided for students who are internally excluded.",
+])
+def test_a_sanction_named_only_as_the_setting_is_not_a_rule(sentence, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert review_policy(path).findings == [], sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "If a pupil is late twice in a week, they will receive a detention.",
+    "Students who are suspended twice will be permanently excluded.",
+])
+def test_a_condition_before_the_outcome_still_leaves_the_rule(sentence, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert review_policy(path).findings, sentence
+
+
+def test_support_to_meet_the_standard_is_no_route_but_an_adjustment_is(tmp_path):
+    support = "Pupils with SEND are supported to meet our expectations."
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {support}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+    path.write_text(f"Lunchtime\n\n{_RULE} {support[:-1]}, and their sanctions are adjusted to their needs.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"
+
+
+def test_an_outcome_listed_under_a_step_heading_is_the_steps_rule(tmp_path):
+    path = tmp_path / "ladder.md"
+    path.write_text("# Consequences\n\n### Stage 3\n\n- Teacher talks with the pupil about what happened.\n"
+                    "- 40 minute detention after school\n\n### Stage 4\n\nInternal exclusion\n\n"
+                    "- Meeting with the head of year following two detentions\n"
+                    "- Parents invited to talk it through\n")
+    review = review_policy(path)
+    assert [(f.kind, f.quote) for f in review.findings] == [("ladder", "40 minute detention after school")]
+    assert "Stage 3" in review.findings[0].location
+
+
+def test_being_asked_to_leave_the_lesson_is_removal_from_class(tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text("Lessons\n\nA pupil who disrupts after two warnings will be asked to leave the lesson.\n")
+    statuses = {e.id: e.status for e in review_policy(path).elements}
+    assert statuses["removal-recorded"] == "missing"
+    path.write_text("Lessons\n\nA pupil who disrupts after two warnings will be asked to leave the lesson, "
+                    "and every time this happens it is logged and reviewed weekly by the deputy head.\n")
+    statuses = {e.id: e.status for e in review_policy(path).elements}
+    assert statuses["removal-recorded"] == "present"
+
+
+@pytest.mark.parametrize("statement, route", [
+    ("The SENCO leads on transition from primary school.", "none"),
+    ("Pupils with SEND are more likely to be the target of bullying.", "none"),
+    ("Sanctions take account of a pupil's SEND or disability.", "elsewhere"),
+    ("We adapt our responses for pupils with an EHC plan.", "elsewhere"),
+])
+def test_a_general_statement_elsewhere_must_give_room(statement, route, tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(f"# Our pupils\n\n{statement}\n\n# Lunchtime\n\n{_RULE}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == route, statement
+
+
+def test_send_named_beside_a_rule_without_room_is_no_route(tmp_path):
+    path = tmp_path / "bullying.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} Pupils with SEND are more likely to be the target of bullying.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+
+
+def test_a_rule_that_only_names_send_has_no_route_in_its_own_sentence(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nPupils with an EHC plan who truant will be given a detention like everyone else.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none"
+
+
+def test_a_condition_with_content_is_no_hedge_but_a_bare_one_is(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nIf no other room is possible, the pupil will be expected to work separately from the class.\n")
+    assert review_policy(path).findings
+    path.write_text("Rules\n\nIf appropriate, the pupil will be sent to the reflection room.\n")
+    assert review_policy(path).findings == []
+
+
+@pytest.mark.parametrize("beside", [
+    "The seriousness of the incident is taken into account.",
+    "Staff will consider the severity of the behaviour.",
+])
+def test_weighing_only_how_serious_the_incident_was_is_no_route(beside, tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "none", beside
+    path.write_text(f"Lunchtime\n\n{_RULE} Staff will consider the pupil's needs as well as the severity of the behaviour.\n")
+    [finding] = review_policy(path).findings
+    assert finding.pathway.route == "nearby"
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Persistent defiance may lead to exclusion.", "missing"),
+    ("Pupils who are excluded are given work to do at home.", "missing"),
+    ("A day of internal exclusion is spent in the learning base.", "n/a"),
+    ("Pupils are excluded from the lesson and work in the library.", "n/a"),
+])
+def test_exclusion_alone_asks_for_the_exclusion_procedure(sentence, status, tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text(f"Rules\n\n{sentence}\n")
+    assert {e.id: e.status for e in review_policy(path).elements}["exclusion-procedure"] == status, sentence
+
+
+def test_a_condition_without_a_comma_before_the_outcome_does_not_swallow_it(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("Rules\n\nIf the incident is serious time out with the deputy head will be given and parents, "
+                    "carers and the form tutor are told.\n")
+    assert [f.kind for f in review_policy(path).findings] == ["will-result-in"]

@@ -34,6 +34,12 @@ TARGETS = {
     "epsom-primary.txt": "pdf",
     "beaufort.txt": "docx",
     "longditton.md": "docx",
+    "caedmon.txt": "docx",
+    "herborne-primary.txt": "pdf",
+    "highcliffe-primary.txt": "docx",
+    "tanmat-suspensions.txt": "pdf",
+    "cheam.txt": "docx",
+    "holy-trinity-devices.txt": "pdf",
 }
 
 

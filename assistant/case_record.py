@@ -128,6 +128,12 @@ def _add(items: list[str], text: str) -> None:
         items.append(text)
 
 
+# "Decision:", "My target -", "Decision (mine, agreed with the head):" before the leader's own words.
+DECISION_LABEL = re.compile(r"^\W*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*"
+                            r"(?:\([^)]{0,80}\))?\s*[:\-]\s*", re.I)
+DECISION_CHARS = 4000  # a decision is recorded whole: a panel reads the reasons, not their first clause
+
+
 def _clip(text: str, limit: int = 220) -> str:
     text = " ".join(text.split()).strip()
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
@@ -182,8 +188,7 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
         if "sanctions" not in keep:
             for response in named(text, "responses"):
                 _add(new.sanctions, response)
-        put("decision", _clip(re.sub(r"^\s*(?:my\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]\s*", "", text,
-                                     flags=re.I), 500))
+        put("decision", _clip(DECISION_LABEL.sub("", text), DECISION_CHARS))  # the whole decision and its reasons
         return new
     for sentence in split_sentences(text):
         if sentence.endswith("?"):

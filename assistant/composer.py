@@ -14,7 +14,7 @@ import re
 
 from assistant.answers import Answer
 from assistant.case_questions import case_questions, in_setting
-from assistant.case_record import already_held, record_gaps
+from assistant.case_record import DECISION_LABEL, already_held, record_gaps
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
@@ -44,6 +44,18 @@ RECORD_CARD = "recording-defensible-reasons"
 ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
                "leader": ("head", "deputy", "governor", "senco"),
                "pupil": ("pupil", "student", "child")}
+
+
+_STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
+_PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
+
+
+def _named_group(message: str) -> str:
+    """Whose lines a part named only by a first name speaks: a parent's or a colleague's where the message
+    says so, otherwise a pupil's (the person most often practised for)."""
+    if _PARENT_CONTEXT.search(message):
+        return "parent"
+    return "staff" if _STAFF_CONTEXT.search(message) else "pupil"
 
 
 def seeded(*parts: str) -> int:
@@ -109,17 +121,20 @@ def case_summary(case) -> str:
     return ", ".join(b for b in bits if b)
 
 
-_DECISION_LABEL = re.compile(r"^\W*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*[:\-]\s*", re.I)
-GIST_WORDS = 30
+GIST_WORDS = 60
 
 
 def _gist(message: str) -> str:
-    """The decision's first sentence without its label, cut at a word boundary: what the record now holds."""
-    first = next(iter(split_sentences(_DECISION_LABEL.sub("", message.strip()))), "")
-    words = first.split()
-    if not words:
-        return ""
-    return " ".join(words[:GIST_WORDS]) + ("…" if len(words) > GIST_WORDS else "")
+    """The decision as the record now holds it, without its label; a long one is cut at a sentence and says so."""
+    text = " ".join(DECISION_LABEL.sub("", message.strip()).split())
+    if len(text.split()) <= GIST_WORDS:
+        return text
+    kept = []
+    for sentence in split_sentences(text):
+        if kept and len(" ".join(kept + [sentence]).split()) > GIST_WORDS:
+            break
+        kept.append(sentence)
+    return " ".join(kept) + " … (the whole of it, with your reasons, is in the record)"
 
 
 def _join(items: list[str]) -> str:
@@ -377,8 +392,10 @@ class OfflineComposer:
     def _roleplay(self, ctx: ReplyContext, start: bool) -> Draft:
         role = ctx.understanding.roleplay if start else _last_role(ctx)
         role = role or "the parent"
-        the_role = role if role.startswith(("the ", "a ")) else f"the {role}"
-        group = next((g for g, words in ROLE_GROUPS.items() if any(w in role for w in words)), "staff")
+        named = role[:1].isupper()  # "Callum": a person the leader named, not a role
+        the_role = role if named or role.startswith(("the ", "a ")) else f"the {role}"
+        group = _named_group(ctx.message) if named else next(
+            (g for g, words in ROLE_GROUPS.items() if any(w in role for w in words)), "staff")
         lines = self.talk.roleplay_lines[group]
         said = sum(1 for t in ctx.session.turns if t.role == "assistant" and t.kind == "roleplay")
         if not start and said >= len(lines):

@@ -246,7 +246,7 @@ class Engine:
         question = question_text(message)
         previous = next((t.text for t in reversed(session.turns) if t.role == "user" and t.verdict
                          and t.verdict.action == "allow"), None)
-        asked = answer_query(question, previous)
+        asked = _in_case(answer_query(question, previous), session.case)
         # The answer (or, for a statement, the grounding) is searched with the cards' words for everyday
         # phrasing; the message's own vector still drives understanding.
         vector, qvector = self._vectors(message, asked if is_question(question) or lay_terms(message) else message)
@@ -282,7 +282,7 @@ class Engine:
                 lens_tracker._note(state.lenses[final].notes, message)
         target = _target(state, answering, understood, session.mode)
         # The whole message, reduced to its questions and key facts: a long one often asks at the end.
-        query = build_query(message)[:RETRIEVAL_CHARS]  # a paste of unbroken text stays searchable
+        query = _in_case(build_query(message)[:RETRIEVAL_CHARS], before)  # a paste of unbroken text stays searchable
         hits, found = self._retrieve(query, target)
         answer, support = self._sentences(session, understood, question, vector, qvector, hits, asked, found.covered)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
@@ -448,6 +448,15 @@ def _target(state: LensState, answering: str | None, understood: Understanding, 
     if answering and state.lenses.get(answering) and state.lenses[answering].status != "covered":
         return answering
     return state.next_open()
+
+
+def _in_case(query: str, case: CaseRecord) -> str:
+    """A question asked in a conversation is about its case: "do we still have to tell the LA?" after a
+    suspension was mentioned is searched as a question about a suspension."""
+    sanction = case.sanctions[0] if case.sanctions else None
+    if not sanction or re.search(re.escape(sanction.split()[-1]), query, re.I):
+        return query
+    return f"{query} ({sanction})"
 
 
 def _same_section(one, other) -> bool:

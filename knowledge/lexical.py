@@ -30,11 +30,13 @@ class LexicalIndex:
         self.ids = ids
         self._bm25 = BM25Okapi([tokenize(t) or ["_"] for t in texts])
 
+    def scores(self, query: str) -> list[float]:
+        """The BM25 score of every chunk for the query, in the order of `ids` (0 when no term matches)."""
+        terms = tokenize(query)
+        return list(self._bm25.get_scores(terms)) if terms else [0.0] * len(self.ids)
+
     def rank(self, query: str, limit: int = 40) -> list[str]:
         """Chunk ids with a positive BM25 score, best first."""
-        terms = tokenize(query)
-        if not terms:
-            return []
-        scores = self._bm25.get_scores(terms)
+        scores = self.scores(query)
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
         return [self.ids[i] for i in order[:limit] if scores[i] > 0]

@@ -1,8 +1,10 @@
-"""Hybrid search over the cards. Several rankings are fused at card level
-(reciprocal rank fusion): the dense match of the question against each card
-section, against each card's phrasings (how people describe its situations),
-against the card as a whole, and BM25 over sections and phrasings. Each card
-is shown through its best section. A long message is searched by its question
+"""Hybrid search over the cards. Four scorers are fused at card level by their
+standard scores (knowledge.fusion.standard_score_fusion): the dense match of the
+question against each card's best section, against its best phrasing (how people
+describe its situations), against the card as a whole, and BM25 over sections and
+phrasings. Fusing scores rather than ranks lets one strong match (a lay question
+that is nearly one of the card's phrasings) outweigh a broad card that is merely
+near the top of every list. Each card is shown through its best section. A long message is searched by its question
 and key facts (knowledge.query), and every search says how far the cards cover
 the question at all (`SearchResult.coverage`).
 """
@@ -15,7 +17,7 @@ from functools import lru_cache
 
 from knowledge.chunker import embedding_text, index_chunks
 from knowledge.errors import ReflectError
-from knowledge.fusion import fused_order, reciprocal_rank_fusion
+from knowledge.fusion import fused_order, reciprocal_rank_fusion, standard_score_fusion
 from knowledge.lexical import LexicalIndex
 from knowledge.loader import load_cards
 from knowledge.models import Chunk, Hit, SearchResult
@@ -25,8 +27,8 @@ from knowledge.text import expansions_in, lay_terms_in
 MAX_QUERY_CHARS = 10_000
 QUESTIONS_HEADING = "Questions to ask yourself"
 CANDIDATES = 40
-LENS_NUDGE = 1.15  # a nudge towards the lens in hand, never a filter
-# Rankings fused per card: sections (dense), phrasings (dense), whole card (dense), BM25.
+LENS_NUDGE = 1.0  # standard-score units added for the lens in hand: about a place near the top, never a filter
+# Scorers fused per card: best section (dense), best phrasing (dense), whole card (dense), BM25.
 WEIGHTS = (1.0, 0.3, 0.6, 0.8)
 # A card that sits close to everything (a "hub") is pushed down by this much of its
 # typical closeness to other cards' phrasings, so broad cards rank only where they apply.
@@ -83,6 +85,8 @@ class Searcher:
         from knowledge.embedder import get_embedder
         from knowledge.index import CARDS_COLLECTION, ensure_index, get_client
 
+        import numpy as np
+
         ensure_index()
         self._embedder = get_embedder()
         self._collection = get_client().get_collection(CARDS_COLLECTION)
@@ -91,6 +95,9 @@ class Searcher:
         self._chunks: dict[str, Chunk] = {ch.chunk_id: ch for card in cards for ch in index_chunks(card)}
         self._lexical = LexicalIndex(list(self._chunks), [embedding_text(c) for c in self._chunks.values()])
         self._load_vectors()
+        card_index = {card_id: i for i, card_id in enumerate(self._card_ids)}
+        self._card_of_chunk = np.array([card_index[self._chunks[c].card_id] for c in self._lexical.ids])
+        self._lenses = {c.id: set(c.lenses) for c in cards}
 
     def _load_vectors(self) -> None:
         """All vectors in memory (a few hundred rows): ranking is one matrix product."""
@@ -139,20 +146,24 @@ class Searcher:
 
         order = np.argsort(-sims, kind="stable")
         section_rows = [r for r in order if self._is_section[r]][:CANDIDATES]
-        by_sections = _dedupe(self._chunks[self._row_ids[r]].card_id for r in section_rows)
-        by_phrasings = _dedupe(self._card_ids[self._card_of_row[r]] for r in order if not self._is_section[r])
-        card_scores = self._centroids @ vector - HUB_PENALTY * self._hub
-        by_card = [self._card_ids[i] for i in np.argsort(-card_scores, kind="stable")[:CANDIDATES]]
-        lexical = self._lexical.rank(expanded, CANDIDATES * 2)
-        by_lexical = _dedupe(self._chunks[c].card_id for c in lexical)
+        lexical_scores = self._lexical.scores(expanded)
+        by_lexical = sorted(range(len(lexical_scores)), key=lambda i: (-lexical_scores[i], i))[:CANDIDATES * 2]
+        lexical = [self._lexical.ids[i] for i in by_lexical if lexical_scores[i] > 0]
 
-        fused = reciprocal_rank_fusion(
-            [by_sections[:CANDIDATES], by_phrasings[:CANDIDATES], by_card, by_lexical[:CANDIDATES]], WEIGHTS)
+        n = len(self._card_ids)
+        best_section = np.full(n, -1.0, dtype=np.float32)
+        best_phrasing = np.full(n, -1.0, dtype=np.float32)
+        np.maximum.at(best_section, self._card_of_row[self._is_section], sims[self._is_section])
+        np.maximum.at(best_phrasing, self._card_of_row[~self._is_section], sims[~self._is_section])
+        whole_card = self._centroids @ vector - HUB_PENALTY * self._hub
+        best_lexical = np.zeros(n, dtype=np.float32)
+        np.maximum.at(best_lexical, self._card_of_chunk, np.asarray(lexical_scores, dtype=np.float32))
+        total = standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical], WEIGHTS)
         if lenses:
             wanted = set(lenses)
-            for card_id in fused:
-                if wanted & set(self._chunks[self._rows[card_id][0][0]].lenses):
-                    fused[card_id] *= LENS_NUDGE
+            total = [t + LENS_NUDGE if wanted & self._lenses[card_id] else t for t, card_id in zip(total, self._card_ids)]
+        # A positive score for callers and the CLI: the fused standard score, squashed into (0, 1).
+        fused = {card_id: 1.0 / (1.0 + math.exp(-t / sum(WEIGHTS))) for card_id, t in zip(self._card_ids, total)}
         ranked = fused_order(fused)[:k]
 
         # The section shown for a card: its best by dense and lexical rank together.

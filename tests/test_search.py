@@ -198,3 +198,17 @@ def test_a_school_refuser_in_lay_words_finds_the_card_on_school_avoidance():
                "and we can't get him out of the car. The attendance officer has mentioned a fine. What should school be doing?")
     ids = [h.card_id for h in get_searcher().search(message, k=3)]
     assert "emotionally-based-school-avoidance" in ids
+
+
+@pytest.mark.parametrize("message, card", [
+    ("Since his grandad died he has been kicking off in class, and every week it's another detention.",
+     "behaviour-as-communication-and-trauma"),
+    ("We have no diagnosis yet and school say there is nothing extra they can do for him until there is one.",
+     "send-graduated-approach"),
+    ("I'm a headteacher and since the incident I've had nobody to talk to about it, and I'm not sleeping.",
+     "leader-and-staff-wellbeing"),
+])
+def test_a_lay_question_close_to_a_cards_phrasing_is_not_outvoted_by_broad_cards(message, card):
+    # Each card was a strong match in one or two scorers only; rank fusion let broad cards
+    # that sit a few places down in every list push it out of the top five.
+    assert card in [h.card_id for h in get_searcher().search(message, k=5)]

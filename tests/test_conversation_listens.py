@@ -122,3 +122,55 @@ def test_a_practice_question_the_cards_do_not_settle_is_thought_through_not_sent
     assert result.verdict.action == "allow"
     assert not re.search(r"legal adviser|local authority|your LA\b", result.reply)  # not a referral elsewhere
     assert re.search(r"^- .+\?$", result.reply, re.M)  # the reflection carries on with a question
+
+
+def test_a_question_asked_without_a_question_mark_about_the_case_in_hand_is_answered(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 10 girl on SEN support for dyslexia swore at a cover teacher and I'm thinking about a "
+                         "one-day suspension.")
+    # No question mark, the question mid-sentence, and "suspension" only in the earlier message.
+    result = engine.turn(session, "Before I ring home: if it's only one day, do we still have to tell the local "
+                                  "authority or is that just for longer ones")
+    answer = first_paragraph(result.reply)
+    assert re.search(r"local authority", answer) and re.search(r"every suspension|whatever its length", answer), \
+        result.reply
+    assert "suspension-exclusion-legal-framework" in cited_ids(answer)
+
+
+def test_a_request_for_a_slide_explaining_something_is_answered_briefly_in_prep(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    result = engine.turn(session, "For the staff INSET I need one slide explaining what reasonable force means "
+                                  "in law, plain English please.")
+    assert result.kind == "answer", result.reply
+    assert re.search(r"reasonable force", result.reply, re.I) and cited_ids(result.reply)
+    assert "session plan" not in result.reply.lower()  # answered now, not folded into a plan for later
+    assert len(result.reply.split()) <= 160
+
+
+def test_a_recorded_decision_is_said_back_whole_and_open_points_are_not_listed_twice(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 8 boy on SEN support swore at a teacher in the corridor and I'm weighing a detention.")
+    weighing = engine.turn(session, "What should I weigh before I ring his mum tonight?")
+    decision = ("Decision (agreed with the head of year): no detention. Instead a reflection session with his key "
+                "adult tomorrow, because the corridor at changeover is where his anxiety peaks, and a call to mum "
+                "tonight to agree a quieter route between lessons.")
+    result = engine.turn(session, decision)
+    assert result.kind == "decision"
+    assert "a call to mum tonight to agree a quieter route" in result.reply  # the reasons, not the first clause
+    listed = set(re.findall(r"^- (.+\?)$", weighing.reply, re.M))
+    assert not listed & set(re.findall(r"^- (.+\?)$", result.reply, re.M)), result.reply
+    assert not re.search(r":\n*$", result.reply.split("\n\n")[1]), result.reply  # no list lead left empty
+    md = to_markdown(build_record(engine.session(session.id)))
+    assert "quieter route between lessons" in md
+
+
+def test_a_part_named_only_by_a_first_name_is_played_as_that_person(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "A Year 3 boy tore up his work and I sent him to the partner class. He came back in tears.")
+    result = engine.turn(session, "Can you be Marcus? I want to practise what I say when he comes back to class.")
+    assert result.kind == "roleplay", result.reply
+    assert "Marcus" in result.reply and "the Marcus" not in result.reply

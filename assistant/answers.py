@@ -18,10 +18,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from knowledge.card_questions import QUESTIONS_HEADING
 from knowledge.text import split_sentences
 from knowledge.lexical import tokenize
 
-QUESTIONS_HEADING = "Questions to ask yourself"
 MIN_WORDS = 6
 EMBED_FORMAT = "{title}. {heading}. {sentence}"  # part of the cache key: change it and vectors rebuild
 COVERED = 0.42  # below this similarity the cards do not really speak to the question

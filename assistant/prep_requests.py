@@ -18,6 +18,32 @@ DEFAULT_RESPONSE = "sends them to the office"
 FOCUS_LENSES = ("needs", "send", "proportionality", "equality", "voice")
 
 
+TOPICAL = 2  # questions taken from the cards the session's topic reaches, beside the bank's
+
+
+def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
+    """Questions for the team from the reflective questions of the cards the session's topic reaches
+    ("AI-generated images" reaches child-on-child abuse, not sanctions), one per card, cited."""
+    if ctx.search is None:
+        return []
+    from knowledge.card_questions import as_team_question, card_questions
+
+    asked = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+    lines: list[str] = []
+    for hit in ctx.search(said[-TOPIC_CHARS:], k=8):
+        if hit.kind == "case" or any(hit.card_id in line for line in lines):
+            continue
+        fresh = [q for q in card_questions().get(hit.card_id, ()) if as_team_question(q) not in asked]
+        if fresh:
+            lines.append(f"- {as_team_question(fresh[0])} [`{hit.card_id}`]")
+        if len(lines) == count:
+            break
+    return lines
+
+
+TOPIC_CHARS = 1500  # the consultant's latest words say most about what the session is for
+
+
 def session_minutes(said: str) -> int:
     if m := _MINUTES.search(said):
         return int(m.group(1))
@@ -46,7 +72,13 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
         questions += pick(ctx, lens, 1)
         if len(questions) == 3:
             break
-    listed = "\n".join(f"- {q.text}" for q in questions)
+    # Three in all: a question built from the school's own figures first, when given; then the reflective
+    # questions of the cards the session's topic reaches; then the bank's.
+    own = questions[:1] if case.pattern else []
+    topical = _topical_questions(ctx, said, min(TOPICAL, 3 - len(own)))
+    bank = questions[len(own):][:3 - len(own) - len(topical)]
+    questions = own + bank
+    listed = "\n".join([f"- {q.text}" for q in own] + topical + [f"- {q.text}" for q in bank])
     if kind == "questions":
         return Draft(text=f"{req.questions_lead}\n\n{listed}", lens=ctx.state.current, kind="plan",
                      questions=questions)

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from knowledge.chunker import embedding_text, index_chunks
 from knowledge.errors import ReflectError
+from knowledge.card_questions import QUESTIONS_HEADING
 from knowledge.fusion import fused_order, reciprocal_rank_fusion, standard_score_fusion
 from knowledge.lexical import LexicalIndex
 from knowledge.loader import load_cards
@@ -25,7 +26,6 @@ from knowledge.query import build_query
 from knowledge.text import expansions_in, lay_terms_in
 
 MAX_QUERY_CHARS = 10_000
-QUESTIONS_HEADING = "Questions to ask yourself"
 CANDIDATES = 40
 LENS_NUDGE = 1.0  # standard-score units added for the lens in hand: about a place near the top, never a filter
 # Scorers fused per card: best section (dense), best phrasing (dense), whole card (dense), BM25.

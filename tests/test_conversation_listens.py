@@ -174,3 +174,13 @@ def test_a_part_named_only_by_a_first_name_is_played_as_that_person(tmp_path):
     result = engine.turn(session, "Can you be Marcus? I want to practise what I say when he comes back to class.")
     assert result.kind == "roleplay", result.reply
     assert "Marcus" in result.reply and "the Marcus" not in result.reply
+
+
+def test_prep_discussion_questions_follow_the_sessions_topic(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Twilight for tutors on confiscating phones and searching bags: what staff may and may not do.")
+    result = engine.turn(session, "Give me discussion questions for the tables please.")
+    cited = cited_ids(result.reply)
+    assert {"mobile-phones-and-devices", "reasonable-force-and-searching"} & set(cited), result.reply
+    assert len(re.findall(r"^- .+\?", result.reply, re.M)) == 3

@@ -19,6 +19,22 @@ FOCUS_LENSES = ("needs", "send", "proportionality", "equality", "voice")
 
 
 TOPICAL = 2  # questions taken from the cards the session's topic reaches, beside the bank's
+SCENARIO_WORDS = 60
+BRIEF_WORDS = 12  # a scenario request with this much description beyond the request itself is a brief
+_REQUEST_SENTENCE = re.compile(r"\b(?:scenarios?|vignettes?|case for the tables)\b", re.I)
+
+
+def _brief(message: str) -> str:
+    """What the consultant said the scenario should be, without the sentence that asks for it
+    ("I want a scenario for the tables. Year 3, autistic girl, ..." -> "Year 3, autistic girl, ...")."""
+    from knowledge.text import split_sentences
+
+    parts = split_sentences(message)
+    kept = [p for p in parts if not _REQUEST_SENTENCE.search(p)]
+    if not kept and parts:  # one sentence asks and describes: keep what follows the request
+        kept = [re.split(r"[:\-–]\s+", parts[0], maxsplit=1)[-1]]
+    brief = " ".join(kept).strip()
+    return brief if len(brief.split()) >= BRIEF_WORDS else ""
 
 
 def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
@@ -56,6 +72,16 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
     kind = ctx.understanding.request
     case = ctx.session.case
     if kind == "scenario":
+        brief = _brief(ctx.message)
+        if brief:  # the consultant framed the scenario: it is built on their brief, with questions on its topic
+            framing = next((t.text for t in ctx.session.turns if t.role == "user"), "")  # what the session is for
+            topical = _topical_questions(ctx, f"{framing}\n{brief}", TOPICAL)
+            questions = topical + [f"- {q}" for q in req.scenario_questions][:3 - len(topical)]
+            if len(brief.split()) < SCENARIO_WORDS:  # enough for a table to get its teeth into
+                who = pronouns(brief)
+                brief += " " + req.scenario_twist.format(he=who["he"], him=who["him"]).replace("they is", "they are")
+            parts = [req.scenario_lead, f"> {brief}", req.scenario_close, "\n".join(questions)]
+            return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="plan")
         have = slots(case, said)
         who = pronouns(said)
         text = req.scenario.format(

@@ -102,7 +102,7 @@ PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "conversation": frozenset({"facts", "lens", "role", "gist"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
-    "prep_requests": frozenset({"focus"}),
+    "prep_requests": frozenset({"focus", "he", "him"}),
     "scenario": frozenset({"year", "pupil_word", "need", "event", "in_setting", "him", "he", "response"}),
 }
 
@@ -431,6 +431,7 @@ class PrepRequests(_Strict):
     scenario_close: str
     scenario_questions: tuple[str, ...] = Field(min_length=2)
     scenario: str
+    scenario_twist: str  # added to a consultant's short brief so the tables have something to weigh
 
 
 class Conversation(_Strict):

@@ -184,3 +184,15 @@ def test_prep_discussion_questions_follow_the_sessions_topic(tmp_path):
     cited = cited_ids(result.reply)
     assert {"mobile-phones-and-devices", "reasonable-force-and-searching"} & set(cited), result.reply
     assert len(re.findall(r"^- .+\?", result.reply, re.M)) == 3
+
+
+def test_a_scenario_request_with_a_brief_is_built_on_the_brief(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Session for lunchtime supervisors on responding to pupils with SEND, 40 minutes.")
+    result = engine.turn(session, "I'd like a scenario for the tables: a Year 2 girl with Down syndrome (invented) "
+                                  "who runs off from the dinner queue whenever the hall gets loud, and is kept in "
+                                  "at playtime for it.")
+    assert "Down syndrome" in result.reply and "dinner queue" in result.reply, result.reply
+    assert "pushes another pupil" not in result.reply  # not the stock scenario
+    assert len(re.findall(r"^- .+\?", result.reply, re.M)) == 3

@@ -192,10 +192,14 @@ class Guard:
                 return fired[0], 1.0, fired[0]
         x, text = reading.pooled(), [reading.text()]
         w = self.policy.thresholds.word_weight
+        words = heads["words"]
         embedded = (float(heads["risk"].proba(x)[0, 1])
                     + float(heads["risk_window"].proba(reading.windows())[:, 1].max())) / 2
-        score = (1 - w) * embedded + w * float(heads["words"].proba("risk", text)[0, 1])
-        kinds = (1 - w) * heads["kind"].proba(x)[0] + w * heads["words"].proba("kind", text)[0]
+        # the word models read the message whole and window by window (one worrying sentence in a long account)
+        worded = (float(words.proba("risk", text)[0, 1])
+                  + float(words.proba("risk_window", reading.window_texts())[:, 1].max())) / 2
+        score = (1 - w) * embedded + w * worded
+        kinds = (1 - w) * heads["kind"].proba(x)[0] + w * words.proba("kind", text)[0]
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message

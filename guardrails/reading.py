@@ -126,6 +126,11 @@ class Reading:
         """The normalised sentences read, for the word-level models."""
         return " \n ".join(self.sents)
 
+    def window_texts(self) -> list[str]:
+        """Each sentence with its neighbours as text (the windows above, for the word-level window models)."""
+        n = len(self.sents)
+        return [" \n ".join(self.sents[max(0, i - 1):i + 2]) for i in range(n)]
+
     @property
     def dim(self) -> int:
         return int(self.vectors.shape[1]) if self.vectors.ndim == 2 and self.vectors.shape[1] else 384

@@ -225,8 +225,11 @@ class Guard:
         p = head.proba(reading.message())[0]
         scores = {c: float(p[j]) for j, c in enumerate(head.classes)}
         w = self.policy.thresholds.word_weight
-        scores["determination"] = ((1 - w) * scores["determination"]
-                                   + w * float(heads["words"].proba("determination", [reading.text()])[0, 1]))
+        words = heads["words"]
+        # the word models read the whole message and the sentences that ask (a long account can drown its question)
+        worded = (float(words.proba("determination", [reading.text()])[0, 1])
+                  + float(words.proba("determination_ask", [reading.ask_text()])[0, 1])) / 2
+        scores["determination"] = (1 - w) * scores["determination"] + w * worded
         return scores
 
     def _refuse_category(self, reading: Reading, fired: Sequence[str] = ()) -> str:

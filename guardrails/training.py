@@ -124,7 +124,7 @@ def is_turn(ex: "Example") -> bool:
 def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None = None) -> dict:
     c = guard.policy.thresholds.classifier_c
     readings = readings if readings is not None else read_all(guard, examples)
-    texts, window_texts, pooled, windows, risk_y, kind_rows, kind_y = [], [], [], [], [], [], []
+    texts, ask_texts, window_texts, pooled, windows, risk_y, kind_rows, kind_y = [], [], [], [], [], [], [], []
     passed_groups, passed_labels, passed_rows, msg_rows, msg_x, msg_y, det_y, ref_rows, ref_x, ref_y = (
         [], [], [], [], [], [], [], [], [], [])
     for ex in examples:
@@ -133,6 +133,7 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
             continue
         row = len(texts)
         texts.append(r.text())
+        ask_texts.append(r.ask_text())
         window_texts.append(r.window_texts())
         pooled.append(r.pooled())
         windows.append(r.windows())
@@ -175,7 +176,9 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
         "determination": (msg_rows, det_y, BINARY),
         "refuse": (ref_rows, ref_y, REFUSE_CLASSES),
         "passed": (passed_rows, passed_labels, BINARY),
-    }, guard.policy.thresholds.word_c, window_targets={
+    }, guard.policy.thresholds.word_c, extra_texts={
+        "determination_ask": ([ask_texts[i] for i in msg_rows], det_y, BINARY),
+    }, window_targets={
         "risk_window": ([window_texts[i] for i in risk_rows], [risk_y[i] for i in risk_rows], BINARY, "no"),
     })
     return heads

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 VERSION = "guard-heads-8"
 SHIPPED = corpus.DATA / "heads.npz"
-SHIPPED_WORDS = corpus.DATA / "words.pkl"
+SHIPPED_WORDS = corpus.DATA / "words.pkl.gz"  # gzip halves the vocabularies (under 3 MB)
 log = logging.getLogger(__name__)
 
 
@@ -51,35 +51,40 @@ def load_or_fit_heads(guard: "Guard") -> dict[str, LinearHead]:
     from knowledge.storage import cache_dir
 
     folder = cache_dir() / "guardrails"
-    for heads_path, words_path in ((SHIPPED, SHIPPED_WORDS), (folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl")):
+    cached = (folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl.gz")
+    for heads_path, words_path in ((SHIPPED, SHIPPED_WORDS), cached):
         heads = _load(heads_path, words_path, fp)
         if heads is not None:
             return heads
     log.warning("guard heads do not match the training data: fitting them now (once)")
     heads = fit_all(guard, training_set())
-    save(heads, folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl", fp)
+    save(heads, *cached, fp)
     return heads
 
 
 def _load(heads_path: Path, words_path: Path, fp: str) -> dict | None:
+    import gzip
     import pickle
+    import zlib
 
     try:
         with np.load(heads_path) as z:
             if str(z["fingerprint"]) != fp:
                 return None
             heads: dict = unpack(z)
-        with open(words_path, "rb") as fh:  # our own file, written by `save` for this fingerprint
+        with gzip.open(words_path, "rb") as fh:  # our own file, written by `save` for this fingerprint
             saved = pickle.load(fh)
         if saved.get("fingerprint") != fp:
             return None
         heads["words"] = saved["words"]
         return heads
-    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            zlib.error):
         return None
 
 
 def save(heads: dict, heads_path: Path, words_path: Path, fp: str) -> None:
+    import gzip
     import pickle
 
     heads_path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +94,7 @@ def save(heads: dict, heads_path: Path, words_path: Path, fp: str) -> None:
     os.chmod(tmp, 0o600)
     os.replace(tmp, heads_path)
     tmp = words_path.with_name(f".{words_path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    with gzip.open(tmp, "wb", compresslevel=6) as fh:
         pickle.dump({"fingerprint": fp, "words": heads["words"]}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.chmod(tmp, 0o600)
     os.replace(tmp, words_path)

@@ -203,9 +203,9 @@ class Guard:
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
+        # no rule turns "self" into "child" when a pupil is named: the kind models learn that a pupil at risk of
+        # self-harm is a safeguarding disclosure, and such a rule read a TA's "tell the kids I loved them" as one
         kind = max(p, key=p.get)
-        if kind == "self" and reading.any("pupil_named") and not reading.any("self_writer"):
-            kind = "child"  # a pupil at risk of self-harm is a safeguarding disclosure
         return RISK_CATEGORY[kind], score, None
 
     def _passed_on(self, reading: Reading) -> tuple[str | None, float]:

@@ -51,7 +51,34 @@ def test_concerns_about_adults_in_a_position_of_trust_escalate(guard, text):
     assert verdict(guard, text) == ("escalate", "staff_allegation")
 
 
+@pytest.mark.parametrize("text", [
+    "One of our HLTAs has been messaging a Year 9 girl on Snapchat late at night and told her to delete the chats.",
+    "Night staff in our boarding house say one of the relief care workers keeps going into a Year 8 boy's room "
+    "after lights out and shutting the door.",
+    "Mr D from the after-school football keeps buying one of our Year 6 boys sweets and trainers and gives him "
+    "lifts home on his own.",
+])
+def test_concerns_about_staff_named_in_short_forms_or_care_roles_go_to_the_lado_route(guard, text):
+    assert verdict(guard, text) == ("escalate", "staff_allegation")
+
+
 # --- risk to the writer's own life, in the words people use ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "One of my TAs sent me a message at midnight saying sorry for everything and to tell the children in Year 2 "
+    "she loved them, and now her phone is off.",
+    "Our head of Year 8 has been giving away her plants and books all week and told me she won't be needing "
+    "them where she's going.",
+])
+def test_a_colleague_at_risk_gets_the_support_signposting_even_when_pupils_are_mentioned(guard, text):
+    assert verdict(guard, text) == ("escalate", "risk_to_self")
+
+
+def test_a_pupil_at_risk_of_self_harm_is_a_safeguarding_disclosure(guard):
+    text = ("Year 5 girl keeps scratching her wrists with a compass in maths and says nobody would notice if she "
+            "was gone.")
+    assert verdict(guard, text) == ("escalate", "safeguarding_disclosure")
+
 
 @pytest.mark.parametrize("text", [
     "Since the tribunal I just want to go to bed and not wake up. Anyway, the SEF needs finishing.",

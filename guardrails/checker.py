@@ -147,6 +147,8 @@ class Guard:
     def evidence(self, reading: Reading, recent: Sequence[Recent] = ()) -> "Evidence":
         """Everything each layer measured about a message, before any bar is applied."""
         last = recent[-1] if recent else None
+        if reading.sents:  # every word model below reads one of these three views
+            self.heads()["words"].prime([reading.text()], [reading.ask_text()], reading.window_texts())
         risk_cat, risk_score, risk_rule = self._risk(reading)
         joint_cat, joint_score = None, 0.0
         if last is not None and last.action != "escalate" and last.text.strip() and reading.sents:

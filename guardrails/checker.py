@@ -147,6 +147,8 @@ class Guard:
     def evidence(self, reading: Reading, recent: Sequence[Recent] = ()) -> "Evidence":
         """Everything each layer measured about a message, before any bar is applied."""
         last = recent[-1] if recent else None
+        if reading.sents:  # every word model below reads one of these three views
+            self.heads()["words"].prime([reading.text()], [reading.ask_text()], reading.window_texts())
         risk_cat, risk_score, risk_rule = self._risk(reading)
         joint_cat, joint_score = None, 0.0
         if last is not None and last.action != "escalate" and last.text.strip() and reading.sents:
@@ -192,16 +194,20 @@ class Guard:
                 return fired[0], 1.0, fired[0]
         x, text = reading.pooled(), [reading.text()]
         w = self.policy.thresholds.word_weight
+        words = heads["words"]
         embedded = (float(heads["risk"].proba(x)[0, 1])
                     + float(heads["risk_window"].proba(reading.windows())[:, 1].max())) / 2
-        score = (1 - w) * embedded + w * float(heads["words"].proba("risk", text)[0, 1])
-        kinds = (1 - w) * heads["kind"].proba(x)[0] + w * heads["words"].proba("kind", text)[0]
+        # the word models read the message whole and window by window (one worrying sentence in a long account)
+        worded = (float(words.proba("risk", text)[0, 1])
+                  + float(words.proba("risk_window", reading.window_texts())[:, 1].max())) / 2
+        score = (1 - w) * embedded + w * worded
+        kinds = (1 - w) * heads["kind"].proba(x)[0] + w * words.proba("kind", text)[0]
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
+        # no rule turns "self" into "child" when a pupil is named: the kind models learn that a pupil at risk of
+        # self-harm is a safeguarding disclosure, and such a rule read a TA's "tell the kids I loved them" as one
         kind = max(p, key=p.get)
-        if kind == "self" and reading.any("pupil_named") and not reading.any("self_writer"):
-            kind = "child"  # a pupil at risk of self-harm is a safeguarding disclosure
         return RISK_CATEGORY[kind], score, None
 
     def _passed_on(self, reading: Reading) -> tuple[str | None, float]:
@@ -221,8 +227,11 @@ class Guard:
         p = head.proba(reading.message())[0]
         scores = {c: float(p[j]) for j, c in enumerate(head.classes)}
         w = self.policy.thresholds.word_weight
-        scores["determination"] = ((1 - w) * scores["determination"]
-                                   + w * float(heads["words"].proba("determination", [reading.text()])[0, 1]))
+        words = heads["words"]
+        # the word models read the whole message and the sentences that ask (a long account can drown its question)
+        worded = (float(words.proba("determination", [reading.text()])[0, 1])
+                  + float(words.proba("determination_ask", [reading.ask_text()])[0, 1])) / 2
+        scores["determination"] = (1 - w) * scores["determination"] + w * worded
         return scores
 
     def _refuse_category(self, reading: Reading, fired: Sequence[str] = ()) -> str:

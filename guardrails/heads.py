@@ -73,9 +73,7 @@ def fit_window_head(groups: Sequence[np.ndarray], labels: Sequence[str], classes
 
     `groups[i]` holds the windows of message i, `labels[i]` its label. Round one
     labels every window of a positive message positive; later rounds keep as
-    positive only the best-scoring windows of each positive message (at least
-    one; `keep` of them at most), and drop the rest of that message's windows
-    as unknown rather than calling them negative.
+    positive only the best-scoring windows of each positive message (`top_windows`).
     """
     def stack(selected: list[list[int]]):
         xs, ys = [], []
@@ -89,17 +87,27 @@ def fit_window_head(groups: Sequence[np.ndarray], labels: Sequence[str], classes
     x, y = stack(selected)
     head = fit_head(x, y, classes, c)
     for _ in range(rounds):
-        new = []
-        for g, lab in zip(groups, labels):
-            if lab == negative or len(g) == 1:
-                new.append(list(range(len(g))))
-                continue
-            score = head.proba(g)[:, head.index(lab)]
-            n = max(1, int(round(keep * len(g))))
-            new.append([int(j) for j in np.argsort(-score)[:n]])
-        x, y = stack(new)
+        scores = [head.proba(g)[:, head.index(lab)] for g, lab in zip(groups, labels)]
+        x, y = stack(top_windows(scores, labels, negative, keep))
         head = fit_head(x, y, classes, c)
     return head
+
+
+def top_windows(scores: Sequence[np.ndarray], labels: Sequence[str], negative: str, keep: float) -> list[list[int]]:
+    """The windows each message keeps for the next round of multiple-instance fitting.
+
+    A negative message keeps all its windows (none of them carries the label); a
+    positive one keeps only its best-scoring windows (at least one, `keep` of them
+    at most) and drops the rest as unknown rather than calling them negative.
+    """
+    out = []
+    for score, lab in zip(scores, labels):
+        if lab == negative or len(score) == 1:
+            out.append(list(range(len(score))))
+            continue
+        n = max(1, int(round(keep * len(score))))
+        out.append([int(j) for j in np.argsort(-score)[:n]])
+    return out
 
 
 def pack(heads: dict[str, LinearHead]) -> dict[str, np.ndarray]:
@@ -128,6 +136,16 @@ class WordModels:
     better than frozen sentence embeddings (AUC 0.971 against 0.944), and the two
     together find requests for a determination best (0.987). Each decision the
     guard takes from a learned model averages the two.
+
+    The request is read twice, from the whole message and from the sentences that
+    ask (`extra_texts`): a long account can drown its one question (5-fold CV:
+    refusal recall 0.916 -> 0.934 at the same false-refusal rate).
+
+    Window models (`window_targets`) read each sentence with its neighbours rather
+    than the whole message, fitted as multiple-instance problems like the window
+    heads: a model of whole messages dilutes one worrying sentence in a long
+    ordinary account (5-fold cross-validation: escalation recall 0.858 -> 0.875
+    at the same false-alarm rate, with the risk window model beside the message one).
     """
 
     def __init__(self, word, char, models: dict):
@@ -135,36 +153,87 @@ class WordModels:
 
     @classmethod
     def fit(cls, texts: Sequence[str], targets: dict[str, tuple[list[int], list[str], tuple[str, ...]]],
-            c: float = 8.0) -> "WordModels":
-        """`targets[name] = (row indices into texts, labels, classes)`."""
+            c: float = 8.0, extra_texts: dict[str, tuple[list[str], list[str], tuple[str, ...]]] | None = None,
+            window_targets: dict[str, tuple[list[list[str]], list[str], tuple[str, ...], str]]
+            | None = None) -> "WordModels":
+        """`targets[name] = (row indices into texts, labels, classes)`;
+        `extra_texts[name] = (other texts, such as the sentences that ask, their labels, classes)`;
+        `window_targets[name] = (each message's window texts, message labels, classes, the negative class)`.
+        The vocabulary is learned from `texts` only.
+        """
         from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
         word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True,
                                max_features=60_000, dtype=np.float32)
         x = hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
-        models = {}
-        for name, (rows, labels, classes) in targets.items():
-            y = np.array([classes.index(label) for label in labels])
-            model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", tol=1e-4)
-            model.fit(x[rows], y)
-            models[name] = (model, classes)
-        return cls(word, char, models)
+        models = {name: (_fit_sparse(x[rows], labels, classes, c), classes)
+                  for name, (rows, labels, classes) in targets.items()}
+        out = cls(word, char, models)
+        for name, (other, labels, classes) in (extra_texts or {}).items():
+            out.models[name] = (_fit_sparse(out._vectorise(other), labels, classes, c), classes)
+        for name, (groups, labels, classes, negative) in (window_targets or {}).items():
+            out.models[name] = (out._fit_windows(groups, labels, classes, negative, c), classes)
+        return out
+
+    def _fit_windows(self, groups: Sequence[Sequence[str]], labels: Sequence[str], classes: tuple[str, ...],
+                     negative: str, c: float, keep: float = 0.34):
+        """Round one: every window carries its message's label; round two keeps a positive's best windows."""
+        from scipy.sparse import vstack
+
+        xs = [self._vectorise(g) for g in groups]
+        model = None
+        selected = [list(range(x.shape[0])) for x in xs]
+        for _ in range(2):
+            if model is not None:
+                column = {int(k): j for j, k in enumerate(model.classes_)}
+                scores = [model.predict_proba(x)[:, column[classes.index(lab)]] for x, lab in zip(xs, labels)]
+                selected = top_windows(scores, labels, negative, keep)
+            x = vstack([xm[sel] for xm, sel in zip(xs, selected)]).tocsr()
+            y = [lab for lab, sel in zip(labels, selected) for _ in sel]
+            model = _fit_sparse(x, y, classes, c)
+        return model
+
+    def _vectorise(self, texts: Sequence[str]):
+        from scipy.sparse import hstack
+
+        return hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+
+    def prime(self, *groups: Sequence[str]) -> None:
+        """Vectorise several groups of texts in one pass (each transform call has a fixed cost of about 1 ms)."""
+        cache = getattr(self, "_cache", None) or {}
+        keys = list(dict.fromkeys(tuple(g) for g in groups if g and tuple(g) not in cache))
+        if not keys:
+            return
+        x = self._vectorise([t for k in keys for t in k])
+        fresh, start = {}, 0
+        for k in keys:
+            fresh[k] = x[start:start + len(k)]
+            start += len(k)
+        self._cache = {**(cache if len(cache) + len(fresh) <= 6 else {}), **fresh}
 
     def proba(self, name: str, texts: Sequence[str]) -> np.ndarray:
         """(n, classes) in the order of the classes given at fitting (absent classes get 0)."""
-        from scipy.sparse import hstack
-
         model, classes = self.models[name]
-        # one check asks up to five models about the same text: vectorise it once
+        # one check asks up to eight models about the message, its windows and its question: vectorise each once
         key = tuple(texts)
-        last = getattr(self, "_last", None)  # not set on an unpickled instance until first use
-        if last is None or last[0] != key:
-            last = (key, hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr())
-            self._last = last
-        p = model.predict_proba(last[1])
+        cache = getattr(self, "_cache", None) or {}  # not set on an unpickled instance until first use
+        x = cache.get(key)
+        if x is None:
+            x = self._vectorise(texts)
+            self._cache = {**(cache if len(cache) < 6 else {}), key: x}  # replaced whole: safe across threads
+        p = model.predict_proba(x)
         out = np.zeros((len(texts), len(classes)), dtype=np.float32)
         out[:, model.classes_] = p
         return out
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_cache"}
+
+
+def _fit_sparse(x, labels: Sequence[str], classes: tuple[str, ...], c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.array([classes.index(label) for label in labels])
+    return LogisticRegression(C=c, max_iter=2000, class_weight="balanced", tol=1e-4).fit(x, y)

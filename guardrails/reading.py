@@ -102,13 +102,17 @@ class Reading:
             out.append(np.concatenate([v, FLAG_WEIGHT * fl]))
         return np.stack(out)
 
+    def asking(self) -> list[int]:
+        """The sentences that ask for something, or the last two when none does."""
+        n = len(self.sents)
+        return [i for i in range(n) if self.asks(i)] or list(range(max(0, n - 2), n))
+
     def message(self) -> np.ndarray:
         """The request view: the sentences that ask (or the last two), the whole message, all flags."""
         n = len(self.sents)
         if n == 0:
             return np.zeros(2 * self.dim + len(FLAG_GROUPS), dtype=np.float32)
-        asking = [i for i in range(n) if self.asks(i)] or list(range(max(0, n - 2), n))
-        ask = unit(self.vectors[asking].mean(axis=0))
+        ask = unit(self.vectors[self.asking()].mean(axis=0))
         whole = unit(self.vectors.mean(axis=0))
         flags = self.flags.max(axis=0)
         return np.concatenate([ask, whole, FLAG_WEIGHT * flags])
@@ -125,6 +129,15 @@ class Reading:
     def text(self) -> str:
         """The normalised sentences read, for the word-level models."""
         return " \n ".join(self.sents)
+
+    def ask_text(self) -> str:
+        """The sentences that ask, as text (the request view above, for the word-level request model)."""
+        return " \n ".join(self.sents[i] for i in self.asking())
+
+    def window_texts(self) -> list[str]:
+        """Each sentence with its neighbours as text (the windows above, for the word-level window models)."""
+        n = len(self.sents)
+        return [" \n ".join(self.sents[max(0, i - 1):i + 2]) for i in range(n)]
 
     @property
     def dim(self) -> int:

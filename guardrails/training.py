@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from .checker import Guard
     from .corpus import Example
 
-VERSION = "guard-heads-7"
+VERSION = "guard-heads-8"
 SHIPPED = corpus.DATA / "heads.npz"
-SHIPPED_WORDS = corpus.DATA / "words.pkl"
+SHIPPED_WORDS = corpus.DATA / "words.pkl.gz"  # gzip halves the vocabularies (under 3 MB)
 log = logging.getLogger(__name__)
 
 
@@ -51,35 +51,40 @@ def load_or_fit_heads(guard: "Guard") -> dict[str, LinearHead]:
     from knowledge.storage import cache_dir
 
     folder = cache_dir() / "guardrails"
-    for heads_path, words_path in ((SHIPPED, SHIPPED_WORDS), (folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl")):
+    cached = (folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl.gz")
+    for heads_path, words_path in ((SHIPPED, SHIPPED_WORDS), cached):
         heads = _load(heads_path, words_path, fp)
         if heads is not None:
             return heads
     log.warning("guard heads do not match the training data: fitting them now (once)")
     heads = fit_all(guard, training_set())
-    save(heads, folder / f"heads-{fp}.npz", folder / f"words-{fp}.pkl", fp)
+    save(heads, *cached, fp)
     return heads
 
 
 def _load(heads_path: Path, words_path: Path, fp: str) -> dict | None:
+    import gzip
     import pickle
+    import zlib
 
     try:
         with np.load(heads_path) as z:
             if str(z["fingerprint"]) != fp:
                 return None
             heads: dict = unpack(z)
-        with open(words_path, "rb") as fh:  # our own file, written by `save` for this fingerprint
+        with gzip.open(words_path, "rb") as fh:  # our own file, written by `save` for this fingerprint
             saved = pickle.load(fh)
         if saved.get("fingerprint") != fp:
             return None
         heads["words"] = saved["words"]
         return heads
-    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            zlib.error):
         return None
 
 
 def save(heads: dict, heads_path: Path, words_path: Path, fp: str) -> None:
+    import gzip
     import pickle
 
     heads_path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +94,7 @@ def save(heads: dict, heads_path: Path, words_path: Path, fp: str) -> None:
     os.chmod(tmp, 0o600)
     os.replace(tmp, heads_path)
     tmp = words_path.with_name(f".{words_path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    with gzip.open(tmp, "wb", compresslevel=6) as fh:
         pickle.dump({"fingerprint": fp, "words": heads["words"]}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.chmod(tmp, 0o600)
     os.replace(tmp, words_path)
@@ -124,7 +129,7 @@ def is_turn(ex: "Example") -> bool:
 def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None = None) -> dict:
     c = guard.policy.thresholds.classifier_c
     readings = readings if readings is not None else read_all(guard, examples)
-    texts, pooled, windows, risk_y, kind_rows, kind_y = [], [], [], [], [], []
+    texts, ask_texts, window_texts, pooled, windows, risk_y, kind_rows, kind_y = [], [], [], [], [], [], [], []
     passed_groups, passed_labels, passed_rows, msg_rows, msg_x, msg_y, det_y, ref_rows, ref_x, ref_y = (
         [], [], [], [], [], [], [], [], [], [])
     for ex in examples:
@@ -133,6 +138,8 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
             continue
         row = len(texts)
         texts.append(r.text())
+        ask_texts.append(r.ask_text())
+        window_texts.append(r.window_texts())
         pooled.append(r.pooled())
         windows.append(r.windows())
         # a split disclosure's later turn may carry no risk alone: it teaches nothing about risk
@@ -174,7 +181,11 @@ def fit_all(guard: "Guard", examples: Sequence["Example"], readings: dict | None
         "determination": (msg_rows, det_y, BINARY),
         "refuse": (ref_rows, ref_y, REFUSE_CLASSES),
         "passed": (passed_rows, passed_labels, BINARY),
-    }, guard.policy.thresholds.word_c)
+    }, guard.policy.thresholds.word_c, extra_texts={
+        "determination_ask": ([ask_texts[i] for i in msg_rows], det_y, BINARY),
+    }, window_targets={
+        "risk_window": ([window_texts[i] for i in risk_rows], [risk_y[i] for i in risk_rows], BINARY, "no"),
+    })
     return heads
 
 

@@ -357,11 +357,12 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
 PARENT_ROLES = ("mum", "dad", "the parents", "grandparent")
 
 
-def record_gaps(case: CaseRecord, decision: str) -> list[str]:
-    """What a panel would ask about that the record does not yet hold, most important first."""
+def record_gaps(case: CaseRecord, decision: str, escalated: bool = False) -> list[str]:
+    """What a panel would ask about that the record does not yet hold, most important first. After a
+    safeguarding escalation (`escalated`) the pupil's account is the DSL's to take, not the record's to ask for."""
     gaps = []
     views = case.views()
-    if not any(p.role == "the pupil" for p in views):
+    if not escalated and not any(p.role == "the pupil" for p in views):
         gaps.append("account")
     if case.plan is None and not case.needs:
         gaps.append("needs")

@@ -137,6 +137,11 @@ def _gist(message: str) -> str:
     return " ".join(kept) + " … (the whole of it, with your reasons, is in the record)"
 
 
+def _gaps(ctx: ReplyContext, decision: str) -> list[str]:
+    """What the record does not yet show, given whether this session escalated a concern."""
+    return record_gaps(ctx.session.case, decision, escalated=any(t.kind == "escalation" for t in ctx.session.turns))
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -172,6 +177,13 @@ class OfflineComposer:
                 u.kind == "law_question" or u.short or u.request):  # a first question is answered, not planned
             return self._finish(ctx, compose_plan(ctx, self.phrases, pick_questions))
         last = next((t for t in reversed(ctx.session.turns) if t.role == "assistant"), None)
+        draft = self._compose(ctx, u, mode, last)
+        if last is not None and last.kind == "escalation":  # the concern was signposted: say where it now sits
+            lead = self.talk.after_handover if ctx.handed_on else self.talk.after_escalation
+            draft.text = f"{lead}\n\n{draft.text}"
+        return self._finish(ctx, draft)
+
+    def _compose(self, ctx: ReplyContext, u, mode: str, last) -> Draft:
         if u.kind == "distress":
             draft = self._distress(ctx)
         elif u.kind == "decision":
@@ -195,7 +207,7 @@ class OfflineComposer:
             draft = self._answer(ctx)
         else:
             draft = self._listen(ctx)
-        return self._finish(ctx, draft)
+        return draft
 
     # --- pieces --------------------------------------------------------------
 
@@ -272,7 +284,7 @@ class OfflineComposer:
     def _answer(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
-        gaps = record_gaps(ctx.session.case, ctx.session.decision or "")
+        gaps = _gaps(ctx, ctx.session.decision or "")
         weighing = (u.kind == "case_question" and ctx.session.mode == "live" and bool(gaps)
                     and ctx.answer is not None and not ctx.answer.covered)
         if weighing:
@@ -348,7 +360,7 @@ class OfflineComposer:
         elif mode == "prep":
             parts.append(self._rotate(ctx, self.talk.prep_next, "prepnext"))
         else:
-            gaps = record_gaps(ctx.session.case, ctx.session.decision or ctx.message)
+            gaps = _gaps(ctx, ctx.session.decision or ctx.message)
             earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
             fresh = [g for g in gaps if self.talk.gaps[g] not in earlier]  # never the same list twice
             if fresh:
@@ -420,7 +432,7 @@ class OfflineComposer:
         case = ctx.session.case
         lines = [f"- **{label}**: {text}" for label, text in case.lines()]
         parts = [self._rotate(ctx, self.talk.draft, "draft"), "\n".join(lines) or "- Nothing yet."]
-        gaps = record_gaps(case, ctx.session.decision or "") if ctx.session.mode == "live" else []
+        gaps = _gaps(ctx, ctx.session.decision or "") if ctx.session.mode == "live" else []
         if gaps:
             parts.append(self._rotate(ctx, self.talk.panel_check, "panel") + "\n"
                          + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:2]))

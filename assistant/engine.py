@@ -288,6 +288,7 @@ class Engine:
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            coverage=found.coverage, covered=found.covered,
+                           handed_on=any(sig.startswith("signal:handled:") for sig in verdict.signals),
                            lookup=self.searcher.card_hit, search=self.searcher.search,
                            ground=lambda text, cards: self._ground(session, vector, text, cards, hits),
                            first=not session.earlier and not any(

@@ -32,6 +32,7 @@ class ReplyContext(BaseModel):
     # cover it rather than cite the nearest card as if it answered.
     coverage: float | None = None
     covered: bool = True
+    handed_on: bool = False  # the guard read this message as saying the concern has been passed on
     lookup: Callable[[str, str], Hit | None] | None = None  # (card id, query) -> that card's best section
     search: Callable[..., list[Hit]] | None = None  # the card search, for the prep planner's case studies
     ground: Callable[[str, set[str] | None], Answer] | None = None  # (text, cards) -> the sentence that grounds it

@@ -450,6 +450,8 @@ class Conversation(_Strict):
     panel_check: tuple[str, ...]
     record_complete: tuple[str, ...]
     gaps_still_open: str
+    after_handover: str  # the turn after an escalation, when the leader says the concern has been passed on
+    after_escalation: str  # the turn after an escalation, otherwise: the signposting stays first
     decision_as_heard: dict[Mode, str]
     gaps: dict[str, str]
     target_next: tuple[str, ...]

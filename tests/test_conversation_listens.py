@@ -196,3 +196,18 @@ def test_a_scenario_request_with_a_brief_is_built_on_the_brief(tmp_path):
     assert "Down syndrome" in result.reply and "dinner queue" in result.reply, result.reply
     assert "pushes another pupil" not in result.reply  # not the stock scenario
     assert len(re.findall(r"^- .+\?", result.reply, re.M)) == 3
+
+
+def test_after_an_escalation_the_next_reply_says_where_the_concern_sits_and_does_not_ask_for_the_account(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    first = engine.turn(session, "Year 4 girl told her teacher at lunch that her mum's boyfriend locks her in her room "
+                                 "without food when she's been bad.")
+    assert first.verdict.action == "escalate"
+    result = engine.turn(session, "I have passed it to the DSL who is handling it. She's been refusing to go into "
+                                  "class all week and staff want to put her on report. What should I weigh?")
+    assert result.verdict.action == "allow"
+    assert result.reply.startswith("Thank you for passing it on"), result.reply
+    assert "own account" not in result.reply
+    md = to_markdown(build_record(engine.session(session.id)))
+    assert "own account been heard" not in md

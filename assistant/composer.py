@@ -46,6 +46,11 @@ ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "
                "pupil": ("pupil", "student", "child")}
 
 
+# The leader stepping out of a role-play: anything else said in the scene is answered in character.
+_LEAVE_ROLE = re.compile(r"\bstop\b|\bstep (?:out|back)\b|\bpause\b|\bout of (?:role|character)\b|\bthat'?s enough\b|"
+                         r"\bend (?:the|this) (?:role|scene)|\bhow did i do\b|\bfeedback\b|\bwhat did i do\b|"
+                         r"\bback to (?:the|my|our)\b|\bthanks?,? (?:that|you)\b|\bok(?:ay)? (?:let'?s|so)\b", re.I)
+_DEBRIEF = re.compile(r"\bhow did i do\b|\bfeedback\b|\bwhat did i do\b", re.I)
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -184,6 +189,7 @@ class OfflineComposer:
         return self._finish(ctx, draft)
 
     def _compose(self, ctx: ReplyContext, u, mode: str, last) -> Draft:
+        in_scene = last is not None and last.kind == "roleplay" and not u.request
         if u.kind == "distress":
             draft = self._distress(ctx)
         elif u.kind == "decision":
@@ -192,9 +198,11 @@ class OfflineComposer:
             draft = self._roleplay(ctx, start=True)
         elif u.request and mode == "prep":
             draft = compose_request(ctx, self.phrases, pick_questions, leader_words(ctx.session, ctx.message))
-        elif last is not None and last.kind == "roleplay" and not u.request and not re.search(
-                r"\bstop\b|\bstep out\b|\bpause\b", ctx.message, re.I):  # a question in the scene is in character
+        elif in_scene and not _LEAVE_ROLE.search(ctx.message):  # a question in the scene is in character
             draft = self._roleplay(ctx, start=False)
+        elif in_scene and (not u.asks or _DEBRIEF.search(ctx.message)):  # stepped out: look back on it
+            draft = Draft(text=self._rotate(ctx, self.talk.roleplay_debrief, "debrief") + "\n" + "\n".join(
+                f"- {q}" for q in self.talk.roleplay_debrief_questions), lens=ctx.state.current)
         elif u.kind == "small_talk":
             draft = Draft(text=self._rotate(ctx, self.talk.small_talk, "small"), lens=None)
         elif u.kind == "about_assistant":

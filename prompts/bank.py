@@ -466,6 +466,8 @@ class Conversation(_Strict):
     roleplay_start: tuple[str, ...]
     roleplay_lines: dict[str, tuple[str, ...]]
     roleplay_end: tuple[str, ...]
+    roleplay_debrief: tuple[str, ...]  # the leader steps out of a role-play
+    roleplay_debrief_questions: tuple[str, ...] = Field(min_length=2)
     legal_conclusion: str
     about: tuple[str, ...]
     small_talk: tuple[str, ...]

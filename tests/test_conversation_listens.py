@@ -211,3 +211,15 @@ def test_after_an_escalation_the_next_reply_says_where_the_concern_sits_and_does
     assert "own account" not in result.reply
     md = to_markdown(build_record(engine.session(session.id)))
     assert "own account been heard" not in md
+
+
+def test_stepping_out_of_a_role_play_brings_questions_to_look_back_on_it(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Session for new heads of year on difficult parent meetings.")
+    engine.turn(session, "Can you play a mum whose daughter has had three detentions this week for lateness?")
+    in_scene = engine.turn(session, "I can see this has been a hard week. What has she told you about the mornings?")
+    assert in_scene.kind == "roleplay"
+    out = engine.turn(session, "Ok thanks, that's enough. How did I do there?")
+    assert out.kind != "roleplay" and "(As " not in out.reply
+    assert len(re.findall(r"^- .+\?$", out.reply, re.M)) >= 2

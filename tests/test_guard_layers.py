@@ -132,6 +132,14 @@ def test_this_concern_passed_on_lifts_the_escalation(guard):
     assert verdict(guard, text) == ("allow", "reflection")
 
 
+def test_a_concern_taken_to_our_own_dsl_counts_as_passed_on(guard):
+    text = ("Year 3 boy said his uncle burns him with a lighter. I've taken it straight to our DSL and she is "
+            "ringing the front door now. How do I keep his afternoon calm?")
+    checked = guard.check(text)
+    assert checked.action == "allow"
+    assert any(s.startswith("signal:handled:") for s in checked.signals)  # read as handed on, not guessed
+
+
 def test_not_yet_passed_on_stays_escalated(guard):
     text = "A Year 5 girl told me her stepdad hits her. I haven't told the DSL yet, can it wait until Monday?"
     assert verdict(guard, text)[0] == "escalate"

@@ -8,6 +8,7 @@ sentences); the assistant adds no findings of its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -140,11 +141,14 @@ def _clip(text: str, limit: int = 220) -> str:
 
 
 def named(text: str, group: str) -> list[str]:
-    found = []
-    for phrase, words in load_cues().named[group].items():
-        if any(re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.I) for w in words):
-            found.append(phrase)
-    return found
+    return [phrase for phrase, pattern in _named_patterns(group) if pattern.search(text)]
+
+
+@lru_cache(maxsize=None)
+def _named_patterns(group: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each phrase's words as one compiled pattern, built once (not recompiled on every message)."""
+    return tuple((phrase, re.compile("|".join(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" for w in words), re.I))
+                 for phrase, words in load_cues().named[group].items())
 
 
 DIAGNOSES = {"autism": "autism", "ADHD": "ADHD", "dyslexia": "dyslexia", "PDA": "PDA"}

@@ -249,7 +249,9 @@ class Engine:
         asked = _in_case(answer_query(question, previous), session.case)
         # The answer (or, for a statement, the grounding) is searched with the cards' words for everyday
         # phrasing; the message's own vector still drives understanding.
-        vector, qvector = self._vectors(message, asked if is_question(question) or lay_terms(message) else message)
+        # The whole message, reduced to its questions and key facts: a long one often asks at the end.
+        query = _in_case(build_query(message)[:RETRIEVAL_CHARS], session.case)  # a paste of unbroken text stays searchable
+        vector, qvector = self._vectors(message, asked if is_question(question) or lay_terms(message) else message, query)
         understood = understand(message, vector, after_question=bool(last and "?" in last.text))
         self.store.append(session, Turn(role="user", text=message, mode=session.mode, verdict=record,
                                         understanding=understood))
@@ -281,8 +283,6 @@ class Engine:
                 state.lenses[final].status = "covered"
                 lens_tracker._note(state.lenses[final].notes, message)
         target = _target(state, answering, understood, session.mode)
-        # The whole message, reduced to its questions and key facts: a long one often asks at the end.
-        query = _in_case(build_query(message)[:RETRIEVAL_CHARS], before)  # a paste of unbroken text stays searchable
         hits, found = self._retrieve(query, target)
         answer, support = self._sentences(session, understood, question, vector, qvector, hits, asked, found.covered)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
@@ -320,13 +320,18 @@ class Engine:
         return self._reply(session, record, text, draft.kind, draft.citations, state, draft.lens, understood,
                            notice=notice, sent=sent, redacted=redacted)
 
-    def _vectors(self, message: str, question: str):
-        """The message's vector (understanding) and its question's (answering), in one batch."""
+    def _vectors(self, message: str, question: str, query: str):
+        """The message's vector (understanding) and its question's (answering), in one batch with the text
+        the card search will embed for the query (so the search finds it already embedded)."""
         from knowledge.embedder import get_embedder
 
-        texts = [message[:RETRIEVAL_CHARS]] + ([question[:RETRIEVAL_CHARS]] if question != message else [])
+        texts = [message[:RETRIEVAL_CHARS], question[:RETRIEVAL_CHARS]]
+        try:
+            texts.append(self.searcher.embedded_text(query))
+        except ReflectError:
+            pass  # the search says why itself
         vectors = get_embedder().embed_recent(texts)
-        return vectors[0], vectors[-1]
+        return vectors[0], vectors[1]
 
     def _ground(self, session, vector, text: str, cards, hits):
         """The card sentence that best grounds the questions asked, judged against the message's own

@@ -135,12 +135,17 @@ class Searcher:
             hub[i] = float(np.sort(sims)[-HUB_NEIGHBOURS:].mean())
         return hub - hub.mean() if hub.any() else hub
 
+    @staticmethod
+    def embedded_text(query: str) -> str:
+        """The text `find` embeds for a query: a caller embedding other texts in the same turn can batch it."""
+        return expand_query(validate_query(build_query(query)))
+
     def find(self, query: str, k: int = 5, lenses: list[str] | None = None) -> SearchResult:
         """The k best cards for a query or a whole message, and how well the cards cover it."""
         import numpy as np
 
         matched = validate_query(build_query(query))
-        expanded = expand_query(matched)
+        expanded = expand_query(matched)  # what `embedded_text` gives: batched callers find it embedded
         vector = self._vector(expanded)
         sims = self._matrix @ vector
 

@@ -143,10 +143,16 @@ def stem_in(stem: str, text: str) -> bool:
     stems of three characters or fewer must match a whole word, so "vsh"
     or "hr" never fire inside longer words.
     """
+    return _stem_pattern(stem).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    """Compiled once per stem: there are more stems than `re`'s own cache holds, so it would recompile them."""
     pattern = r"(?<![a-z0-9])" + re.escape(stem)
     if len(stem) <= 3:
         pattern += r"(?![a-z0-9])"
-    return re.search(pattern, text) is not None
+    return re.compile(pattern)
 
 
 def _fields(template: str) -> set[str]:

@@ -19,7 +19,7 @@ from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
-from knowledge.text import split_sentences
+from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
 from prompts.bank import Question, load_bank, load_phrases
 
@@ -38,7 +38,6 @@ GROUNDED_QUESTIONS = 0.3
 # Only the fixed signposting may recur word for word (a lens intro that names the DSL may not).
 FIXED_SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|LADO", re.I)
 CARD_QUOTE = re.compile(r"\[`[a-z0-9\-]+`, [^\]]+\]")
-_BULLET = re.compile(r"^\s*(?:[-*•]+\s+)+")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
 ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
@@ -144,7 +143,7 @@ def _gist(message: str) -> str:
 
 def _gaps(ctx: ReplyContext, decision: str) -> list[str]:
     """What the record does not yet show, given whether this session escalated a concern."""
-    return record_gaps(ctx.session.case, decision, escalated=any(t.kind == "escalation" for t in ctx.session.turns))
+    return record_gaps(ctx.session.case, decision, escalated=ctx.session.escalated)
 
 
 def _join(items: list[str]) -> str:
@@ -474,7 +473,7 @@ class OfflineComposer:
         for paragraph in draft.text.split("\n\n"):
             lines = []
             for line in paragraph.split("\n"):
-                bullet = _BULLET.match(line)  # the splitter drops a line's bullet; the reply keeps it
+                bullet = BULLET.match(line)  # the splitter drops a line's bullet; the reply keeps it
                 kept = [s for s in split_sentences(line)  # a citation may recur; a sentence may not
                         if FIXED_SAFETY.search(s) or s.startswith("[`") or len(s.split()) < 8 or _key(s) not in said]
                 if kept:

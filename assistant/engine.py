@@ -284,13 +284,15 @@ class Engine:
                 lens_tracker._note(state.lenses[final].notes, message)
         target = _target(state, answering, understood, session.mode)
         hits, found = self._retrieve(query, target)
-        answer, support = self._sentences(session, understood, question, vector, qvector, hits, asked, found.covered)
+        shown = _shown(session)  # card sentences already quoted are never quoted again
+        answer, support = self._sentences(understood, question, vector, qvector, hits, asked, found.covered, shown,
+                                          session.mode)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            coverage=found.coverage, covered=found.covered,
                            handed_on=any(sig.startswith("signal:handled:") for sig in verdict.signals),
                            lookup=self.searcher.card_hit, search=self.searcher.search,
-                           ground=lambda text, cards: self._ground(session, vector, text, cards, hits),
+                           ground=lambda text, cards: self._ground(vector, text, cards, hits, shown),
                            first=not session.earlier and not any(
                                t.role == "assistant" and t.kind != "escalation" for t in session.turns))
         draft = self.composer.compose(ctx)
@@ -333,25 +335,24 @@ class Engine:
         vectors = get_embedder().embed_recent(texts)
         return vectors[0], vectors[1]
 
-    def _ground(self, session, vector, text: str, cards, hits):
+    @staticmethod
+    def _ground(vector, text: str, cards, hits, shown: set[str]):
         """The card sentence that best grounds the questions asked, judged against the message's own
         vector within the questions' cards (no further embedding: a turn stays fast)."""
         from assistant.answers import sentence_index
 
-        shown = {s for t in session.turns if t.role == "assistant" for s in split_sentences(_CITATION.sub("", t.text))}
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
-    def _sentences(self, session, understood, question, vector, qvector, hits, asked, search_covered: bool):
+    def _sentences(self, understood, question, vector, qvector, hits, asked, search_covered: bool, shown: set[str],
+                   mode: str):
         """The card sentences that answer the message, and one that grounds the lens in hand."""
         from assistant.answers import sentence_index
 
         index = sentence_index()
-        shown = {s for t in session.turns if t.role == "assistant" for s in split_sentences(_CITATION.sub("", t.text))}
-        shown |= {s.rstrip() for s in list(shown)}
         answer = support = None
         if understood.kind == "distress":
             support = index.answer(vector, question, [], shown, limit=2, cards={WELLBEING_CARD})
-        elif understood.kind == "decision" and session.mode == "live":
+        elif understood.kind == "decision" and mode == "live":
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
             answer = self._answer(index, qvector, asked or question, hits, shown, question, search_covered)
@@ -463,6 +464,11 @@ def _in_case(query: str, case: CaseRecord) -> str:
     if not sanction or re.search(re.escape(sanction.split()[-1]), query, re.I):
         return query
     return f"{query} ({sanction})"
+
+
+def _shown(session: Session) -> set[str]:
+    """Every sentence the assistant has already said in this session, citations left out."""
+    return {s for t in session.turns if t.role == "assistant" for s in split_sentences(_CITATION.sub("", t.text))}
 
 
 def _same_section(one, other) -> bool:

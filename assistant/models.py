@@ -97,6 +97,11 @@ class Session(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
     earlier: int = 0  # saved turns before `turns` not loaded (a long session is read a page at a time)
 
+    @property
+    def escalated(self) -> bool:
+        """A safeguarding concern was signposted in this session (its signposting is pinned from then on)."""
+        return self.pinned is not None
+
 
 class SessionSummary(BaseModel):
     id: str

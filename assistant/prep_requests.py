@@ -8,6 +8,8 @@ from typing import Callable
 
 from assistant.case_questions import figure, pronouns, slots
 from assistant.replies import Draft, ReplyContext
+from knowledge.card_questions import as_team_question, card_questions
+from knowledge.text import split_sentences
 
 DEFAULT_MINUTES = 60
 _MINUTES = re.compile(r"\b(\d{2,3})[\s-]*(?:min|mins|minutes?)\b", re.I)
@@ -19,7 +21,8 @@ FOCUS_LENSES = ("needs", "send", "proportionality", "equality", "voice")
 
 
 TOPICAL = 2  # questions taken from the cards the session's topic reaches, beside the bank's
-SCENARIO_WORDS = 60
+TOPIC_CHARS = 1500  # the consultant's latest words say most about what the session is for
+SCENARIO_WORDS = 60  # a scenario shorter than this gets a complication for the tables
 BRIEF_WORDS = 12  # a scenario request with this much description beyond the request itself is a brief
 _REQUEST_SENTENCE = re.compile(r"\b(?:scenarios?|vignettes?|case for the tables)\b", re.I)
 
@@ -27,8 +30,6 @@ _REQUEST_SENTENCE = re.compile(r"\b(?:scenarios?|vignettes?|case for the tables)
 def _brief(message: str) -> str:
     """What the consultant said the scenario should be, without the sentence that asks for it
     ("I want a scenario for the tables. Year 3, autistic girl, ..." -> "Year 3, autistic girl, ...")."""
-    from knowledge.text import split_sentences
-
     parts = split_sentences(message)
     kept = [p for p in parts if not _REQUEST_SENTENCE.search(p)]
     if not kept and parts:  # one sentence asks and describes: keep what follows the request
@@ -42,22 +43,19 @@ def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
     ("AI-generated images" reaches child-on-child abuse, not sanctions), one per card, cited."""
     if ctx.search is None:
         return []
-    from knowledge.card_questions import as_team_question, card_questions
-
     asked = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
     lines: list[str] = []
+    used: set[str] = set()
     for hit in ctx.search(said[-TOPIC_CHARS:], k=8):
-        if hit.kind == "case" or any(hit.card_id in line for line in lines):
+        if hit.kind == "case" or hit.card_id in used:
             continue
         fresh = [q for q in card_questions().get(hit.card_id, ()) if as_team_question(q) not in asked]
         if fresh:
             lines.append(f"- {as_team_question(fresh[0])} [`{hit.card_id}`]")
+            used.add(hit.card_id)
         if len(lines) == count:
             break
     return lines
-
-
-TOPIC_CHARS = 1500  # the consultant's latest words say most about what the session is for
 
 
 def session_minutes(said: str) -> int:

@@ -149,8 +149,7 @@ def _open_questions(session: Session, state) -> list[str]:
                 if line.startswith("- ") and line.rstrip().endswith("?")][:3]
     if session.mode == "live":
         gaps = load_phrases().conversation.gaps
-        escalated = any(t.kind == "escalation" for t in session.turns)
-        out += [gaps[g] for g in record_gaps(session.case, session.decision or "", escalated) if gaps[g] not in out]
+        out += [gaps[g] for g in record_gaps(session.case, session.decision or "", session.escalated) if gaps[g] not in out]
     return out
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assistant.case_record import DECISION_LABEL_WORDS
 from assistant.text import lenses_in
 from knowledge.query import is_question
 from knowledge.text import split_sentences
@@ -45,7 +46,7 @@ class Understanding(BaseModel):
 
 _I = r"\b(i|i'm|im|i've|i'd|me|my|myself)\b"
 _DECISION = re.compile(
-    r"^\s*(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*(?:\([^)]{0,80}\))?\s*[:\-]|\b(?:i|we)(?:'ve| have) decided\b|"
+    rf"^\s*{DECISION_LABEL_WORDS}|\b(?:i|we)(?:'ve| have) decided\b|"
     r"\bmy (?:practice )?(?:target|decision) (?:is|will be)\b|that'?s my target|^\s*(?:we're|we are|i'm|i am) going with\b|"
     r"^\s*next time,? i(?:'ll| will)\b", re.I)
 _CORRECTION = re.compile(

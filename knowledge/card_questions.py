@@ -36,6 +36,11 @@ _FIRST_PERSON = ((r"\bam I\b", "are we"), (r"\bhave I\b", "have we"), (r"\bdo I\
 def as_team_question(question: str) -> str:
     """A leader's question to themselves, put to a team ("Am I at risk of..." -> "Are we at risk of...")."""
     for pattern, replacement in _FIRST_PERSON:
-        question = re.sub(pattern, lambda m, r=replacement: r.capitalize() if m.group(0)[0].isupper() and r != "we"
-                          or m.start() == 0 else r, question, flags=re.I)
+        def swap(match: re.Match[str], plural: str = replacement) -> str:
+            # Capitalised where the question starts, or where the original was ("Am I" -> "Are we"); a bare
+            # "I" mid-sentence is always a capital and becomes a plain "we".
+            starts = match.start() == 0 or (match.group(0)[0].isupper() and plural != "we")
+            return plural.capitalize() if starts else plural
+
+        question = re.sub(pattern, swap, question, flags=re.I)
     return question[:1].upper() + question[1:]

@@ -25,8 +25,9 @@ _NUMBERED = re.compile(r"\b(?:s|ss|reg|regs|para|paras|no)\.(?=\s*\d)", re.IGNOR
 _LIST_NUMBER = re.compile(r"^\s*\d{1,3}\.(?=\s)", re.MULTILINE)  # "1. Ground rules" is one sentence
 # Stands in for a protected full stop while splitting; a private-use character no text uses.
 _HELD = "\ue000"
-# A bullet or dash opening a line is not part of the sentence; "**bold**" is.
-_BULLET = re.compile(r"^(?:[-*•]+\s+)+")
+# A bullet or dash opening a line is not part of the sentence; "**bold**" is. (The composer uses it to keep a
+# line's bullet when it re-joins the sentences of a reply.)
+BULLET = re.compile(r"^\s*(?:[-*•]+\s+)+")
 
 
 def split_sentences(text: str, max_chars: int | None = None, at_semicolons: bool = False) -> list[str]:
@@ -45,7 +46,7 @@ def split_sentences(text: str, max_chars: int | None = None, at_semicolons: bool
         held = protect.sub(hold, held)
     out: list[str] = []
     for piece in (_SPLIT_SEMICOLONS if at_semicolons else _SPLIT).split(held):
-        piece = _BULLET.sub("", piece.strip()).strip().replace(_HELD, ".")
+        piece = BULLET.sub("", piece.strip()).strip().replace(_HELD, ".")
         if not piece or not any(ch.isalnum() for ch in piece):
             continue
         if max_chars is None or len(piece) <= max_chars:

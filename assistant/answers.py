@@ -206,6 +206,12 @@ class SentenceIndex:
         chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
         searched = list(dict.fromkeys(h.card_id for h in guidance))[:SEARCH_CARDS]
         covered = best >= COVERED or (search_covered and best >= COVERED_BY_SEARCH and chosen[0].card_id in searched)
+        if not covered and search_covered and cards is None and searched:
+            # Search, reading the whole message, found cards that cover it, but a sentence elsewhere scored
+            # higher: the answer is read from the cards search found, if one of them answers well enough.
+            within = self.answer(vector, question, hits, shown, limit, set(searched), own_words, search_covered)
+            if within.covered:
+                return within
         return Answer(sentences=chosen, covered=covered and not self._foreign(own_words or question),
                       best=round(best, 3))
 

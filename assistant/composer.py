@@ -19,6 +19,7 @@ from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
+from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
 from prompts.bank import Question, load_bank, load_phrases
@@ -50,6 +51,8 @@ _LEAVE_ROLE = re.compile(r"\bstop\b|\bstep (?:out|back)\b|\bpause\b|\bout of (?:
                          r"\bend (?:the|this) (?:role|scene)|\bhow did i do\b|\bfeedback\b|\bwhat did i do\b|"
                          r"\bback to (?:the|my|our)\b|\bthanks?,? (?:that|you)\b|\bok(?:ay)? (?:let'?s|so)\b", re.I)
 _DEBRIEF = re.compile(r"\bhow did i do\b|\bfeedback\b|\bwhat did i do\b", re.I)
+# "What should I weigh?", "what am I missing?": the case's open points are the answer.
+_WEIGHING = re.compile(r"\bweigh|\bconsider\b|\bmissing\b|\bfactors?\b|\bbalanc|\bthink about\b", re.I)
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -258,6 +261,8 @@ class OfflineComposer:
                 intro = self.phrases.data.lens_intros[lens]
                 parts.append(self._rotate(ctx, self.talk.lens_change, "change").format(lens=name) + " " + intro.why)
             lead = ""
+        elif mode == "prep":  # in prep the questions are for the group in the session being planned
+            lead = self._rotate(ctx, self.talk.prep_question_leads, "lead").format(lens=name) + "\n"
         else:
             lead = self._rotate(ctx, self.talk.question_leads, "lead").format(lens=name) + "\n"
         parts.append(lead + "\n".join(f"- {q.text}" for q in questions))
@@ -277,14 +282,33 @@ class OfflineComposer:
         return [f"{lead} {answer_text(support, 1)}"], support.cited()[:1]
 
     def _facts_line(self, ctx: ReplyContext) -> str:
+        heard = self._details_line(ctx)  # the particulars say more than the record's labels ("what set it off")
+        if heard:
+            return heard
         if ctx.new_facts:
             return self._rotate(ctx, self.talk.facts, "facts").format(facts=_join(ctx.new_facts[:3]))
         return self._rotate(ctx, self.talk.thanks, "thanks")
 
+    def _details_line(self, ctx: ReplyContext) -> str | None:
+        """The particulars just heard, taken up in a sentence of the reply's own ("the walker and the doorway")."""
+        found = details(ctx.message)
+        if not found:
+            return None
+        text = _join(found)
+        line = self._rotate(ctx, self.talk.details, "details")
+        return line.format(details=text, Details=text[:1].upper() + text[1:])
+
     def _force_check(self, ctx: ReplyContext) -> str | None:
-        if ctx.session.mode == "practice" and ctx.understanding.force:
-            return self._rotate(ctx, self.talk.force_check, "force")
-        return None
+        """Force or an injury mentioned: has it been recorded and passed on (practice), recorded and the parents
+        told (live: both are duties for significant incidents since April 2026)? Asked once a conversation."""
+        mode = ctx.session.mode
+        if not ctx.understanding.force or mode == "prep":
+            return None
+        options = self.talk.force_check if mode == "practice" else self.talk.force_check_live
+        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        if any(option in earlier for option in options):
+            return None
+        return self._rotate(ctx, options, "force")
 
     # --- reply kinds ---------------------------------------------------------
 
@@ -293,11 +317,13 @@ class OfflineComposer:
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
         gaps = _gaps(ctx, ctx.session.decision or "")
         weighing = (u.kind == "case_question" and ctx.session.mode == "live" and bool(gaps)
-                    and ctx.answer is not None and not ctx.answer.covered)
+                    and ctx.answer is not None and not ctx.answer.covered and bool(_WEIGHING.search(ctx.message)))
         if weighing:
             # A question about this case that no card answers ("what should I weigh?") is met with what the
             # case as told still leaves open, not with "the cards don't cover that".
-            parts = [self.talk.weigh + "\n" + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3])]
+            found = details(ctx.message)
+            lead = self.talk.weigh_details.format(details=_join(found)) if found else self.talk.weigh
+            parts = [lead + "\n" + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3])]
             cited = []
         if u.legal_conclusion:
             parts.insert(0, self.talk.legal_conclusion)
@@ -318,6 +344,9 @@ class OfflineComposer:
             named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1) + named_terms(
                 ctx.message, "people", 1)
             parts.append(self.phrases.opening(mode, named, (ctx.session.id, "0")))
+            heard = self._details_line(ctx) if mode != "prep" else None
+            if heard:
+                parts[-1] += " " + heard
             if mode == "live":
                 parts.append(self.phrases.safety_check((ctx.session.id, "0")))
         else:
@@ -361,6 +390,9 @@ class OfflineComposer:
         gist = _gist(ctx.message)
         if gist:  # said back once, so the leader can see what went into the record
             parts[0] += " " + self.talk.decision_as_heard[mode].format(gist=gist)
+            rest = details(DECISION_LABEL.sub("", ctx.message), avoid=gist)  # the reasons the gist left out
+            if rest and mode == "live":
+                parts[0] += " " + self.talk.reasons_details.format(details=_join(rest))
         cited: list[str] = []
         if mode == "practice":
             parts.append(self._rotate(ctx, self.talk.target_next, "target"))
@@ -396,7 +428,7 @@ class OfflineComposer:
             tags = ", ".join(f"`{c}`" for c in option.cards)
             lines.append(f"- **{name}**: needs {option.needs} [{tags}].")
         lead = self.talk.options_lead[mode]
-        known = case_summary(case)
+        known = "; ".join(filter(None, [case_summary(case), _join(details(ctx.message)) if details(ctx.message) else ""]))
         if known:
             lead = f"With what you've told me ({known}) in mind: {lead[:1].lower()}{lead[1:]}"
         parts = [lead, "\n".join(lines), self._rotate(ctx, self.talk.options_close[mode], "close")]

@@ -485,12 +485,19 @@ def question_text(message: str) -> str:
         return message
     first = asked[0]
     leans = len(parts[first].split()) < 8 or _LEANS.search(parts[first])
-    lead = [parts[first - 1]] if first > 0 and leans else []
+    lead: list[str] = []
+    # "...home educate her. I didn't say anything back. Do I need to do anything with that?": the topic may sit
+    # two sentences back, so the lead reaches back until it has some substance.
+    for before in reversed(parts[max(0, first - LEAD_SENTENCES):first] if leans else []):
+        lead.insert(0, before)
+        if len(" ".join(lead).split()) >= LEAD_WORDS:
+            break
     return " ".join(lead + [parts[i] for i in asked])
 
 
 # A question whose subject is only a pronoun ("what does it stand for?") takes its topic from the sentence
 # before it ("We did PACE on my training but I've forgotten it.").
+LEAD_SENTENCES, LEAD_WORDS = 2, 12
 _LEANS = re.compile(r"\b(?:it|that|this|those|these|them)\b", re.I)
 
 

@@ -99,7 +99,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
-    "conversation": frozenset({"facts", "lens", "role", "gist"}),
+    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him"}),
@@ -450,7 +450,11 @@ class Conversation(_Strict):
     weigh: str = "From what you've told me so far, these are still open:"
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)
+    details: tuple[str, ...] = Field(min_length=3)  # {details}: the particulars just heard, in the reply's words
+    weigh_details: str  # {details}: the weighing list, tied to this case's particulars
+    reasons_details: str  # {details}: what the leader's recorded reasons rest on
     question_leads: tuple[str, ...] = Field(min_length=4)
+    prep_question_leads: tuple[str, ...] = Field(min_length=3)
     lens_change: tuple[str, ...] = Field(min_length=4)
     decision_ack: dict[Mode, tuple[str, ...]]
     panel_check: tuple[str, ...]
@@ -469,6 +473,7 @@ class Conversation(_Strict):
     options_close: dict[Mode, tuple[str, ...]]
     options_question: tuple[str, ...]
     force_check: tuple[str, ...] = Field(min_length=2)
+    force_check_live: tuple[str, ...] = Field(min_length=2)  # live: recorded, and the parents told
     roleplay_start: tuple[str, ...]
     roleplay_lines: dict[str, tuple[str, ...]]
     roleplay_end: tuple[str, ...]

@@ -223,3 +223,44 @@ def test_stepping_out_of_a_role_play_brings_questions_to_look_back_on_it(tmp_pat
     out = engine.turn(session, "Ok thanks, that's enough. How did I do there?")
     assert out.kind != "roleplay" and "(As " not in out.reply
     assert len(re.findall(r"^- .+\?$", out.reply, re.M)) >= 2
+
+
+def test_the_particulars_of_an_account_are_taken_up_in_the_replys_own_words(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 3 girl with cerebral palsy and an EHCP. She uses a wheelchair and got very upset in PE.")
+    result = engine.turn(session, "It started when the minibus to the swimming baths was cancelled and the class "
+                                  "went to the sports hall instead.")
+    said = own_words(result.reply)
+    assert re.search(r"minibus|swimming baths", said), result.reply
+    assert "It started when" not in said  # taken up, not quoted back
+
+
+def test_a_case_question_that_is_not_about_weighing_does_not_get_the_record_checklist(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 8 boy on SEN support swore at a teacher in the corridor and I'm weighing a detention.")
+    result = engine.turn(session, "How do I explain whatever I decide to the teacher without it sounding like I "
+                                  "don't back her?")
+    assert "each would shape what you weigh" not in result.reply, result.reply
+
+
+def test_force_in_a_live_account_brings_one_check_on_recording_and_telling_the_parents(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    first = engine.turn(session, "Year 9 boy, autistic, EHCP. Two staff held him by the arms in the corridor for a "
+                                 "few minutes this morning when he went for another pupil. I need to decide what next.")
+    assert first.verdict.action == "allow"
+    assert re.search(r"recorded|written up", first.reply) and re.search(r"parents", first.reply), first.reply
+    later = engine.turn(session, "The hold lasted about three minutes and he calmed in the quiet room afterwards.")
+    assert not re.search(r"parents or carers (?:been told|heard)", later.reply)  # asked once, not every turn
+
+
+def test_prep_questions_are_put_as_questions_for_the_session(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "I'm planning a twilight for a primary staff team on lunchtime incidents.")
+    result = engine.turn(session, "What does the guidance say about removing a pupil from class?")
+    questions = [line for line in result.reply.split("\n") if line.startswith("- ")]
+    assert questions and re.search(r"\bsession\b", result.reply), result.reply
+    assert not re.search(r"on the day|what was used", result.reply)

@@ -11,7 +11,7 @@ from typing import Callable
 from filelock import Timeout
 from pydantic import BaseModel
 
-from assistant import case_record, lens_tracker
+from assistant import case_record, lens_tracker, practice_stages
 from assistant.asking import answer_query, is_question, lay_terms, parts
 from assistant.composer import CARD_LENSES, OfflineComposer
 from assistant.config import Settings, load_settings
@@ -277,6 +277,9 @@ class Engine:
             answering = state_before.order[0]  # the first account of an incident is its description
         addressed = set() if practice else case_record.lenses_addressed(session.case)
         state = lens_tracker.update(state_before, message, answering, understood.kind, addressed, practice)
+        if practice and understood.kind not in ("distress", "small_talk", "about_assistant"):
+            for stage in practice_stages.stages_in(message, state.order):  # the reflection follows the person
+                state.lenses[stage].status = "covered"
         if understood.kind == "decision":
             final = state.order[-1] if practice else "record"
             if final in state.lenses:
@@ -452,9 +455,14 @@ def _target(state: LensState, answering: str | None, understood: Understanding, 
     lens = understood.lens
     if mode != "practice" and lens in state.lenses and state.lenses[lens].status != "covered":
         return lens
-    if answering and state.lenses.get(answering) and state.lenses[answering].status != "covered":
-        return answering
-    return state.next_open()
+    open_answer = answering and state.lenses.get(answering) and state.lenses[answering].status != "covered"
+    if mode == "practice":  # on from the furthest stage reached, not back to one the person has moved past
+        reached = practice_stages.furthest(state.covered(), state.order)
+        if open_answer and (reached is None or state.order.index(reached) < state.order.index(answering)):
+            return answering
+        later = state.order[state.order.index(reached) + 1:] if reached else state.order
+        return next((n for n in later if state.lenses[n].status != "covered"), None) or state.next_open()
+    return answering if open_answer else state.next_open()
 
 
 def _in_case(query: str, case: CaseRecord) -> str:

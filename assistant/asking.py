@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from knowledge.text import lay_terms_in
+
 QuestionType = Literal["allowed", "timescale", "who", "contents", "definition", "general"]
 
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -42,36 +44,10 @@ SIGNALS: dict[str, re.Pattern[str]] = {
     "definition": re.compile(r"\b(?:is|are|means|meaning|refers to|defined|defines|describes)\b", re.I),
 }
 
-# Everyday phrasing -> the words the cards use for the same thing (appended, never replacing).
-LAY_TERMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:sen[dt]|send(?:ing)?|went|go(?:ing)?|gone) (?:him |her |them |the pupil |the child )?home\b|"
-                r"\bcollect(?:ed|s)? (?:him|her|them) (?:early|at)\b|\bpick(?:ed)? (?:him|her|them) up early\b|"
-                r"\bcool(?:ing)?[- ]off\b|\bcalm down at home\b|\bhome (?:early|for the afternoon|at lunch)", re.I),
-     "informal exclusion: sending a pupil home is an exclusion in law"),
-    (re.compile(r"\bhold(?:s|ing)?\b|\bheld\b|\brestrain\w*|\bgrab\w*|\bby the arm\b|\bphysical(?:ly)? interven\w*|"
-                r"\bpositive handling\b|\bmanhandl\w*", re.I), "reasonable force restrictive intervention"),
-    (re.compile(r"\bisolation\b|\binternal exclusion\b|\binclusion room\b|\bremoval room\b|\bsent out\b|\bon report\b",
-                re.I), "removal internal suspension"),
-    (re.compile(r"\bdysregulat\w*|\blose it\b|\blosing it\b|\bkick(?:s|ing)? off\b|\bmeltdown\w*|\bwound up\b|"
-                r"\babout to blow\b|\bescalat\w*", re.I), "de-escalation calm distress regulation"),
-    (re.compile(r"\bkicked out\b|\bexpel\w*", re.I), "permanent exclusion"),
-    (re.compile(r"\bwhat (?:should|must|does|do) (?:a |an |the |my |our )?[\w' -]{0,30}(?:contain|include|have in it)\b|"
-                r"\bwhat goes (?:in|into)\b", re.I), "what it holds"),
-    (re.compile(r"\bpush(?:ing|ed)? (?:him|her|them) out\b|\bforc(?:ing|ed) (?:him|her|them) out\b|\bwant (?:him|her|them) gone\b",
-                re.I), "off-rolling: parents pressured, managed moves must be voluntary"),
-    (re.compile(r"\bpart[- ]time\b|\breduced timetable\b|\bhalf days?\b|\bshort(?:ened)? (?:day|timetable)\b", re.I),
-     "part-time timetable"),
-    (re.compile(r"\btrial (?:at|in) (?:another|the other)|\bmove (?:him|her|them) to another school\b|"
-                r"\banother school for\b", re.I), "managed move off-site direction trial period"),
-    (re.compile(r"\bsearch(?:ed|ing)? (?:his|her|their|a|the)? ?(?:bag|pockets|locker)|\bwent through (?:his|her) bag",
-                re.I), "searching pupils"),
-    (re.compile(r"\bwho (?:do|must|should) (?:i|we) (?:have to |need to )?(?:tell|inform|notify|let know)\b|"
-                r"\bwho needs to (?:know|be told)\b", re.I), "notifications: must be told without delay"),
-    (re.compile(r"\bgovernors? (?:have to |must |need to )?(?:meet|review|look at it)\b", re.I),
-     "governing board must consider reinstatement within school days"),
-    (re.compile(r"\btalk to about (?:this|it)\b|\bsomeone to talk to\b|\bwho could i talk to\b|\bsupport for me\b",
-                re.I), "staff wellbeing support supervision"),
-]
+# A question about what something holds ("what must the letter include?") is looked up with the words
+# the cards use for it ("What a defensible decision record holds").
+_TYPE_WORDS = {"contents": "what it holds"}
+_TYPE_PATTERNS = dict(_TYPES)
 # A follow-up that leans on what came before ("is it still a problem if she agrees?", "... when we do it?"),
 # as against a question that names its own topic and merely mentions "he" or "that session".
 _FOLLOW_UP = re.compile(r"^\W*(?:and |so |but |ok |okay )?(?:is|does|would|could|can|will|was|should|must)\s+(?:that|it|this)\b|"
@@ -106,8 +82,12 @@ def parts(question: str) -> list[str]:
 
 
 def lay_terms(text: str) -> str:
-    """The cards' words for the everyday phrasing in text ("" if none)."""
-    return " ".join(dict.fromkeys(words for pattern, words in LAY_TERMS if pattern.search(text)))
+    """The cards' words for the everyday phrasing in text ("" if none): the glossary's lay phrasings
+    and its looser lay patterns (the one lay-phrase table, shared with search), and for a question
+    about what something holds, the words the cards use for that."""
+    words = lay_terms_in(text, broad=True)
+    words += [extra for name, extra in _TYPE_WORDS.items() if _TYPE_PATTERNS[name].search(text)]
+    return " ".join(dict.fromkeys(words))
 
 
 def answer_query(question: str, previous: str | None = None) -> str:

@@ -1,11 +1,12 @@
 """The field's terms and abbreviations, loaded from glossary.yaml (expansion lives in knowledge.text)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from knowledge.errors import ReflectError
 from knowledge.yamlfile import load_yaml
@@ -23,6 +24,20 @@ class Term(BaseModel):
     # How people say it without the term ("school refuser", "held him down"): search adds the
     # expansion to a query that uses one, so lay wording meets the cards' wording. Never shown.
     lay: list[str] = []
+    # Looser ways of saying it, as regular expressions (any case): "sent him home", "kicking off".
+    # Too broad for search (they pulled the right card down there); the answer to a question a
+    # leader has asked is looked up with them (knowledge.text.lay_terms_in(..., broad=True)).
+    lay_patterns: list[str] = []
+
+    @field_validator("lay_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"lay pattern {pattern!r} is not a valid regular expression: {exc}") from None
+        return patterns
 
 
 @lru_cache(maxsize=1)

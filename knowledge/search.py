@@ -31,8 +31,11 @@ LENS_NUDGE = 1.0  # standard-score units added for the lens in hand: about a pla
 # Scorers fused per card: best section (dense), best phrasing (dense), whole card (dense), BM25.
 WEIGHTS = (1.0, 0.3, 0.6, 0.8)
 # A card that sits close to everything (a "hub") is pushed down by this much of its
-# typical closeness to other cards' phrasings, so broad cards rank only where they apply.
-HUB_PENALTY = 0.5
+# typical closeness to other cards' phrasings, so broad cards rank only where they apply:
+# fully on the whole-card score, in part on its best section and best phrasing, where a broad
+# card's generic sections (its closing questions, its overview) otherwise match every message.
+HUB_PENALTY = 1.0
+HUB_PENALTY_CHUNKS = 0.3
 HUB_NEIGHBOURS = 10
 # Coverage: a logistic curve over the best dense similarity to the top card, fitted on
 # evals/retrieval/tune.jsonl (covered rows against gap rows); see knowledge/README.md.
@@ -160,6 +163,8 @@ class Searcher:
         best_phrasing = np.full(n, -1.0, dtype=np.float32)
         np.maximum.at(best_section, self._card_of_row[self._is_section], sims[self._is_section])
         np.maximum.at(best_phrasing, self._card_of_row[~self._is_section], sims[~self._is_section])
+        best_section -= HUB_PENALTY_CHUNKS * self._hub
+        best_phrasing -= HUB_PENALTY_CHUNKS * self._hub
         whole_card = self._centroids @ vector - HUB_PENALTY * self._hub
         best_lexical = np.zeros(n, dtype=np.float32)
         np.maximum.at(best_lexical, self._card_of_chunk, np.asarray(lexical_scores, dtype=np.float32))

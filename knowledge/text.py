@@ -128,25 +128,37 @@ def expansions_in(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _lay_table() -> tuple[dict[str, str], re.Pattern[str] | None]:
+def _lay_table() -> tuple[dict[str, str], re.Pattern[str] | None, tuple[tuple[re.Pattern[str], str], ...]]:
+    """The glossary's lay phrasings (whole phrases -> term) and its looser lay patterns."""
     table: dict[str, str] = {}
+    patterns: list[tuple[re.Pattern[str], str]] = []
     for entry in load_glossary():
         for phrase in entry.lay:
             table.setdefault(" ".join(phrase.casefold().split()), entry.expansion)
+        patterns.extend((re.compile(p, re.IGNORECASE), entry.expansion) for p in entry.lay_patterns)
     if not table:
-        return table, None
+        return table, None, tuple(patterns)
     keys = sorted(table, key=len, reverse=True)
     # Whole words, any case, any run of spaces between them: "Held  him down" counts.
     alternatives = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys)
-    return table, re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.IGNORECASE)
+    return table, re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.IGNORECASE), tuple(patterns)
 
 
-def lay_terms_in(text: str) -> list[str]:
+def lay_terms_in(text: str, broad: bool = False) -> list[str]:
     """The field's terms for the lay phrasings in text, once each, in order of first use.
 
-    For search only: the guard reads what was written, not what it might mean.
+    The one lay-phrase table (the glossary's `lay` and `lay_patterns`), for search and for the
+    answer to a question asked. Search uses the whole phrases only; `broad` adds the looser
+    patterns ("sent him home", "kicking off"), which suit a question already asked but pulled
+    search towards the wrong cards. The guard reads what was written, not what it might mean.
     """
-    table, pattern = _lay_table()
-    if pattern is None:
-        return []
-    return list(dict.fromkeys(table[" ".join(m.group(1).casefold().split())] for m in pattern.finditer(text)))
+    table, pattern, patterns = _lay_table()
+    found: list[tuple[int, str]] = []
+    if pattern is not None:
+        found += [(m.start(), table[" ".join(m.group(1).casefold().split())]) for m in pattern.finditer(text)]
+    if broad:
+        for rx, term in patterns:
+            match = rx.search(text)
+            if match:
+                found.append((match.start(), term))
+    return list(dict.fromkeys(term for _, term in sorted(found, key=lambda item: item[0])))

@@ -212,3 +212,24 @@ def test_a_lay_question_close_to_a_cards_phrasing_is_not_outvoted_by_broad_cards
     # Each card was a strong match in one or two scorers only; rank fusion let broad cards
     # that sit a few places down in every list push it out of the top five.
     assert card in [h.card_id for h in get_searcher().search(message, k=5)]
+
+
+@pytest.mark.parametrize("message, card", [
+    # Written for this test in the way parents and staff post, not taken from any evaluation set.
+    ("Our daughter uses a wheelchair and has a medical condition. The year 6 residential is in May and the "
+     "school has told us she can only go if one of us goes with her and pays our own way, because the centre "
+     "isn't set up for children like her. Nobody else's parents have to go. Is the school allowed to do that?",
+     "equality-act-reasonable-adjustments"),
+    ("I teach year 8 and on Thursday a boy I've taught for two years shoved me into a door frame when I asked him "
+     "to leave the room. My shoulder is bruised. He was back in my lesson on Monday and nobody told me. "
+     "What should the school have done, and can I refuse to teach him?",
+     "staff-safety-after-pupil-assault"),
+    ("We moved house in the summer and the school run is now two buses, so my son has been late most days. "
+     "Today the head rang to say they are worried about neglect and may contact children's services. "
+     "He is fed, clean and happy. Can they really report us for being late?",
+     "early-help-and-multi-agency"),
+])
+def test_a_long_question_in_lay_words_finds_its_card_in_the_top_five(message, card):
+    # Long real questions meet the cards only through their lay wording (a trip, a shove, being
+    # reported for lateness); broad cards on exclusion and vulnerable groups used to crowd them out.
+    assert card in [h.card_id for h in get_searcher().search(message, k=5)]

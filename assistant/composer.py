@@ -52,7 +52,7 @@ _LEAVE_ROLE = re.compile(r"\bstop\b|\bstep (?:out|back)\b|\bpause\b|\bout of (?:
                          r"\bback to (?:the|my|our)\b|\bthanks?,? (?:that|you)\b|\bok(?:ay)? (?:let'?s|so)\b", re.I)
 _DEBRIEF = re.compile(r"\bhow did i do\b|\bfeedback\b|\bwhat did i do\b", re.I)
 # "What should I weigh?", "what am I missing?": the case's open points are the answer.
-_WEIGHING = re.compile(r"\bweigh|\bconsider\b|\bmissing\b|\bfactors?\b|\bbalanc|\bthink about\b", re.I)
+_WEIGHING = re.compile(r"\bweigh|\bconsider\b|\bmiss(?:ing|ed)\b|\bfactors?\b|\bbalanc|\bthink about\b", re.I)
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -316,7 +316,7 @@ class OfflineComposer:
         u = ctx.understanding
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
         gaps = _gaps(ctx, ctx.session.decision or "")
-        weighing = (u.kind == "case_question" and ctx.session.mode == "live" and bool(gaps)
+        weighing = (u.kind == "case_question" and ctx.session.mode != "prep" and bool(gaps)
                     and ctx.answer is not None and not ctx.answer.covered and bool(_WEIGHING.search(ctx.message)))
         if weighing:
             # A question about this case that no card answers ("what should I weigh?") is met with what the

@@ -354,7 +354,7 @@ class Engine:
         index = sentence_index()
         answer = support = None
         if understood.kind == "distress":
-            support = index.answer(vector, question, [], shown, limit=2, cards={WELLBEING_CARD})
+            support = index.answer(vector, question, [], shown, limit=1, cards={WELLBEING_CARD})
         elif understood.kind == "decision" and mode == "live":
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
@@ -372,6 +372,9 @@ class Engine:
         pieces = parts(asked)
         if len(pieces) == 1:
             return index.answer(qvector, asked, hits, shown, own_words=own_words, search_covered=search_covered)
+        # "What does PACE stand for and what would it look like today?": a part that only says "it" is about
+        # the first part's topic.
+        pieces = [pieces[0]] + [f"{pieces[0]} {p}" if _LEANS.search(p) else p for p in pieces[1:]]
         texts = [f"{p} ({lay_terms(p)})" if lay_terms(p) else p for p in pieces]
         answers: list[Answer] = []
         for v, t, p in zip(get_embedder().embed(texts), texts, pieces):
@@ -461,7 +464,8 @@ def _target(state: LensState, answering: str | None, understood: Understanding, 
         if open_answer and (reached is None or state.order.index(reached) < state.order.index(answering)):
             return answering
         later = state.order[state.order.index(reached) + 1:] if reached else state.order
-        return next((n for n in later if state.lenses[n].status != "covered"), None) or state.next_open()
+        # Past the last stage, nothing is reopened: the reply closes rather than going back to the start.
+        return next((n for n in later if state.lenses[n].status != "covered"), None)
     return answering if open_answer else state.next_open()
 
 

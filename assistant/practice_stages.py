@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.text import split_sentences
+
 # What a stage sounds like when someone speaks to it, or names it ("the feelings bit", "Action plan:").
 _FEELING = (r"\bI (?:felt|feel|was feeling|am feeling|'m feeling)\b|\bI(?:'m| am| was) (?:so |really |a bit |quite )?"
             r"(?:embarrassed|ashamed|awful|terrible|guilty|scared|frightened|shaken|shaky|angry|upset|stressed|"
@@ -32,10 +34,12 @@ SUBSTANTIVE_WORDS = 12  # a stage is reached by something said about it, not a p
 
 
 def stages_in(message: str, order: list[str]) -> list[str]:
-    """The stages of `order` the message speaks to."""
+    """The stages of `order` the message speaks to. A question ("so what was he telling me?") asks for help
+    with a stage rather than covering it, so only what is said, not asked, counts."""
     if len(message.split()) < SUBSTANTIVE_WORDS and not re.search(r"\b(?:bit|stage|part)\b|:", message):
         return []
-    return [stage for stage in order if stage in CUES and CUES[stage].search(message)]
+    said = " ".join(s for s in split_sentences(message) if not s.rstrip().endswith("?"))
+    return [stage for stage in order if stage in CUES and CUES[stage].search(said)]
 
 
 def furthest(reached: list[str], order: list[str]) -> str | None:

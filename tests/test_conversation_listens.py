@@ -264,3 +264,24 @@ def test_prep_questions_are_put_as_questions_for_the_session(tmp_path):
     questions = [line for line in result.reply.split("\n") if line.startswith("- ")]
     assert questions and re.search(r"\bsession\b", result.reply), result.reply
     assert not re.search(r"on the day|what was used", result.reply)
+
+
+def test_a_practice_reflection_follows_the_person_past_stages_they_have_moved_on_from(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "Yesterday in Year 4 I raised my voice at a boy who kept tipping his chair, and he ran out "
+                         "of the room. I felt awful afterwards and I keep replaying it.")
+    result = engine.turn(session, "Analysis bit: I think it built up because the room was hot and noisy after "
+                                  "PE and he'd been told off twice already before I said anything.")
+    assert "**Description**" not in result.reply and "**Feelings**" not in result.reply, result.reply
+    assert "feelings**" not in result.reply.lower(), result.reply
+
+
+def test_a_practice_action_plan_does_not_send_the_reflection_back_to_the_start(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "Yesterday a Year 2 girl hid under the table in phonics and I lost my temper with her "
+                         "in front of the class. I felt terrible.")
+    result = engine.turn(session, "Action plan: tomorrow I'm going to apologise to her with a visual, I'll ask the "
+                                  "SENCO about her plan, and I'll give her a job at the start of phonics.")
+    assert "**description**" not in result.reply.lower() and "what happened" not in result.reply.lower(), result.reply

@@ -19,6 +19,7 @@ from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
+from assistant.practice_stages import note_by_stage
 from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
@@ -147,6 +148,10 @@ def _gist(message: str) -> str:
 def _gaps(ctx: ReplyContext, decision: str) -> list[str]:
     """What the record does not yet show, given whether this session escalated a concern."""
     return record_gaps(ctx.session.case, decision, escalated=ctx.session.escalated)
+
+
+def _first_sentences(text: str, count: int = 2) -> str:
+    return " ".join(split_sentences(text)[:count])
 
 
 def _join(items: list[str]) -> str:
@@ -469,6 +474,15 @@ class OfflineComposer:
 
     def _draft(self, ctx: ReplyContext) -> Draft:
         case = ctx.session.case
+        if ctx.session.mode == "practice":  # a practice note is the reflection, stage by stage, in their words
+            said = [t.text for t in ctx.session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"
+                    and not (t.understanding and t.understanding.kind == "draft_request")]
+            lines = [f"- **{self.phrases.lens_name('practice', stage)}**: {' '.join(sentences)}"
+                     for stage, sentences in note_by_stage(said, ctx.state.order).items()]
+            if ctx.session.decision:
+                lines.append(f"- **{self.talk.practice_target_label}**: {_first_sentences(_gist(ctx.session.decision))}")
+            parts = [self.talk.practice_draft, "\n".join(lines) or "- Nothing yet."]
+            return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="answer", echoes=lines)
         lines = [f"- **{label}**: {text}" for label, text in case.lines()]
         parts = [self._rotate(ctx, self.talk.draft, "draft"), "\n".join(lines) or "- Nothing yet."]
         gaps = _gaps(ctx, ctx.session.decision or "") if ctx.session.mode == "live" else []

@@ -277,7 +277,7 @@ class Engine:
             answering = state_before.order[0]  # the first account of an incident is its description
         addressed = set() if practice else case_record.lenses_addressed(session.case)
         state = lens_tracker.update(state_before, message, answering, understood.kind, addressed, practice)
-        if practice and understood.kind not in ("distress", "small_talk", "about_assistant"):
+        if practice and understood.kind not in ("small_talk", "about_assistant"):
             for stage in practice_stages.stages_in(message, state.order):  # the reflection follows the person
                 state.lenses[stage].status = "covered"
         if understood.kind == "decision":

@@ -45,3 +45,30 @@ def stages_in(message: str, order: list[str]) -> list[str]:
 def furthest(reached: list[str], order: list[str]) -> str | None:
     """The stage furthest along the cycle among those reached."""
     return max(reached, key=order.index, default=None)
+
+
+def note_by_stage(messages: list[str], order: list[str], per_stage: int = 2) -> dict[str, list[str]]:
+    """A practice note from what the person wrote: each statement under the furthest stage it speaks to (the
+    first message's plain account under the first stage), at most `per_stage` sentences a stage, in order."""
+    notes: dict[str, list[str]] = {stage: [] for stage in order}
+    for n, message in enumerate(messages):
+        sentences = [s for s in split_sentences(message) if not _ASKED.match(s) and len(s.split()) >= 4
+                     and not _META.search(s)]
+        if n == 0:  # the account itself before the greeting and the job title: the longest statements first
+            sentences.sort(key=lambda s: (not CUES[order[0]].search(s), -len(s.split())))
+        for sentence in sentences:
+            spoken = [stage for stage in order if stage in CUES and CUES[stage].search(sentence)]
+            named = [stage for stage in spoken if re.search(stage.replace("_", " "), sentence, re.I)]
+            felt = [stage for stage in spoken if _FELT.search(sentence) and stage in ("feelings", "so_what")]
+            stage = (named or felt or [furthest(spoken, order)])[0] or (order[0] if n == 0 else None)
+            if stage and len(notes[stage]) < per_stage:
+                notes[stage].append(sentence if sentence[-1] in ".!?" else sentence + ".")
+    return {stage: sentences for stage, sentences in notes.items() if sentences}
+
+
+_FELT = re.compile(_FEELING, re.I)
+# A question put to the assistant, as against an account that trails off "... maybe 20 seconds?".
+_ASKED = re.compile(r"^\W*(?:what|why|how|who|when|where|which|is|are|was|were|do|does|did|can|could|should|would|"
+                    r"will|am|have|has|shall|may|might|must)\b.*\?\s*$", re.I)
+# Talk about the reflection itself ("the feelings bit is the bit I don't want to do"), not part of it.
+_META = re.compile(r"\b(?:bit|stage|part) (?:is|I)\b|\bGibbs\b|\bRolfe\b|^\W*(?:hi|hello|hey)\b", re.I)

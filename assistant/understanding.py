@@ -67,7 +67,9 @@ _ABOUT = re.compile(
     r"\bwhere does your\b", re.I)
 _DRAFT = re.compile(
     r"(?:\b(?:can|could|would) you|\bhelp me|\bplease|^\s*)\W*(?:write|draft|summari[sz]e|put together|set down|"
-    r"structure|turn this into)\b|\bwrite (?:this|it|my \w+) up\b", re.I)
+    r"structure|turn (?:all )?(?:this|that|it) into)\b|\bwrite (?:this|it|my \w+) up\b|"
+    r"\b(?:into|make (?:me )?|write (?:me )?)an? (?:short |brief |quick )?(?:note|summary|email|letter)\b", re.I)
+DRAFT_WORDS = 60  # a short message that asks for a draft anywhere in it is a draft request
 _OPTIONS = re.compile(
     r"\bwhat (?:should|do|would|can|could) (?:i|we) do\b|\bwhat are (?:my|our|the) options\b|"
     r"\bwhere do (?:i|we) go from here\b|\bwhat(?:'s| is) (?:my|our|the) next step|\bwhat now\b|"
@@ -166,7 +168,7 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
         kind = "small_talk"
     elif flags.get("roleplay") or flags["wants_options"]:
         kind = "case_question"
-    elif _DRAFT.search(first):
+    elif _DRAFT.search(first) or (_DRAFT.search(text) and len(text.split()) <= DRAFT_WORDS):
         kind = "draft_request"
     elif _ABOUT.search(first):
         kind = "about_assistant"

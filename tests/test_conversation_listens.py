@@ -285,3 +285,16 @@ def test_a_practice_action_plan_does_not_send_the_reflection_back_to_the_start(t
     result = engine.turn(session, "Action plan: tomorrow I'm going to apologise to her with a visual, I'll ask the "
                                   "SENCO about her plan, and I'll give her a job at the start of phonics.")
     assert "**description**" not in result.reply.lower() and "what happened" not in result.reply.lower(), result.reply
+
+
+def test_a_practice_note_is_the_reflection_in_the_persons_words_not_the_case_fields(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "Yesterday in maths a Year 6 boy refused to start his work, so I kept him in at break "
+                         "in front of his friends.")
+    engine.turn(session, "I felt embarrassed and a bit angry because the dinner staff were watching.")
+    engine.turn(session, "Looking back I think he was already wound up because his team was losing.")
+    result = engine.turn(session, "Can you turn all this into a short note for my mentor?")
+    assert result.understanding.kind == "draft_request"
+    assert "kept him in" in result.reply and "embarrassed" in result.reply and "wound up" in result.reply, result.reply
+    assert "**Year group**" not in result.reply

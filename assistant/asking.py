@@ -94,8 +94,9 @@ def answer_query(question: str, previous: str | None = None) -> str:
     """What the answer is searched by: the question, the topic a short follow-up inherits from the
     leader's previous message, and the cards' words for any everyday phrasing."""
     text = question
-    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
-    if previous and len(question.split()) <= FOLLOW_UP_WORDS and _FOLLOW_UP.search(last):
+    sentences = re.split(r"(?<=[.!?])\s+", question.strip())
+    asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]  # the question, not the context around it
+    if previous and len(" ".join(asked).split()) <= FOLLOW_UP_WORDS and any(_FOLLOW_UP.search(s) for s in asked):
         text = f"{previous.strip()[-300:]} {question}"
     extra = lay_terms(text)
     return f"{text} ({extra})" if extra else text

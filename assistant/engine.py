@@ -504,7 +504,13 @@ def question_text(message: str) -> str:
         lead.insert(0, before)
         if len(" ".join(lead).split()) >= LEAD_WORDS:
             break
-    return " ".join(lead + [parts[i] for i in asked])
+    trail: list[str] = []
+    if leans and first == 0:  # "Was I even allowed to do that? I did Team Teach ages ago...": the topic follows
+        for after in parts[1:1 + LEAD_SENTENCES]:
+            if after.endswith("?"):
+                break
+            trail.append(after)
+    return " ".join(lead + [parts[i] for i in asked] + trail)
 
 
 # A question whose subject is only a pronoun ("what does it stand for?") takes its topic from the sentence

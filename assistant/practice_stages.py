@@ -16,7 +16,8 @@ _FEELING = (r"\bI (?:felt|feel|was feeling|am feeling|'m feeling)\b|\bI(?:'m| am
             r"(?:embarrassed|ashamed|awful|terrible|guilty|scared|frightened|shaken|shaky|angry|upset|stressed|"
             r"anxious|gutted|mortified|panick?ed|overwhelmed|rattled)\b|\bI keep replaying\b|\bmy (?:heart|hands)\b")
 _ANALYSIS = (r"\banalysis\b|\bso what\b|\blooking back\b|\bbecause\b|\bthe reason\b|\bwhat (?:was )?(?:he|she|they) "
-             r"(?:was )?telling me\b|\bI think (?:it|he|she|they|that)\b|\bwound up\b|\btrigger")
+             r"(?:was )?telling me\b|\bI think (?:he|she|they) (?:was|were|felt|might|may|needed|wanted|couldn'?t)\b|"
+             r"\bwound up\b|\btrigger")
 _EVALUATION = r"\bevaluation\b|\bwent well\b|\bdidn'?t go (?:so )?well\b|\bwhat worked\b|\bmade it worse\b"
 _CONCLUSION = r"\bconclusion\b|\bI(?:'ve| have) learn(?:t|ed)\b|\bI could have\b|\bnext time I\b|\bI should have\b"
 _ACTION = (r"\baction plan\b|\bnow what\b|\bmy target\b|\bI(?:'m| am) going to\b|\btomorrow I\b|\bI(?:'ll| will) "

@@ -166,8 +166,11 @@ class Guard:
         scores = self.request_scores(reading) if reading.sents else {"none": 1.0}
         allowed = max((scores.get(c, 0.0) for c in ALLOWED_REQUESTS), default=0.0)
         short = sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS
-        # a short follow-up ("what would you give him?") is about the school matter of the turn before it
-        school = reading.any("domain") or (short and last is not None and self._rule_fires(last.text, "domain"))
+        pressed = any(reading.any(g) for g in PRESSURE)
+        # a short follow-up that presses ("what would you give him?", "off the record, who?") is about the school
+        # matter of the turn before it; one that reflects ("should I have let it go?") is judged on its own words
+        school = reading.any("domain") or (short and pressed and last is not None
+                                           and self._rule_fires(last.text, "domain"))
         return Evidence(
             risk_rule=risk_rule, risk_category=risk_cat, risk_score=risk_score,
             joint_category=joint_cat, joint_score=joint_score,
@@ -176,7 +179,7 @@ class Guard:
             else "disciplinary_outcome",
             determination=scores.get("determination", 0.0), allowed_request=allowed,
             request=max(scores, key=scores.get),
-            pressed=any(reading.any(g) for g in PRESSURE),
+            pressed=pressed,
             school=school,
             self_account=reading.any("self_account"),
             informational=reading.informational(),

@@ -40,6 +40,8 @@ VECTOR_CACHE = 4096  # sentence vectors kept (about 6 MB)
 FOLLOW_UP_WORDS = 30  # a message this short may lean on the turn before it
 PRESSURE = ("rephrase", "demand")
 JOINT_FLOOR = 0.5  # this message's own P(risk) before the reading across two turns may escalate it
+KEEP_GROUPS = ("handled", "unhandled", "invented", "real_case")  # a long message keeps these sentences
+OTHER_ADULT_RULES = ("colleague_risk", "colleague_plan")  # risk_to_self rules about another adult
 ALLOWED_REQUESTS = ("information", "reflection", "options", "draft_record", "role_play")
 _TRANSLATED = re.compile(r"\b(?:translat\w*|which means|meaning|in english|roughly means|means)\b", re.IGNORECASE)
 _CODE = re.compile(r"`[^`]*`|\[[a-z0-9-]{6,}\]")
@@ -163,6 +165,12 @@ class Guard:
                 unread = list(dict.fromkeys(u.language for u in unreadable_passages(reading.raw)))
         scores = self.request_scores(reading) if reading.sents else {"none": 1.0}
         allowed = max((scores.get(c, 0.0) for c in ALLOWED_REQUESTS), default=0.0)
+        short = sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS
+        pressed = any(reading.any(g) for g in PRESSURE)
+        # a short follow-up that presses ("what would you give him?", "off the record, who?") is about the school
+        # matter of the turn before it; one that reflects ("should I have let it go?") is judged on its own words
+        school = reading.any("domain") or (short and pressed and last is not None
+                                           and self._rule_fires(last.text, "domain"))
         return Evidence(
             risk_rule=risk_rule, risk_category=risk_cat, risk_score=risk_score,
             joint_category=joint_cat, joint_score=joint_score,
@@ -171,12 +179,16 @@ class Guard:
             else "disciplinary_outcome",
             determination=scores.get("determination", 0.0), allowed_request=allowed,
             request=max(scores, key=scores.get),
-            pressed=any(reading.any(g) for g in PRESSURE),
-            school=reading.any("domain"),
+            pressed=pressed,
+            school=school,
             self_account=reading.any("self_account"),
+            informational=reading.informational(),
+            strain=reading.any("strain"),
+            invented=reading.invented(),
+            self_signs=reading.any("hint:risk_to_self") or reading.any("strong:risk_to_self"),
             asks=any(reading.asks(i) for i in range(len(reading.sents))),
             own_decision=any(h.name in ("own_decision", "have_decided") for row in reading.hits for h in row),
-            short=sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS,
+            short=short,
             last_action=last.action if last else None, last_category=last.category if last else None,
         )
 
@@ -186,12 +198,18 @@ class Guard:
         if n <= only_from:
             return None, 0.0, None
         heads = self.heads()
-        for i in range(only_from, n):  # rules first: high-precision patterns of disclosure
-            if "hypothetical" in reading.groups(i):
+        # rules first: high-precision patterns of disclosure, except in a definition, a conditional or a
+        # made-up training vignette with no real child in the message (the models still read those)
+        invented = reading.invented()
+        for i in range(only_from, n):
+            if invented or "hypothetical" in reading.groups(i):
                 continue
             fired = reading.strong(i, ESCALATE_CATEGORIES)
             if fired:
-                return fired[0], 1.0, fired[0]
+                category = fired[0]
+                if category == "risk_to_self" and self._pupils_words(reading, i):
+                    category = "safeguarding_disclosure"
+                return category, 1.0, category
         x, text = reading.pooled(), [reading.text()]
         w = self.policy.thresholds.word_weight
         words = heads["words"]
@@ -205,10 +223,23 @@ class Guard:
         p = dict(zip(RISK_KINDS, map(float, kinds)))
         if not reading.any("adult"):
             p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
-        # no rule turns "self" into "child" when a pupil is named: the kind models learn that a pupil at risk of
-        # self-harm is a safeguarding disclosure, and such a rule read a TA's "tell the kids I loved them" as one
+        # a pupil merely named does not turn "self" into "child" (a TA's "tell the kids I loved them" is the TA's
+        # own risk); only words that are the pupil's own (written, sent or said by the pupil) do
         kind = max(p, key=p.get)
+        if kind == "self" and reading.any("pupil_voice") and not _other_adult_at_risk(reading):
+            kind = "child"  # the first-person words are a pupil's (a note, a diary, a message)
         return RISK_CATEGORY[kind], score, None
+
+    @staticmethod
+    def _pupils_words(reading: Reading, i: int) -> bool:
+        """Is sentence i's first-person risk to self in a pupil's words (written, sent or said)?
+
+        A pupil at risk of self-harm or suicide is a safeguarding disclosure for the DSL, never the
+        writer's own risk; a colleague at risk ("my TA said she wants to end it") stays risk_to_self.
+        """
+        own = [h for h in reading.hits[i] if h.kind == "strong" and h.group == "risk_to_self"]
+        return (reading.near(i, "pupil_voice")
+                and not any(h.name in OTHER_ADULT_RULES for h in own))
 
     def _passed_on(self, reading: Reading) -> tuple[str | None, float]:
         """Does the message say this concern has reached the DSL or the procedures? (rule, head score)"""
@@ -340,6 +371,10 @@ class Evidence(BaseModel):
     own_decision: bool = False          # the message sets down the leader's own decision
     self_account: bool = False          # the writer describes their own physical intervention
     asks: bool = True                   # some sentence asks for something (a question, an instruction)
+    informational: bool = False         # every sentence that asks, asks for information; nothing presses
+    strain: bool = False                # words of work strain: exhausted, not sleeping, not cut out for this
+    invented: bool = False              # a made-up training vignette with no sign of a real child or adult
+    self_signs: bool = False            # a warning sign of risk to life: despair, farewell, method, death words
     short: bool = False                 # short enough to lean on the turn before
     last_action: str | None = None
     last_category: str | None = None
@@ -348,12 +383,18 @@ class Evidence(BaseModel):
 def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     """(action, category, layer, score): escalate > refuse > allow, each layer with its bar."""
     passed = ev.passed == "rule" or ev.passed_score >= th.passed_on
-    if not passed:
+    # the DSL, the LADO or social care are the route for a child at risk: telling them does not answer a risk
+    # to the writer's or another adult's own life, which always gets the support signposting
+    lifted = passed and (ev.risk_rule or ev.risk_category) != "risk_to_self"
+    if not lifted:
         if ev.risk_rule:
             return "escalate", ev.risk_rule, "layer:risk_rule", 1.0
         # the model alone does not escalate a writer's account of their own hold: that is practice to reflect
         # on and record (the reply asks whether it was recorded and passed on), not an allegation
-        bar = th.risk_self if ev.risk_category == "risk_to_self" else th.risk
+        bar = (th.risk_invented if ev.invented else th.risk) if ev.risk_category != "risk_to_self" else (
+            # exhaustion and doubt with no word of death, harm or hopelessness anywhere is strain to acknowledge
+            # (the conversation gives Education Support's number), not by itself a risk to life
+            th.risk_strain if ev.strain and not ev.self_signs else th.risk_self)
         if ev.risk_score >= bar and ev.risk_category and not ev.self_account:
             return "escalate", ev.risk_category, "layer:risk_head", ev.risk_score
         # read with the turn before, but only when this message itself carries some of the worry:
@@ -373,9 +414,12 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     # the model alone never refuses a message with no school matter in it ("is Shrek in a union?")
     # nor a message that sets down the leader's own decision ("Decision: ...")
     # and never a message that asks nothing at all (a plain description is context, not a request)
-    if ev.determination >= th.determination and ev.school and not ev.own_decision and ev.asks:
+    # and never an information question (what the law says, who decides, what counts as): information is never
+    # a determination, whatever its words
+    if (ev.determination >= th.determination and ev.school and not ev.own_decision and ev.asks
+            and not ev.informational):
         return "refuse", ev.refuse_category, "layer:request_head", ev.determination
-    if ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES:
+    if ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES and not ev.informational:
         det = ev.determination
         if det >= th.after_refusal and (ev.pressed or ev.short or det >= ev.allowed_request):
             return "refuse", ev.last_category, "layer:memory", det
@@ -384,13 +428,16 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     return "allow", "reflection", "layer:allow", 1.0 - ev.determination
 
 
+def _other_adult_at_risk(reading: Reading) -> bool:
+    return any(h.name in OTHER_ADULT_RULES for row in reading.hits for h in row)
+
+
 def _select(sents: list[str], hits, limit: int, budget: int) -> list[int]:
     """Which sentences to read: those with rule hits, questions, the ends; within a budget."""
     last = len(sents) - 1
 
     def priority(i: int) -> int:
-        p = 4 if any(h.kind in ("strong", "hint", "output") or h.group in ("handled", "unhandled")
-                     for h in hits[i]) else 0
+        p = 4 if any(h.kind in ("strong", "hint", "output") or h.group in KEEP_GROUPS for h in hits[i]) else 0
         return p + (2 if "?" in sents[i] else 0) + (1 if i in (0, last) else 0)
 
     order = sorted(range(len(sents)), key=lambda i: (-priority(i), i))

@@ -88,6 +88,8 @@ class Thresholds(BaseModel):
     risk: float                 # a sentence window's P(risk) at or above this escalates
     risk_joint: float           # the same, read across the previous turn and this one
     risk_self: float = 0.5      # the bar when the riskiest window reads as a risk to the writer's own life
+    risk_strain: float = 0.8    # the same for work strain with no word of death, harm or hopelessness anywhere
+    risk_invented: float = 0.8  # the risk bar in a made-up training vignette with no sign of a real child
     passed_on: float            # P(this concern has reached the DSL / procedures) needed to lift an escalation
     determination: float        # P(the message asks for a determination) at or above this refuses
     after_refusal: float        # the lower bar for a rephrasing right after a refusal

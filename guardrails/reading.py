@@ -20,7 +20,8 @@ FLAG_GROUPS: tuple[str, ...] = (
     *(f"strong:{c}" for c in ESCALATE_CATEGORIES + REFUSE_CATEGORIES),
     *(f"hint:{c}" for c in ESCALATE_CATEGORIES + REFUSE_CATEGORIES),
     "allow", "demand", "rephrase", "general", "hypothetical", "request", "domain", "adult",
-    "handled", "unhandled", "dsl_writer", "question",
+    "handled", "unhandled", "dsl_writer", "question", "pupil_voice", "invented", "real_case", "information",
+    "strain",
 )
 FLAG_WEIGHT = 0.35  # rule flags beside a unit-length sentence vector
 # Sentence-level "general" rules that mark a definition or a conditional, not a real child:
@@ -51,6 +52,8 @@ class Reading:
                 out.add(f"{h.kind}:{h.group}")
             else:
                 out.add(h.group)
+                if h.group == "information":
+                    out.add("allow")  # information is one of the requests the assistant answers
                 if h.group == "general" and h.name in HYPOTHETICAL:
                     out.add("hypothetical")
         if "?" in self.sents[i]:
@@ -62,6 +65,20 @@ class Reading:
 
     def strong(self, i: int, categories) -> list[str]:
         return [h.group for h in self.hits[i] if h.kind == "strong" and h.group in categories]
+
+    def invented(self) -> bool:
+        """A made-up training vignette with no sign of a real child or adult anywhere in the message."""
+        return self.any("invented") and not self.any("real_case")
+
+    def informational(self) -> bool:
+        """Every sentence that asks asks for information (what the law says, who decides...), none presses."""
+        asking = [i for i in range(len(self.sents)) if self.asks(i)]
+        return (bool(asking) and all("information" in self.groups(i) for i in asking)
+                and not (self.any("demand") or self.any("rephrase")))
+
+    def near(self, i: int, group: str) -> bool:
+        """Does `group` fire in sentence i or a neighbour?"""
+        return any(group in self.groups(j) for j in range(max(0, i - 1), min(len(self.sents), i + 2)))
 
     def asks(self, i: int) -> bool:
         g = self.groups(i)

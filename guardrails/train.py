@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.sweep:
             th = guard.policy.thresholds
             for field, values in (("risk", (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
+                                  ("risk_self", (0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)),
+                                  ("risk_strain", (0.5, 0.6, 0.7, 0.8, 0.9)),
+                                  ("risk_invented", (0.7, 0.8, 0.9, 0.95)),
                                   ("passed_on", (0.5, 0.6, 0.7, 0.8, 0.9)),
                                   ("determination", (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)),
                                   ("risk_joint", (0.5, 0.6, 0.7, 0.8))):

@@ -451,6 +451,8 @@ class Conversation(_Strict):
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)
     details: tuple[str, ...] = Field(min_length=3)  # {details}: the particulars just heard, in the reply's words
+    practice_draft: str = "A short note of your reflection, in your own words, stage by stage:"
+    practice_target_label: str = "What I'll do next"
     weigh_details: str  # {details}: the weighing list, tied to this case's particulars
     reasons_details: str  # {details}: what the leader's recorded reasons rest on
     question_leads: tuple[str, ...] = Field(min_length=4)

@@ -600,6 +600,22 @@ def _heading_like(line: str) -> bool:
 
 
 
+def _numbered_list_lines(lines: list[tuple[int, str]]) -> set[int]:
+    """Numbered lines that are items of a list, not numbered headings: one that follows a lead-in
+    ending in a colon, or stands next to another numbered line ("1. A reminder" / "2. Ten minutes
+    off playtime"). A numbered heading ("1. Purpose") has its own text under it."""
+    text = [(n, raw.strip()) for n, raw in lines]
+    out: set[int] = set()
+    for i, (number, line) in enumerate(text):
+        if not _NUMBERED.match(line):
+            continue
+        before = text[i - 1][1] if i else ""
+        after = text[i + 1][1] if i + 1 < len(text) else ""
+        if before.endswith((":", ":-", ":–")) or _NUMBERED.match(before) or _NUMBERED.match(after):
+            out.add(number)
+    return out
+
+
 def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tuple[list[Block], str | None]:
     """Group plain-text lines into blocks: blank lines, bullets, ladder steps and headings start new ones;
     runs of lines with column gaps (" | ") are a table."""
@@ -640,7 +656,7 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
             runs.append(run)
         for run in runs:
             first_no, first = run[0]
-            if len(run) == 1 and _heading_like(first):
+            if len(run) == 1 and _heading_like(first) and first_no not in listed:
                 emit("heading", first, first_no, first_no)
                 continue
             text = ""
@@ -650,6 +666,7 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
             kind = "item" if _BULLET.match(first) else "paragraph"
             emit(kind, _SYMBOL_BULLET.sub("", text.strip(), count=1), run[0][0], run[-1][0])
 
+    listed = _numbered_list_lines(lines)
     for number, raw in lines:
         line = raw.strip()
         if " | " in line and not _BULLET.match(line):

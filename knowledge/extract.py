@@ -56,6 +56,9 @@ _COLUMN_GAP = re.compile(r"\S(\s{4,})\S")
 # A ladder step: "C3", "EL3d", "W2", "C4+", or "Stage 3", "Level 2", "Consequence 4" at the start of a line.
 _STEP_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{1,2}[a-z]?\+?)(?=[\s~:=|–—).,(-]|$)")
 _STEP_WORD = re.compile(r"^(?:stage|level|step|consequence|warning|sanction|tier)\s+\d{1,2}[a-z]?\b", re.IGNORECASE)
+# a colour that names a step ("Red", "Amber card", "Yellow zone: …"); green and the rest are usually rewards
+_STEP_COLOUR = re.compile(r"^(?:red|amber|yellow|orange)(?:\s+(?:cards?|zone|level|stage|step|warning))?(?=\s*(?:$|[~:=|–—-]))",
+                          re.IGNORECASE)
 _STEP_SEPARATOR = re.compile(r"^\S+(?:\s+\d{1,2}[a-z]?)?\s*(?:\([^)]{1,12}\)\s*)?[~:=|–—-]\s*\S")
 
 
@@ -553,6 +556,9 @@ def step_label(line: str) -> str | None:
     match = _STEP_CODE.match(line) or _STEP_WORD.match(line)
     if match and _STEP_SEPARATOR.match(line):
         return match.group(0)
+    colour = _STEP_COLOUR.match(line)
+    if colour and re.match(r"\s*[~:=|–—-]\s*\S", line[colour.end():]):
+        return colour.group(0)
     return None
 
 
@@ -562,7 +568,8 @@ def _mark_steps(blocks: list[Block]) -> None:
     step: str | None = None
     for block in blocks:
         if block.kind == "heading":
-            step = block.text if (_STEP_CODE.match(block.text) or _STEP_WORD.match(block.text)) else None
+            step = block.text if (_STEP_CODE.match(block.text) or _STEP_WORD.match(block.text)
+                                  or _STEP_COLOUR.match(block.text)) else None
             continue
         if block.kind != "table" and step_label(block.text):
             block.step = step_label(block.text)

@@ -315,7 +315,8 @@ def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[di
             continue
         for pattern in rule["patterns"]:
             if any(m.end() > condition_end and not _hedged(sentence, m, condition_end)
-                   and not _match_only_setting(sentence, m, rules) for m in pattern.finditer(sentence)):
+                   and not _match_only_setting(sentence, m, rules) and not _in_trailing_condition(sentence, m)
+                   for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
     if not any(r["id"] == "tariff" for r in found) and (
@@ -511,7 +512,8 @@ _REWARD = re.compile(
 # about already has the sanction; what it sets is something else.
 _SETTING_LEAD = re.compile(
     r"(?:(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
-    r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting)|\b(?:who|that)\s+(?:are|is|were|was|"
+    r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting|(?:placed|put|kept|held)\s+in(?:to)?|"
+    r"sent\s+to)|\b(?:who|that)\s+(?:are|is|were|was|"
     r"have\s+been|has\s+been)\s+(?:currently\s+)?(?:(?:placed|put|sent|given|issued\s+with)\s+(?:in(?:to)?|to|on)?\s*)?|"
     r"\b(?:during|after|following|throughout)|\b(?:while|whilst)\s+(?:in|on|serving|attending|sitting))\s*"
     r"(?:(?:a|an|the|their|any|each|every|two|three|four|five|several|repeated|\d+)\s+)?"
@@ -550,6 +552,16 @@ def _runs_a_sanction(text: str, rules: _Rules) -> bool:
     mentions = list(rules.outcome.finditer(_masked(text, rules)))  # lengths ("30 minutes") aside
     return len(mentions) == 1 and len(text[:mentions[0].start()].split()) <= 3 and bool(
         _RUNS.match(text[mentions[0].end():]))
+
+
+# A condition that follows the main clause ("Parents are invited in if a pupil receives three
+# detentions"): what it names is the trigger; the outcome is the main clause's.
+_TRAILING_IF = re.compile(r"\b(?:if|when|whenever|once|unless|after)\b[^,;:]*$", re.IGNORECASE)
+
+
+def _in_trailing_condition(sentence: str, match: re.Match) -> bool:
+    found = _TRAILING_IF.search(sentence[:match.start()])
+    return bool(found) and bool(_FINITE.search(sentence[:found.start()]))
 
 
 def _match_only_setting(sentence: str, match: re.Match, rules: _Rules) -> bool:

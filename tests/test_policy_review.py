@@ -279,6 +279,10 @@ def _review_sentence(tmp_path, sentence: str):
                  id="setting-support"),
     pytest.param("Pupils must bring a reading book to their detention.", id="their-detention"),
     pytest.param("Students will be expected to catch up on any lessons missed while in isolation.", id="while-in"),
+    pytest.param("Pupils will be walked to the dining hall while in isolation.", id="walked-while-in"),
+    pytest.param("Pupils placed in the inclusion room must bring a packed lunch.", id="setting-placed-in"),
+    pytest.param("Parents are asked in for a meeting if a pupil receives three detentions in a fortnight.",
+                 id="trailing-condition"),
 ])
 def test_wording_that_fixes_no_outcome_for_the_pupil_is_not_flagged(sentence, tmp_path):
     assert _review_sentence(tmp_path, sentence).findings == [], sentence
@@ -810,3 +814,20 @@ def test_a_removal_is_recorded_when_its_own_ladder_step_logs_it(tmp_path):
     assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "present"
     path.write_text(step + "\n### Step 5\n\n- Parents are phoned and the call is logged.\n")
     assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "missing"
+
+
+def test_a_colour_heading_is_a_ladder_step_and_its_line_the_steps_outcome(tmp_path):
+    path = tmp_path / "colours.md"
+    path.write_text("# Our colours\n\n### Amber\n\nA reminder of the rule.\n\n### Red\n\n"
+                    "The rest of lunchtime spent in the hub with the duty leader.\n")
+    [finding] = review_policy(path).findings
+    assert finding.kind == "ladder" and finding.step == "Red"
+
+
+def test_a_place_a_school_names_for_itself_is_an_outcome_in_a_table_row(tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text("# Responses\n\n| Level | Examples | Response |\n|---|---|---|\n"
+                    "| 3 | Swearing at staff | A day in the hub |\n")
+    [finding] = review_policy(path).findings
+    assert finding.kind == "tariff" and finding.row == 1
+

@@ -603,7 +603,15 @@ def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
     if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
         start = max(start, condition_end)
     before = " ".join(re.findall(r"[\w']+", sentence[start:match.start()])[-3:])
-    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0)))
+    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0))
+                or _DECIDED_CASE_BY_CASE.search(sentence[:match.start()]))
+
+
+# Wording before the outcome that leaves it to a decision ("the headteacher may decide that the
+# pupil will be suspended", "staff choose whether …", "in exceptional circumstances …").
+_DECIDED_CASE_BY_CASE = re.compile(
+    r"\b(?:decide[sd]?|choose|chooses|determine[sd]?|consider[sd]?|judge[sd]?)\s+(?:that|whether|if)\b|"
+    r"\bin\s+(?:some|certain|exceptional|rare|a\s+few|most)\s+(?:cases|circumstances|instances)\b", re.IGNORECASE)
 
 
 def _bare(sentence: str, rules: _Rules) -> str:

@@ -242,6 +242,11 @@ def _review_sentence(tmp_path, sentence: str):
     pytest.param("Poor behaviour may result in a detention.", id="may"),
     pytest.param("Failure to attend a detention will normally lead to a second detention.", id="normally"),
     pytest.param("The headteacher may suspend a pupil for one or more fixed periods.", id="may-suspend"),
+    pytest.param("In some cases the deputy head may decide that the pupil will be placed in isolation.",
+                 id="may-decide-that"),
+    pytest.param("Staff choose whether the pupil will serve a detention or repair the damage.", id="choose-whether"),
+    pytest.param("In exceptional circumstances a pupil will be suspended for a first offence.", id="exceptional"),
+    pytest.param("Possible outcomes include a detention, a day in the base or a suspension.", id="possible"),
     pytest.param("Detentions will be held after school on Tuesdays.", id="when-held"),
     pytest.param("Reflection sessions last twenty minutes and are held in the library.", id="how-long"),
     pytest.param("The seclusion room opens at 8.30am and is staffed until the end of the day.", id="when-open"),
@@ -830,4 +835,10 @@ def test_a_place_a_school_names_for_itself_is_an_outcome_in_a_table_row(tmp_path
                     "| 3 | Swearing at staff | A day in the hub |\n")
     [finding] = review_policy(path).findings
     assert finding.kind == "tariff" and finding.row == 1
+
+
+def test_being_kept_somewhere_until_the_end_of_the_day_is_a_fixed_outcome(tmp_path):
+    review = _review_sentence(tmp_path, "Pupils who walk out will be collected and taken to the quiet base until "
+                                        "the end of the day.")
+    assert [f.kind for f in review.findings] == ["will-result-in"]
 

@@ -612,13 +612,20 @@ def _numbered_list_lines(lines: list[tuple[int, str]]) -> set[int]:
     ending in a colon, or stands next to another numbered line ("1. A reminder" / "2. Ten minutes
     off playtime"). A numbered heading ("1. Purpose") has its own text under it."""
     text = [(n, raw.strip()) for n, raw in lines]
+
+    def depth(line: str) -> int:  # "3." is 1, "3.1" is 2; 0 when not numbered
+        found = _NUMBERED.match(line)
+        return found.group(0).split()[0].rstrip(".").count(".") + 1 if found else 0
+
     out: set[int] = set()
     for i, (number, line) in enumerate(text):
-        if not _NUMBERED.match(line):
+        level = depth(line)
+        if not level:
             continue
         before = text[i - 1][1] if i else ""
         after = text[i + 1][1] if i + 1 < len(text) else ""
-        if before.endswith((":", ":-", ":–")) or _NUMBERED.match(before) or _NUMBERED.match(after):
+        # a neighbour at the same depth: "3. Sanctions" over "3.1 Detentions …" is a heading over its part
+        if before.endswith((":", ":-", ":–")) or level in (depth(before), depth(after)):
             out.add(number)
     return out
 

@@ -447,7 +447,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and (not _title(unit.text) or (id(unit.block) in ladders and len(unit.text.split()) >= 3))
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
              and not _STAFF_WONT.search(unit.text) and not _NOT_GIVEN.search(unit.text)
-             and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
+             and not ((_NEGATED_MODAL.search(unit.text) or (_REWARD.search(unit.text) and not _LOSS.search(unit.text)))
                       and not _names_sanction(unit.text, rules))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
@@ -506,14 +506,18 @@ _REWARD = re.compile(
     r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*)\b", re.IGNORECASE)
 
 
+# Losing a reward or a privilege is a sanction, whatever it is called.
+_LOSS = re.compile(r"\b(?:lose|loses|losing|lost|loss|miss|misses|forfeit\w*|withdrawn|removed|taken\s+away|banned|barred|"
+                   r"not\s+(?:be\s+)?(?:allowed|able|eligible|permitted))\b", re.IGNORECASE)
+
+
 # A sanction named as where or when something else happens ("Students in isolation have lunch
 # at 12.30", "Work is provided for pupils who are internally excluded", "after any suspension",
 # "Students who receive a detention will have the reasons explained"): the pupil the sentence is
 # about already has the sanction; what it sets is something else.
 _SETTING_LEAD = re.compile(
     r"(?:(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
-    r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting|(?:placed|put|kept|held)\s+in(?:to)?|"
-    r"sent\s+to)|\b(?:who|that)\s+(?:are|is|were|was|"
+    r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting)|\b(?:who|that)\s+(?:are|is|were|was|"
     r"have\s+been|has\s+been)\s+(?:currently\s+)?(?:(?:placed|put|sent|given|issued\s+with)\s+(?:in(?:to)?|to|on)?\s*)?|"
     r"\b(?:during|after|following|throughout)|\b(?:while|whilst)\s+(?:in|on|serving|attending|sitting))\s*"
     r"(?:(?:a|an|the|their|any|each|every|two|three|four|five|several|repeated|\d+)\s+)?"
@@ -556,12 +560,15 @@ def _runs_a_sanction(text: str, rules: _Rules) -> bool:
 
 # A condition that follows the main clause ("Parents are invited in if a pupil receives three
 # detentions"): what it names is the trigger; the outcome is the main clause's.
-_TRAILING_IF = re.compile(r"\b(?:if|when|whenever|once|unless|after)\b[^,;:]*$", re.IGNORECASE)
+# ("when" and "after" are left out: "who are late after 8.45", "who swear when spoken to" name the
+# behaviour inside the subject, and the outcome still follows.)
+_TRAILING_IF = re.compile(r"\b(?:if|whenever|once|unless)\b[^,;:]*$", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:who|that|which)\s+(?:\w+\s+){0,3}", re.IGNORECASE)
 
 
 def _in_trailing_condition(sentence: str, match: re.Match) -> bool:
     found = _TRAILING_IF.search(sentence[:match.start()])
-    return bool(found) and bool(_FINITE.search(sentence[:found.start()]))
+    return bool(found) and bool(_FINITE.search(_RELATIVE.sub(" ", sentence[:found.start()])))
 
 
 def _match_only_setting(sentence: str, match: re.Match, rules: _Rules) -> bool:

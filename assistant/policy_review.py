@@ -447,8 +447,9 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and (not _title(unit.text) or (id(unit.block) in ladders and len(unit.text.split()) >= 3))
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
              and not _STAFF_WONT.search(unit.text) and not _NOT_GIVEN.search(unit.text)
-             and not ((_NEGATED_MODAL.search(unit.text) or (_REWARD.search(unit.text) and not _LOSS.search(unit.text)))
-                      and not _names_sanction(unit.text, rules))
+             and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
+                      and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
+             and not _OFFERED.search(unit.text)
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
@@ -506,6 +507,12 @@ _REWARD = re.compile(
     r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*)\b", re.IGNORECASE)
 
 
+# Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").
+_OFFERED = re.compile(r"\b(?:possible|potential)\s+(?:outcomes?|sanctions?|consequences?|responses?)\b|"
+                      r"\b(?:sanctions?|consequences?|outcomes?|responses?)\s+(?:may\s+|can\s+|could\s+)?include\b",
+                      re.IGNORECASE)
+
+
 # Losing a reward or a privilege is a sanction, whatever it is called.
 _LOSS = re.compile(r"\b(?:lose|loses|losing|lost|loss|miss|misses|forfeit\w*|withdrawn|removed|taken\s+away|banned|barred|"
                    r"not\s+(?:be\s+)?(?:allowed|able|eligible|permitted))\b", re.IGNORECASE)
@@ -553,9 +560,13 @@ _RUNS = re.compile(r"\s*(?:sessions?\s+)?(?:runs?|take\s+place|takes\s+place|(?:
 
 
 def _runs_a_sanction(text: str, rules: _Rules) -> bool:
+    """(Not when it also says who gets it: "Detentions last an hour and are given for any lateness".)"""
     mentions = list(rules.outcome.finditer(_masked(text, rules)))  # lengths ("30 minutes") aside
     return len(mentions) == 1 and len(text[:mentions[0].start()].split()) <= 3 and bool(
-        _RUNS.match(text[mentions[0].end():]))
+        _RUNS.match(text[mentions[0].end():])) and not _WHO_GETS_IT.search(text)
+
+
+_WHO_GETS_IT = re.compile(r"\b(?:for|if|when|whenever|who|after|given|issued)\b", re.IGNORECASE)
 
 
 # A condition that follows the main clause ("Parents are invited in if a pupil receives three

@@ -847,6 +847,7 @@ def test_being_kept_somewhere_until_the_end_of_the_day_is_a_fixed_outcome(tmp_pa
     pytest.param("Pupils who arrive after 8.50am will receive a break detention.", id="time-in-the-subject"),
     pytest.param("Students who shout when asked to stop will be excluded for a day.", id="when-in-the-subject"),
     pytest.param("Anyone who damages the minibus will lose their place on the rewards trip.", id="losing-a-reward"),
+    pytest.param("Pupils who miss homework twice will not be allowed to go on the rewards trip.", id="not-allowed"),
 ])
 def test_the_behaviour_named_in_the_subject_does_not_hide_the_outcome(sentence, tmp_path):
     assert _review_sentence(tmp_path, sentence).findings, sentence
@@ -856,4 +857,11 @@ def test_a_step_line_that_places_the_pupil_is_the_steps_outcome(tmp_path):
     path = tmp_path / "steps.md"
     path.write_text("# Steps\n\n### Stage 4\n\n- Pupil placed in isolation.\n")
     assert [f.kind for f in review_policy(path).findings] == ["ladder"]
+
+
+def test_an_outcome_cell_that_mentions_what_it_includes_is_still_a_tariff(tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text("# Responses\n\n| Behaviour | Sanction |\n|---|---|\n"
+                    "| Truancy | One hour detention, which includes a talk with the head of year |\n")
+    assert [f.kind for f in review_policy(path).findings] == ["tariff"]
 

@@ -242,10 +242,12 @@ def review_extracted(doc: Extracted) -> PolicyReview:
     send_clause = _policy_wide(body, rules)
 
     menus = _menu_items(body, rules)
+    ladders = _ladder_items(body, rules) - menus
     units = [_Unit(text=t, block=b) for b in body
              for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))]
-    judged = [(unit, [] if id(unit.block) in menus else _fixed_rules(unit, rules)) for unit in units]
-    _by_meaning(judged, rules, menus)
+    judged = [(unit, [] if id(unit.block) in menus else _fixed_rules(unit, rules, id(unit.block) in ladders))
+              for unit in units]
+    _by_meaning(judged, rules, menus, ladders)
 
     findings: list[RuleFinding] = []
     second_look: list[SecondLook] = []
@@ -294,11 +296,13 @@ def _names_sanction(sentence: str, rules: _Rules) -> bool:
 
 # A leading clause that sets the scene ("Where a pupil is suspended, the school sets work"):
 # a sanction named only there is the condition the sentence starts from, not the outcome it sets.
-_CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|before|following|during)\b"
+_CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|before|following|during|with)\b"
                         r"(?:(?!\b(?:will|shall|must)\b)[^,;:])*[,;:]", re.IGNORECASE)  # ends before the main verb
 
 
-def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
+def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[dict]:
+    if unit.block.cells and _row_leaves_room(unit.block, rules):
+        return []
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
     condition_end = condition.end() if condition else 0
@@ -311,24 +315,25 @@ def _fixed_rules(unit: _Unit, rules: _Rules) -> list[dict]:
             continue
         for pattern in rule["patterns"]:
             if any(m.end() > condition_end and not _hedged(sentence, m, condition_end)
+                   and not _match_only_setting(sentence, m, rules) and not _in_trailing_condition(sentence, m)
                    for m in pattern.finditer(sentence)):
                 found.append(rule)
                 break
     if not any(r["id"] == "tariff" for r in found) and (
             (unit.block.cells and _tariff_row(unit.block, rules)) or _under_outcome_heading(unit, rules)):
         found.append(_rule("tariff"))
-    if not found and _step_outcome(unit, rules):
+    if not found and _step_outcome(unit, rules, in_ladder):
         found.append(_rule("ladder"))
     return found
 
 
-def _step_outcome(unit: _Unit, rules: _Rules) -> bool:
+def _step_outcome(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> bool:
     """A line under a ladder step that is nothing but an outcome ("30 minute detention after school",
     "Removal to the reflection room"): the step's consequence, the ladder written as headings and
     lists. A whole sentence describes the step instead; a hedged line leaves room."""
     block, text = unit.block, unit.text.strip()
     # a short paragraph straight under the step's heading ("Isolation") is the step's subtitle
-    return (bool(block.step) and (block.kind == "item" or (block.kind == "paragraph" and not _title(text)))
+    return ((bool(block.step) or in_ladder) and (block.kind == "item" or (block.kind == "paragraph" and not _title(text)))
             and text == _LIST_MARK.sub("", block.text).strip() and len(text.split()) <= 12
             and not _FINITE.search(text) and not text.endswith("?")
             and _leads_with_outcome(text, rules) and not rules.hedged_sentence.search(text)
@@ -358,12 +363,21 @@ def _under_outcome_heading(unit: _Unit, rules: _Rules) -> bool:
 
 
 def _tariff_row(block: Block, rules: _Rules) -> bool:
-    """A table row whose outcome column (Sanction, Consequence, Action…) names an outcome."""
-    for header, cell in block.cells or []:
-        if rules.outcome_column.search(header) and not rules.guide_column.search(header):
-            if _names_sanction(cell, rules) and not rules.hedged_sentence.search(cell):
-                return True
-    return False
+    """A table row whose outcome column (Sanction, Consequence, Action…) names an outcome, with no
+    outcome cell of the row hedging it ("Permanent exclusion | … may be considered")."""
+    outcomes = _outcome_cells(block, rules)
+    return any(_names_sanction(cell, rules) for cell in outcomes) and not _row_leaves_room(block, rules)
+
+
+def _outcome_cells(block: Block, rules: _Rules) -> list[str]:
+    return [cell for header, cell in block.cells or []
+            if rules.outcome_column.search(header) and not rules.guide_column.search(header)]
+
+
+def _row_leaves_room(block: Block, rules: _Rules) -> bool:
+    """A row one of whose outcome cells hedges ("… permanent exclusion may be considered"): the row's
+    outcome is open, whatever another cell names."""
+    return any(rules.hedged_sentence.search(cell) for cell in _outcome_cells(block, rules))
 
 
 # "1. ", "b) ", "iv. " opening a numbered list item: the number is the list's, not the sentence's
@@ -395,27 +409,60 @@ def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
 
 _MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies)\b", re.IGNORECASE)
 
+# A lead-in that sets out a sequence of outcomes ("The consequences increase in severity and are as
+# follows:", "The steps we follow are:"): the list under it is a ladder written without step labels.
+_LADDER_LEAD = re.compile(
+    r"(?=.*\b(?:consequences?|sanctions?|steps?|stages?|levels?|ladder)\b)"
+    r".*\b(?:steps?|stages?|levels?|ladder|hierarchy|sequence|in\s+order|increas\w*\s+in\s+(?:severity|seriousness)|"
+    r"escalat\w*|as\s+follows)\b", re.IGNORECASE)
 
-def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: set[int] = frozenset()) -> None:
+
+def _ladder_items(body: list[Block], rules: _Rules) -> set[int]:
+    """List items under a lead-in that sets out a sequence of outcomes (see _LADDER_LEAD), with no
+    hedge in the lead: each item is a step of the ladder, read as a step under a heading would be."""
+    out: set[int] = set()
+    lead: Block | None = None
+    run: list[Block] = []
+    for block in [*body, None]:
+        if block is not None and block.kind == "item" and lead is not None and block.section == lead.section:
+            run.append(block)
+            continue
+        if len(run) >= 3:
+            out.update(id(b) for b in run)
+        run = []
+        lead = block if block is not None and block.kind != "item" and block.text.rstrip().endswith(
+            (":", ":-", ":–")) and _LADDER_LEAD.search(block.text) and not rules.hedged_sentence.search(
+            block.text) and not _MENU_LEAD.search(block.text) else None
+    return out
+
+
+def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: set[int] = frozenset(),
+                ladders: set[int] = frozenset()) -> None:
     """Ask the classifier about every sentence no pattern caught that leaves no room in its wording
     (not a title, a question or an item of a menu); flag the rule-like ones. The classifier reads
     meaning, words and modality, so a rule need not use a sanction word the patterns know."""
     asked = [(i, unit) for i, (unit, matched) in enumerate(judged)
              if not matched and id(unit.block) not in menus and not unit.text.rstrip().endswith("?")
-             and not _leaves_room(unit.text, rules) and not _title(unit.text)
+             and not _leaves_room(unit.text, rules)
+             and (not _title(unit.text) or (id(unit.block) in ladders and len(unit.text.split()) >= 3))
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
-             and not _STAFF_WONT.search(unit.text) and not _sanction_only_as_setting(unit.text, rules)
+             and not _STAFF_WONT.search(unit.text) and not _NOT_GIVEN.search(unit.text)
+             and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
+                      and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
+             and not _OFFERED.search(unit.text)
+             and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
         return
     from assistant.policy_classifier import get_classifier
 
     for (i, unit), p in zip(asked, get_classifier().probabilities([u.text for _, u in asked])):
-        structured = bool(unit.block.step or unit.block.cells)  # a ladder step or a table row
+        in_ladder = bool(unit.block.step) or id(unit.block) in ladders
+        structured = in_ladder or bool(unit.block.cells)  # a ladder step or a table row
         cued = bool(rules.rule_cue.search(_masked(unit.text, rules)))
         bar = rules.threshold_in_step if structured else rules.threshold if cued else rules.threshold_uncued
         if p >= bar:
-            kind = "ladder" if unit.block.step else "tariff" if unit.block.cells else "fixed-by-meaning"
+            kind = "ladder" if in_ladder else "tariff" if unit.block.cells else "fixed-by-meaning"
             judged[i][1].append(_rule(kind))
 
 
@@ -440,22 +487,106 @@ _STAFF_WONT = re.compile(
     r"should|would|can)\s*(?:not\b|n't)|never\b)", re.IGNORECASE)
 
 
+# An outcome the sentence withholds or takes back ("A detention will not be given for a first
+# offence", "is never used for lateness", "a merit cancels out a warning") limits sanctions; it sets none.
+_NOT_GIVEN = re.compile(
+    r"\b(?:will|shall|must|should|would|is|are|do|does|can)\s*(?:not\b|n't)\s+(?:be\s+)?(?:given|issued|set|used|imposed|"
+    r"applied|awarded|result|lead)\b|\b(?:is|are|be)\s+never\s+(?:given|issued|set|used|imposed|applied)\b|"
+    r"\bnever\s+(?:results?|leads?)\s+(?:in|to)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b", re.IGNORECASE)
+
+
+# A negated duty with no sanction in it ("A pupil should not be left in the corridor alone", "Phones
+# must not be used in lessons") says what must not happen, not what the pupil's outcome is.
+_NEGATED_MODAL = re.compile(r"\b(?:will|shall|must|should|can)\s*(?:not\b|n't)|\bnever\b", re.IGNORECASE)
+
+
+# A reward with no sanction beside it ("Full attendance earns a certificate") sets an outcome, but
+# not one a pupil could be disadvantaged by in the way a sanction can.
+_REWARD = re.compile(
+    r"\b(?:rewards?|rewarded|prizes?|certificates?|merits?|praised?|postcards?|(?:house|achievement|reward|positive)\s+"
+    r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*)\b", re.IGNORECASE)
+
+
+# Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").
+_OFFERED = re.compile(r"\b(?:possible|potential)\s+(?:outcomes?|sanctions?|consequences?|responses?)\b|"
+                      r"\b(?:sanctions?|consequences?|outcomes?|responses?)\s+(?:may\s+|can\s+|could\s+)?include\b",
+                      re.IGNORECASE)
+
+
+# Losing a reward or a privilege is a sanction, whatever it is called.
+_LOSS = re.compile(r"\b(?:lose|loses|losing|lost|loss|miss|misses|forfeit\w*|withdrawn|removed|taken\s+away|banned|barred|"
+                   r"not\s+(?:be\s+)?(?:allowed|able|eligible|permitted))\b", re.IGNORECASE)
+
+
 # A sanction named as where or when something else happens ("Students in isolation have lunch
-# at 12.30", "Work is provided for pupils who are internally excluded", "after any suspension").
+# at 12.30", "Work is provided for pupils who are internally excluded", "after any suspension",
+# "Students who receive a detention will have the reasons explained"): the pupil the sentence is
+# about already has the sanction; what it sets is something else.
 _SETTING_LEAD = re.compile(
-    r"(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
+    r"(?:(?:\b(?:students?|pupils?|children|child|learners?|those|anyone|everyone)\s+(?:who\s+(?:are|is|were|have\s+been|"
     r"has\s+been)\s+)?(?:currently\s+)?(?:in|on|during|attending|serving|sitting)|\b(?:who|that)\s+(?:are|is|were|was|"
-    r"have\s+been|has\s+been)\s+(?:currently\s+)?|\b(?:during|after|following|throughout))\s*"
-    r"(?:(?:a|an|the|their|any|each|every|two|three|four|five|several|repeated|\d+)\s+)?$", re.IGNORECASE)
+    r"have\s+been|has\s+been)\s+(?:currently\s+)?(?:(?:placed|put|sent|given|issued\s+with)\s+(?:in(?:to)?|to|on)?\s*)?|"
+    r"\b(?:during|after|following|throughout)|\b(?:while|whilst)\s+(?:in|on|serving|attending|sitting))\s*"
+    r"(?:(?:a|an|the|their|any|each|every|two|three|four|five|several|repeated|\d+)\s+)?"
+    # "who receive a detention", "who have had a suspension": a count here ("who have had three
+    # detentions") is a trigger, not a setting
+    r"|\bwho\s+(?:receive[sd]?|get|gets|got|have|has|had|miss(?:es|ed)?)\s+(?:had\s+|received\s+|been\s+given\s+)?"
+    r"(?:(?:a|an|the|their|any)\s+)?)$", re.IGNORECASE)
+
+
+def _setting(masked: str, mention: re.Match, condition_end: int = 0) -> bool:
+    """Whether this sanction is the setting of the sentence: named after a setting lead, or inside
+    a leading condition ("If a pupil is sent to isolation, parents are phoned the same day")."""
+    return mention.start() < condition_end or bool(_SETTING_LEAD.search(masked[:mention.start()]))
 
 
 def _sanction_only_as_setting(text: str, rules: _Rules) -> bool:
     """Whether every sanction the sentence names is only the setting of something else, so the
     sentence describes what happens around a sanction rather than setting one."""
     masked = _masked(text, rules)
+    condition = _CONDITION.match(masked)
+    condition_end = condition.end() if condition else 0
     mentions = list(rules.sanction.finditer(masked))
-    return bool(mentions) and all(_SETTING_LEAD.search(masked[:m.start()]) for m in mentions) \
-        and not rules.rule_cue.search(_blank_spans(masked, mentions))
+    return bool(mentions) and all(_setting(masked, m, condition_end) for m in mentions) \
+        and not rules.rule_cue.search(_blank_spans(masked, mentions)[condition_end:])
+
+
+# How a sanction runs ("Isolation runs from 8.40 to 3.00 in the base", "Detentions are held in room 4"):
+# the sanction is the subject, and the sentence says where or when it happens, not who gets it.
+_RUNS = re.compile(r"\s*(?:sessions?\s+)?(?:runs?|take\s+place|takes\s+place|(?:is|are|will\s+be)\s+(?:held|run|"
+                   r"supervised|staffed|located|based|open)|(?:will\s+)?(?:last|lasts|become|becomes)|starts?|begins?|"
+                   r"finish(?:es)?|happens?|operates?)\b",
+                   re.IGNORECASE)
+
+
+def _runs_a_sanction(text: str, rules: _Rules) -> bool:
+    """(Not when it also says who gets it: "Detentions last an hour and are given for any lateness".)"""
+    mentions = list(rules.outcome.finditer(_masked(text, rules)))  # lengths ("30 minutes") aside
+    return len(mentions) == 1 and len(text[:mentions[0].start()].split()) <= 3 and bool(
+        _RUNS.match(text[mentions[0].end():])) and not _WHO_GETS_IT.search(text)
+
+
+_WHO_GETS_IT = re.compile(r"\b(?:for|if|when|whenever|who|after|given|issued)\b", re.IGNORECASE)
+
+
+# A condition that follows the main clause ("Parents are invited in if a pupil receives three
+# detentions"): what it names is the trigger; the outcome is the main clause's.
+# ("when" and "after" are left out: "who are late after 8.45", "who swear when spoken to" name the
+# behaviour inside the subject, and the outcome still follows.)
+_TRAILING_IF = re.compile(r"\b(?:if|whenever|once|unless)\b[^,;:]*$", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:who|that|which)\s+(?:\w+\s+){0,3}", re.IGNORECASE)
+
+
+def _in_trailing_condition(sentence: str, match: re.Match) -> bool:
+    found = _TRAILING_IF.search(sentence[:match.start()])
+    return bool(found) and bool(_FINITE.search(_RELATIVE.sub(" ", sentence[:found.start()])))
+
+
+def _match_only_setting(sentence: str, match: re.Match, rules: _Rules) -> bool:
+    """A pattern's match whose every sanction is the sentence's setting ("Students serving a detention
+    will be given a drink"): it sets nothing for the pupil."""
+    mentions = [m for m in rules.sanction.finditer(sentence) if match.start() <= m.start() < match.end()]
+    return bool(mentions) and all(_SETTING_LEAD.search(sentence[:m.start()]) for m in mentions)
 
 
 def _blank_spans(text: str, spans: list[re.Match]) -> str:
@@ -490,7 +621,15 @@ def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
     if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
         start = max(start, condition_end)
     before = " ".join(re.findall(r"[\w']+", sentence[start:match.start()])[-3:])
-    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0)))
+    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0))
+                or _DECIDED_CASE_BY_CASE.search(sentence[:match.start()]))
+
+
+# Wording before the outcome that leaves it to a decision ("the headteacher may decide that the
+# pupil will be suspended", "staff choose whether …", "in exceptional circumstances …").
+_DECIDED_CASE_BY_CASE = re.compile(
+    r"\b(?:decide[sd]?|choose|chooses|determine[sd]?|consider[sd]?|judge[sd]?)\s+(?:that|whether|if)\b|"
+    r"\bin\s+(?:some|certain|exceptional|rare|a\s+few|most)\s+(?:cases|circumstances|instances)\b", re.IGNORECASE)
 
 
 def _bare(sentence: str, rules: _Rules) -> str:
@@ -625,6 +764,12 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
     applies = element["applies_if"] is None or bool(element["applies_if"].search(_masked(whole, rules)))
     if element["scope"] == "section":
         scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
+    elif element["scope"] == "step":  # a step's lines read together ("Sent out …", "Teacher logs the C3")
+        steps: dict[object, list[Block]] = {}
+        for b in body:
+            steps.setdefault((_section_key(b), b.step) if b.step else id(b), []).append(b)
+        scopes = [(blocks, "\n".join(f"{b.section or ''}\n{_masked(b.text, rules)}" for b in blocks))
+                  for blocks in steps.values()]
     else:
         scopes = [([b], f"{b.section or ''}\n{_masked(b.text, rules)}") for b in body]
     where: Block | None = None

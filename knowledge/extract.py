@@ -56,6 +56,9 @@ _COLUMN_GAP = re.compile(r"\S(\s{4,})\S")
 # A ladder step: "C3", "EL3d", "W2", "C4+", or "Stage 3", "Level 2", "Consequence 4" at the start of a line.
 _STEP_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{1,2}[a-z]?\+?)(?=[\s~:=|–—).,(-]|$)")
 _STEP_WORD = re.compile(r"^(?:stage|level|step|consequence|warning|sanction|tier)\s+\d{1,2}[a-z]?\b", re.IGNORECASE)
+# a colour that names a step ("Red", "Amber card", "Yellow zone: …"); green and the rest are usually rewards
+_STEP_COLOUR = re.compile(r"^(?:red|amber|yellow|orange)(?:\s+(?:cards?|zone|level|stage|step|warning))?(?=\s*(?:$|[~:=|–—-]))",
+                          re.IGNORECASE)
 _STEP_SEPARATOR = re.compile(r"^\S+(?:\s+\d{1,2}[a-z]?)?\s*(?:\([^)]{1,12}\)\s*)?[~:=|–—-]\s*\S")
 
 
@@ -553,6 +556,9 @@ def step_label(line: str) -> str | None:
     match = _STEP_CODE.match(line) or _STEP_WORD.match(line)
     if match and _STEP_SEPARATOR.match(line):
         return match.group(0)
+    colour = _STEP_COLOUR.match(line)
+    if colour and re.match(r"\s*[~:=|–—-]\s*\S", line[colour.end():]):
+        return colour.group(0)
     return None
 
 
@@ -562,7 +568,8 @@ def _mark_steps(blocks: list[Block]) -> None:
     step: str | None = None
     for block in blocks:
         if block.kind == "heading":
-            step = block.text if (_STEP_CODE.match(block.text) or _STEP_WORD.match(block.text)) else None
+            step = block.text if (_STEP_CODE.match(block.text) or _STEP_WORD.match(block.text)
+                                  or _STEP_COLOUR.match(block.text)) else None
             continue
         if block.kind != "table" and step_label(block.text):
             block.step = step_label(block.text)
@@ -598,6 +605,29 @@ def _heading_like(line: str) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.5
 
 
+
+
+def _numbered_list_lines(lines: list[tuple[int, str]]) -> set[int]:
+    """Numbered lines that are items of a list, not numbered headings: one that follows a lead-in
+    ending in a colon, or stands next to another numbered line ("1. A reminder" / "2. Ten minutes
+    off playtime"). A numbered heading ("1. Purpose") has its own text under it."""
+    text = [(n, raw.strip()) for n, raw in lines]
+
+    def depth(line: str) -> int:  # "3." is 1, "3.1" is 2; 0 when not numbered
+        found = _NUMBERED.match(line)
+        return found.group(0).split()[0].rstrip(".").count(".") + 1 if found else 0
+
+    out: set[int] = set()
+    for i, (number, line) in enumerate(text):
+        level = depth(line)
+        if not level:
+            continue
+        before = text[i - 1][1] if i else ""
+        after = text[i + 1][1] if i + 1 < len(text) else ""
+        # a neighbour at the same depth: "3. Sanctions" over "3.1 Detentions …" is a heading over its part
+        if before.endswith((":", ":-", ":–")) or level in (depth(before), depth(after)):
+            out.add(number)
+    return out
 
 
 def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tuple[list[Block], str | None]:
@@ -640,7 +670,7 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
             runs.append(run)
         for run in runs:
             first_no, first = run[0]
-            if len(run) == 1 and _heading_like(first):
+            if len(run) == 1 and _heading_like(first) and first_no not in listed:
                 emit("heading", first, first_no, first_no)
                 continue
             text = ""
@@ -650,6 +680,7 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
             kind = "item" if _BULLET.match(first) else "paragraph"
             emit(kind, _SYMBOL_BULLET.sub("", text.strip(), count=1), run[0][0], run[-1][0])
 
+    listed = _numbered_list_lines(lines)
     for number, raw in lines:
         line = raw.strip()
         if " | " in line and not _BULLET.match(line):

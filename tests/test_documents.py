@@ -457,3 +457,14 @@ def test_a_question_about_our_own_policy_is_answered_with_its_sentence_and_place
     assert "under “How cards work”, table row 1, line 9" in result.reply
     assert "> How cards work" not in result.reply  # no heading glued to the quote
     assert any(c.document for c in result.citations)
+
+
+def test_numbered_list_lines_are_items_and_a_numbered_heading_over_its_parts_stays_a_heading(tmp_path):
+    from knowledge.extract import extract
+
+    path = tmp_path / "policy.txt"
+    path.write_text("Policy\n\n4. Lunchtimes\n4.1 Pupils eat in the hall by year group.\n\n"
+                    "The steps are:\n1. A reminder\n2. Time out on the bench\n")
+    kinds = {b.text: b.kind for b in extract(path).blocks}
+    assert kinds["4. Lunchtimes"] == "heading"
+    assert kinds["1. A reminder"] == kinds["2. Time out on the bench"] == "item"

@@ -229,22 +229,68 @@ def test_each_kind_of_fixed_outcome_is_recognised(sentence, rule, tmp_path):
     assert rule in finding.rules
 
 
-@pytest.mark.parametrize("sentence", [
-    "Poor behaviour may result in a detention.",
-    "Failure to attend a detention will normally lead to a second detention.",
-    "Pupils who are suspended will be set work for the first five school days.",
-    "Parents will be informed of any suspension without delay.",
-    "Regardless of background, every pupil is welcome at our school.",
-    "Detentions will be held after school on Tuesdays.",
-    "The headteacher may suspend a pupil for one or more fixed periods.",
-    "Removal: a pupil is asked to work elsewhere for a short time.",
-    "Pupils will receive praise and rewards for positive behaviour.",
-    "Staff will not exclude a pupil for lateness.",
-])
-def test_descriptive_and_hedged_wording_is_not_a_fixed_outcome(sentence, tmp_path):
+def _review_sentence(tmp_path, sentence: str):
     path = tmp_path / "rule.txt"
     path.write_text(f"Rules\n\n{sentence}\n")
-    assert review_policy(path).findings == []
+    return review_policy(path)
+
+
+# Wording that names a sanction, or reads firmly, without fixing an outcome for the pupil; one
+# case per line, grouped by why it sets nothing.
+@pytest.mark.parametrize("sentence", [
+    # hedged, or describing the sanction rather than setting it
+    pytest.param("Poor behaviour may result in a detention.", id="may"),
+    pytest.param("Failure to attend a detention will normally lead to a second detention.", id="normally"),
+    pytest.param("The headteacher may suspend a pupil for one or more fixed periods.", id="may-suspend"),
+    pytest.param("In some cases the deputy head may decide that the pupil will be placed in isolation.",
+                 id="may-decide-that"),
+    pytest.param("Staff choose whether the pupil will serve a detention or repair the damage.", id="choose-whether"),
+    pytest.param("In exceptional circumstances a pupil will be suspended for a first offence.", id="exceptional"),
+    pytest.param("Possible outcomes include a detention, a day in the base or a suspension.", id="possible"),
+    pytest.param("Detentions will be held after school on Tuesdays.", id="when-held"),
+    pytest.param("Reflection sessions last twenty minutes and are held in the library.", id="how-long"),
+    pytest.param("The seclusion room opens at 8.30am and is staffed until the end of the day.", id="when-open"),
+    pytest.param("Removal: a pupil is asked to work elsewhere for a short time.", id="definition"),
+    pytest.param("Regardless of background, every pupil is welcome at our school.", id="regardless-welcome"),
+    # rewards
+    pytest.param("Pupils will receive praise and rewards for positive behaviour.", id="praise"),
+    pytest.param("Every pupil with full attendance this term will get a voucher at the final assembly.", id="reward"),
+    # what staff will not do, and outcomes withheld or taken back
+    pytest.param("Staff will not exclude a pupil for lateness.", id="staff-will-not"),
+    pytest.param("We will not put a pupil in isolation for a uniform problem.", id="we-will-not"),
+    pytest.param("A detention will not be given the first time homework is late.", id="not-given"),
+    pytest.param("A merit wipes out an earlier warning in the same lesson.", id="taken-back"),
+    pytest.param("A pupil should never be left standing in the corridor on their own.", id="negated-duty"),
+    # not the pupil's outcome: work or a letter sent home, the register
+    pytest.param("A note will be sent home to explain the detention.", id="note-home"),
+    pytest.param("Classwork will be sent home if a pupil is absent for more than a day.", id="work-home"),
+    pytest.param("A pupil is only removed from the admissions register as the regulations allow.", id="register"),
+    pytest.param("Pupils may ask for a time out card when a lesson feels too much.", id="time-out-card"),
+    pytest.param("The class has a time-out space with cushions for anyone who needs to calm down.", id="calm-space"),
+    pytest.param("Parents will receive a letter explaining the exclusion and how to ask the governors to review it.",
+                 id="letter"),
+    pytest.param("Families will get a phone call about any detention the same afternoon.", id="phone-call"),
+    pytest.param("Parents will be informed of any suspension without delay.", id="informed"),
+    # the sanction is only the setting: the pupil already has it, the sentence sets something else
+    pytest.param("Pupils who are suspended will be set work for the first five school days.", id="setting-work"),
+    pytest.param("Where a pupil is suspended, the school will set work for the first five days.", id="setting-where"),
+    pytest.param("If a student is sent to the inclusion room, their tutor will be told by email.", id="setting-if"),
+    pytest.param("If a pupil is placed in the hub, parents will be phoned before home time.", id="setting-if-duty"),
+    pytest.param("Pupils in isolation will be escorted to lunch at 12.30.", id="setting-in"),
+    pytest.param("Work will be provided for students who are internally excluded.", id="setting-who-are"),
+    pytest.param("Anyone who gets a yellow card will be told why by the member of staff.", id="setting-who-gets"),
+    pytest.param("Children sitting a lunchtime detention will still be given time to eat.", id="setting-sitting"),
+    pytest.param("Students who are placed in the reset room will be helped by the pastoral team to talk it through.",
+                 id="setting-support"),
+    pytest.param("Pupils must bring a reading book to their detention.", id="their-detention"),
+    pytest.param("Students will be expected to catch up on any lessons missed while in isolation.", id="while-in"),
+    pytest.param("Pupils will be walked to the dining hall while in isolation.", id="walked-while-in"),
+    pytest.param("Pupils placed in the inclusion room must bring a packed lunch.", id="setting-placed-in"),
+    pytest.param("Parents are asked in for a meeting if a pupil receives three detentions in a fortnight.",
+                 id="trailing-condition"),
+])
+def test_wording_that_fixes_no_outcome_for_the_pupil_is_not_flagged(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings == [], sentence
 
 
 def test_sentences_split_without_breaking_abbreviations():
@@ -498,21 +544,6 @@ def test_behaviours_listed_under_an_outcome_heading_are_a_tariff(tmp_path):
     assert "20 minute lunchtime detention" in review.findings[0].location
 
 
-@pytest.mark.parametrize("sentence", [
-    "A note will be sent home to explain the detention.",
-    "Classwork will be sent home if a pupil is absent for more than a day.",
-    "A pupil is only removed from the admissions register as the regulations allow.",
-    "Pupils may ask for a time out card when a lesson feels too much.",
-    "The class has a time-out space with cushions for anyone who needs to calm down.",
-    "Parents will receive a letter explaining the exclusion and how to ask the governors to review it.",
-    "Families will get a phone call about any detention the same afternoon.",
-])
-def test_look_alikes_of_sending_home_and_removal_stay_unflagged(sentence, tmp_path):
-    path = tmp_path / "rule.txt"
-    path.write_text(f"Rules\n\n{sentence}\n")
-    assert review_policy(path).findings == []
-
-
 def test_a_link_to_the_send_policy_is_no_route_beside_a_rule(tmp_path):
     path = tmp_path / "policy.txt"
     path.write_text("Sanctions\n\nPupils who swear at staff will be given a one day internal exclusion. "
@@ -585,12 +616,6 @@ def test_an_exemption_beside_the_rule_is_a_route_nearby(tmp_path):
     assert "Exemptions" in (finding.pathway.quote or "")
 
 
-def test_what_staff_undertake_not_to_do_is_not_a_rule(tmp_path):
-    path = tmp_path / "rule.txt"
-    path.write_text("Rules\n\nWe will not put a pupil in isolation for a uniform problem.\n")
-    assert review_policy(path).findings == []
-
-
 def test_room_to_waive_the_same_outcome_beside_the_rule_is_a_route_nearby(tmp_path):
     path = tmp_path / "late.txt"
     path.write_text("Lateness\n\nPupils who arrive after 8.50 will be given a lunchtime detention. "
@@ -605,29 +630,30 @@ def test_room_to_waive_the_same_outcome_beside_the_rule_is_a_route_nearby(tmp_pa
 _RULE = "Pupils who fight at lunchtime will spend the afternoon in the reflection room."
 
 
-@pytest.mark.parametrize("beside", [
-    "After a third visit, a support plan is put in place with the family.",
-    "Pupils who keep returning may be placed on a Pastoral Support Plan.",
-    "Parents are then involved in developing a behaviour support plan with the head.",
-    "Repeated visits are referred to the SENCO.",
-    "Rewards may be tailored after discussions with parents and the SENCO.",
+@pytest.mark.parametrize("beside, route", [
+    # a plan, meeting or referral that comes after the outcome supports the pupil; it does not reopen it
+    pytest.param("After a third visit, a support plan is put in place with the family.", "none", id="plan-after"),
+    pytest.param("Pupils who keep returning may be placed on a Pastoral Support Plan.", "none", id="psp-after"),
+    pytest.param("Parents are then involved in developing a behaviour support plan with the head.", "none",
+                 id="plan-developed"),
+    pytest.param("Repeated visits are referred to the SENCO.", "none", id="senco-referral"),
+    pytest.param("Rewards may be tailored after discussions with parents and the SENCO.", "none", id="after-discussion"),
+    # SEND named without room, and weighing only how serious the incident was
+    pytest.param("Pupils with SEND are more likely to be the target of bullying.", "none", id="send-named"),
+    pytest.param("The seriousness of the incident is taken into account.", "none", id="seriousness"),
+    pytest.param("Staff will consider the severity of the behaviour.", "none", id="severity"),
+    # a plan, the SENCO or the pupil's needs that shape the outcome itself
+    pytest.param("A pupil with an individual behaviour plan is managed according to that plan instead.", "nearby",
+                 id="plan-shapes"),
+    pytest.param("The SENCO is consulted before anyone is sent there.", "nearby", id="senco-consulted"),
+    pytest.param("Staff will consider the pupil's needs as well as the severity of the behaviour.", "nearby",
+                 id="needs-weighed"),
 ])
-def test_a_plan_or_referral_that_comes_after_the_outcome_is_no_route(beside, tmp_path):
+def test_what_stands_beside_a_rule_decides_its_send_route(beside, route, tmp_path):
     path = tmp_path / "rule.txt"
     path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
     [finding] = review_policy(path).findings
-    assert finding.pathway.route == "none", beside
-
-
-@pytest.mark.parametrize("beside", [
-    "A pupil with an individual behaviour plan is managed according to that plan instead.",
-    "The SENCO is consulted before anyone is sent there.",
-])
-def test_a_plan_or_the_senco_that_shapes_the_outcome_is_a_route_nearby(beside, tmp_path):
-    path = tmp_path / "rule.txt"
-    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
-    [finding] = review_policy(path).findings
-    assert finding.pathway.route == "nearby", beside
+    assert finding.pathway.route == route, beside
 
 
 def test_plans_named_in_a_list_of_interventions_are_no_route(tmp_path):
@@ -644,18 +670,6 @@ def test_a_later_support_plan_is_not_the_policys_general_send_statement(tmp_path
     review = review_policy(path)
     assert review.send_clause is None
     assert [f.pathway.route for f in review.findings] == ["none"]
-
-
-@pytest.mark.parametrize("sentence", [
-    "Where a pupil is suspended, the school will set work for the first five days.",
-    "If a student is sent to the inclusion room, their tutor will be told by email.",
-    "Pupils in isolation will be escorted to lunch at 12.30.",
-    "Work will be provided for students who are internally excluded.",
-])
-def test_a_sanction_named_only_as_the_setting_is_not_a_rule(sentence, tmp_path):
-    path = tmp_path / "rule.txt"
-    path.write_text(f"Rules\n\n{sentence}\n")
-    assert review_policy(path).findings == [], sentence
 
 
 @pytest.mark.parametrize("sentence", [
@@ -714,13 +728,6 @@ def test_a_general_statement_elsewhere_must_give_room(statement, route, tmp_path
     assert finding.pathway.route == route, statement
 
 
-def test_send_named_beside_a_rule_without_room_is_no_route(tmp_path):
-    path = tmp_path / "bullying.txt"
-    path.write_text(f"Lunchtime\n\n{_RULE} Pupils with SEND are more likely to be the target of bullying.\n")
-    [finding] = review_policy(path).findings
-    assert finding.pathway.route == "none"
-
-
 def test_a_rule_that_only_names_send_has_no_route_in_its_own_sentence(tmp_path):
     path = tmp_path / "rule.txt"
     path.write_text("Rules\n\nPupils with an EHC plan who truant will be given a detention like everyone else.\n")
@@ -734,20 +741,6 @@ def test_a_condition_with_content_is_no_hedge_but_a_bare_one_is(tmp_path):
     assert review_policy(path).findings
     path.write_text("Rules\n\nIf appropriate, the pupil will be sent to the reflection room.\n")
     assert review_policy(path).findings == []
-
-
-@pytest.mark.parametrize("beside", [
-    "The seriousness of the incident is taken into account.",
-    "Staff will consider the severity of the behaviour.",
-])
-def test_weighing_only_how_serious_the_incident_was_is_no_route(beside, tmp_path):
-    path = tmp_path / "rule.txt"
-    path.write_text(f"Lunchtime\n\n{_RULE} {beside}\n")
-    [finding] = review_policy(path).findings
-    assert finding.pathway.route == "none", beside
-    path.write_text(f"Lunchtime\n\n{_RULE} Staff will consider the pupil's needs as well as the severity of the behaviour.\n")
-    [finding] = review_policy(path).findings
-    assert finding.pathway.route == "nearby"
 
 
 @pytest.mark.parametrize("sentence, status", [
@@ -767,3 +760,108 @@ def test_a_condition_without_a_comma_before_the_outcome_does_not_swallow_it(tmp_
     path.write_text("Rules\n\nIf the incident is serious time out with the deputy head will be given and parents, "
                     "carers and the form tutor are told.\n")
     assert [f.kind for f in review_policy(path).findings] == ["will-result-in"]
+
+
+# ---------------------------------------------------------------- ladders, rows and removal in real shapes
+
+
+def test_a_numbered_list_under_a_lead_in_that_sets_out_steps_is_a_ladder(tmp_path):
+    path = tmp_path / "ladder.txt"
+    path.write_text("Playground\n\nThe steps staff follow when a child breaks a rule are as follows:\n\n"
+                    "1. A calm reminder of the rule\n2. Ten minutes off the next playtime\n"
+                    "3. Removal to a partner class for the rest of the session\n")
+    found = {f.quote: f.kind for f in review_policy(path).findings}
+    assert found == {"Ten minutes off the next playtime": "ladder",
+                     "Removal to a partner class for the rest of the session": "ladder"}
+
+
+def test_a_list_of_sanctions_on_offer_is_not_read_as_a_ladder(tmp_path):
+    path = tmp_path / "menu.txt"
+    path.write_text("Sanctions\n\nSanctions we use include:\n\n1. Ten minutes off the next playtime\n"
+                    "2. Time in a partner class\n3. A letter to parents\n")
+    assert review_policy(path).findings == []
+
+
+def test_a_table_row_that_hedges_its_outcome_in_any_outcome_cell_leaves_room(tmp_path):
+    path = tmp_path / "stages.md"
+    path.write_text("# Stages\n\n| Stage | Consequence | Action |\n|---|---|---|\n"
+                    "| 5 | One day in isolation | Parents phoned by the head of year |\n"
+                    "| 9 | Permanent exclusion | Where support has not worked, this may be considered |\n")
+    quotes = [f.quote for f in review_policy(path).findings]
+    assert len(quotes) == 1 and "One day in isolation" in quotes[0]
+
+
+def test_a_count_reached_before_the_outcome_is_a_trigger_not_a_setting(tmp_path):
+    review = _review_sentence(tmp_path, "Pupils who have had three red cards in a term lose their place on the "
+                                        "residential trip.")
+    assert [f.quote for f in review.findings] == [
+        "Pupils who have had three red cards in a term lose their place on the residential trip."]
+
+
+@pytest.mark.parametrize("sentence, status", [
+    pytest.param("Repeated disruption leads to withdrawal from lessons for a day.", "missing", id="withdrawal"),
+    pytest.param("A third visit in a week means the pupil goes to inclusion the next morning.", "missing",
+                 id="goes-to-inclusion"),
+    pytest.param("Parents are told about internal exclusions by phone.", "missing", id="internal-exclusions"),
+    pytest.param("Children who hurt someone at lunch spend time in the reflection room at lunchtime.", "n/a",
+                 id="lunchtime-room"),
+])
+def test_removal_from_class_by_its_other_names_asks_how_it_is_recorded(sentence, status, tmp_path):
+    statuses = {e.id: e.status for e in _review_sentence(tmp_path, sentence).elements}
+    assert statuses["removal-recorded"] == status, sentence
+
+
+def test_a_removal_is_recorded_when_its_own_ladder_step_logs_it(tmp_path):
+    path = tmp_path / "ladder.md"
+    step = "# Consequences\n\n### Step 4\n\n- The pupil is sent out of the lesson to the base.\n"
+    path.write_text(step + "- The teacher logs the step on the school system before the end of the day.\n\n"
+                    "### Step 5\n\n- Parents are phoned.\n")
+    assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "present"
+    path.write_text(step + "\n### Step 5\n\n- Parents are phoned and the call is logged.\n")
+    assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "missing"
+
+
+def test_a_colour_heading_is_a_ladder_step_and_its_line_the_steps_outcome(tmp_path):
+    path = tmp_path / "colours.md"
+    path.write_text("# Our colours\n\n### Amber\n\nA reminder of the rule.\n\n### Red\n\n"
+                    "The rest of lunchtime spent in the hub with the duty leader.\n")
+    [finding] = review_policy(path).findings
+    assert finding.kind == "ladder" and finding.step == "Red"
+
+
+def test_a_place_a_school_names_for_itself_is_an_outcome_in_a_table_row(tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text("# Responses\n\n| Level | Examples | Response |\n|---|---|---|\n"
+                    "| 3 | Swearing at staff | A day in the hub |\n")
+    [finding] = review_policy(path).findings
+    assert finding.kind == "tariff" and finding.row == 1
+
+
+def test_being_kept_somewhere_until_the_end_of_the_day_is_a_fixed_outcome(tmp_path):
+    review = _review_sentence(tmp_path, "Pupils who walk out will be collected and taken to the quiet base until "
+                                        "the end of the day.")
+    assert [f.kind for f in review.findings] == ["will-result-in"]
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Pupils who arrive after 8.50am will receive a break detention.", id="time-in-the-subject"),
+    pytest.param("Students who shout when asked to stop will be excluded for a day.", id="when-in-the-subject"),
+    pytest.param("Anyone who damages the minibus will lose their place on the rewards trip.", id="losing-a-reward"),
+    pytest.param("Pupils who miss homework twice will not be allowed to go on the rewards trip.", id="not-allowed"),
+])
+def test_the_behaviour_named_in_the_subject_does_not_hide_the_outcome(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings, sentence
+
+
+def test_a_step_line_that_places_the_pupil_is_the_steps_outcome(tmp_path):
+    path = tmp_path / "steps.md"
+    path.write_text("# Steps\n\n### Stage 4\n\n- Pupil placed in isolation.\n")
+    assert [f.kind for f in review_policy(path).findings] == ["ladder"]
+
+
+def test_an_outcome_cell_that_mentions_what_it_includes_is_still_a_tariff(tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text("# Responses\n\n| Behaviour | Sanction |\n|---|---|\n"
+                    "| Truancy | One hour detention, which includes a talk with the head of year |\n")
+    assert [f.kind for f in review_policy(path).findings] == ["tariff"]
+

@@ -40,6 +40,10 @@ TARGETS = {
     "tanmat-suspensions.txt": "pdf",
     "cheam.txt": "docx",
     "holy-trinity-devices.txt": "pdf",
+    "caldicotes-primary.txt": "docx",
+    "hemsworth.txt": "pdf",
+    "sprowston.txt": "pdf",
+    "st-hilds.md": "docx",
 }
 
 

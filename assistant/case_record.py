@@ -131,7 +131,7 @@ def _add(items: list[str], text: str) -> None:
 
 # "Decision:", "My target -", "Decision (mine, agreed with the head):" before the leader's own words: one home
 # for the label, which understanding also uses to recognise a decision.
-DECISION_LABEL_WORDS = r"(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*(?:\([^)]{0,80}\))?\s*[:\-]"
+DECISION_LABEL_WORDS = r"(?:(?:ok|okay|right|fine|so|done)\W+)?(?:my\s+|our\s+)?(?:final\s+)?(?:decision|(?:practice\s+)?target)\s*(?:\([^)]{0,80}\))?\s*[:\-]"
 DECISION_LABEL = re.compile(rf"^\W*{DECISION_LABEL_WORDS}\s*", re.I)
 DECISION_CHARS = 4000  # a decision is recorded whole: a panel reads the reasons, not their first clause
 

@@ -186,7 +186,7 @@ class OfflineComposer:
         u = ctx.understanding
         mode = ctx.session.mode
         if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant") and not (
-                u.kind == "law_question" or u.short or u.request):  # a first question is answered, not planned
+                u.kind == "law_question" or u.short or u.request or u.roleplay):  # a first question is answered
             return self._finish(ctx, compose_plan(ctx, self.phrases, pick_questions))
         last = next((t for t in reversed(ctx.session.turns) if t.role == "assistant"), None)
         draft = self._compose(ctx, u, mode, last)
@@ -395,9 +395,6 @@ class OfflineComposer:
         gist = _gist(ctx.message)
         if gist:  # said back once, so the leader can see what went into the record
             parts[0] += " " + self.talk.decision_as_heard[mode].format(gist=gist)
-            rest = details(DECISION_LABEL.sub("", ctx.message), avoid=gist)  # the reasons the gist left out
-            if rest and mode == "live":
-                parts[0] += " " + self.talk.reasons_details.format(details=_join(rest))
         cited: list[str] = []
         if mode == "practice":
             parts.append(self._rotate(ctx, self.talk.target_next, "target"))

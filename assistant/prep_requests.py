@@ -24,6 +24,10 @@ TOPICAL = 2  # questions taken from the cards the session's topic reaches, besid
 TOPIC_CHARS = 1500  # the consultant's latest words say most about what the session is for
 SCENARIO_WORDS = 60  # a scenario shorter than this gets a complication for the tables
 BRIEF_WORDS = 12  # a scenario request with this much description beyond the request itself is a brief
+# The consultant talking about the request, not describing the scenario ("I need it for a twilight", "can you
+# make it realistic"): left out, so the vignette reads as a vignette and not as their message pasted back.
+_FRAMING = re.compile(r"^\W*(?:i|we)(?:'d| would| need| want|'m| am| will|'ll)\b|\b(?:can|could|would) you\b|"
+                      r"\bfor (?:my|our|the) (?:session|twilight|inset|training|group|tables)\b", re.I)
 _REQUEST_SENTENCE = re.compile(r"\b(?:scenarios?|vignettes?|case for the tables)\b", re.I)
 
 
@@ -31,7 +35,7 @@ def _brief(message: str) -> str:
     """What the consultant said the scenario should be, without the sentence that asks for it
     ("I want a scenario for the tables. Year 3, autistic girl, ..." -> "Year 3, autistic girl, ...")."""
     parts = split_sentences(message)
-    kept = [p for p in parts if not _REQUEST_SENTENCE.search(p)]
+    kept = [p for p in parts if not _REQUEST_SENTENCE.search(p) and not _FRAMING.search(p)]
     if not kept and parts:  # one sentence asks and describes: keep what follows the request
         kept = [re.split(r"[:\-–]\s+", parts[0], maxsplit=1)[-1]]
     brief = " ".join(kept).strip()
@@ -70,7 +74,8 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
     kind = ctx.understanding.request
     case = ctx.session.case
     if kind == "scenario":
-        brief = _brief(ctx.message)
+        # After an escalation the consultant's words may hold a real child's disclosure: never a vignette.
+        brief = "" if ctx.session.escalated else _brief(ctx.message)
         if brief:  # the consultant framed the scenario: it is built on their brief, with questions on its topic
             framing = next((t.text for t in ctx.session.turns if t.role == "user"), "")  # what the session is for
             topical = _topical_questions(ctx, f"{framing}\n{brief}", TOPICAL)

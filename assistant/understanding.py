@@ -162,6 +162,8 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
         kind = "decision"
     elif _CORRECTION.match(first) and len(text.split()) <= 40:
         kind = "correction"
+    elif flags.get("roleplay"):  # the part asked for may be upset ("be a dad who is at the end of his tether")
+        kind = "case_question"
     elif any(_STRAIN.search(s) and re.search(_I, s, re.I) for s in re.split(r"(?<=[.!?])\s+", text)):
         kind = "distress"
     elif _SMALL.match(first) and len(text.split()) <= 6 and not question:

@@ -419,7 +419,9 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     if (ev.determination >= th.determination and ev.school and not ev.own_decision and ev.asks
             and not ev.informational):
         return "refuse", ev.refuse_category, "layer:request_head", ev.determination
-    if ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES and not ev.informational:
+    # nor does the memory of a refusal: the leader setting down their own decision is what the refusal asked for
+    if (ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES and not ev.informational
+            and not ev.own_decision):
         det = ev.determination
         if det >= th.after_refusal and (ev.pressed or ev.short or det >= ev.allowed_request):
             return "refuse", ev.last_category, "layer:memory", det

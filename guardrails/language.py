@@ -27,6 +27,25 @@ MIN_WORDS = 3
 MIN_CONFIDENCE = 0.9  # probability that the passage is not English
 MAX_ENGLISH_SHARE = 0.34  # English prose runs at about half function words
 
+# Terse English has few function words ("fine. plan: reintegration mtg tues, mum, review"): a passage whose
+# words are mostly the guidance cards' own words is English, whatever the language identifier guesses.
+KNOWN_SHARE = 0.6
+
+
+@lru_cache(maxsize=1)
+def _known_english() -> frozenset[str]:
+    """The words of the guidance cards and of the guard's English training messages (school English as staff
+    write it: "blazer", "lanyard", "mtg"); messages written to quote another language are left out."""
+    from guardrails.corpus import TRAIN, _rows
+    from knowledge.loader import load_cards
+
+    other = re.compile("|".join([*NAMES.values(), "language", "translat"]), re.I)
+    texts = [f"{card.title} {card.body}" for card in load_cards()]
+    texts += [row["text"] for path in sorted(TRAIN.glob("author_*.jsonl")) for _, row in _rows(path)
+              if not other.search(f"{row.get('why', '')} {row['text']}")]
+    return frozenset(w.casefold() for text in texts for w in _WORD.findall(text))
+
+
 NAMES = {
     "pl": "Polish", "ur": "Urdu", "ar": "Arabic", "ro": "Romanian", "cy": "Welsh", "pt": "Portuguese",
     "lt": "Lithuanian", "so": "Somali", "bn": "Bengali", "pa": "Punjabi", "es": "Spanish", "fr": "French",
@@ -53,9 +72,10 @@ def _identifier():
 
 
 def load_identifier() -> None:
-    """Load the language model now (seconds on a busy machine) rather than in a first reply."""
+    """Load the language model and the English vocabulary now (seconds on a busy machine), not in a first reply."""
     with _lock:
         _identifier()
+        _known_english()
 
 
 def _candidates(text: str) -> list[str]:
@@ -86,7 +106,8 @@ def unreadable_passages(text: str, limit: int = 40) -> list[Unreadable]:
         if (len(words) < MIN_WORDS or sum(map(len, words)) < 12) and _non_latin_letters(passage) < 8:
             continue
         english = sum(w.casefold() in _ENGLISH for w in words) / max(len(words), 1)
-        if english > MAX_ENGLISH_SHARE:
+        known = sum(w.casefold() in _known_english() for w in words) / max(len(words), 1)
+        if english > MAX_ENGLISH_SHARE or known >= KNOWN_SHARE:
             continue
         with _lock:
             ranked = _identifier().rank(passage)

@@ -454,7 +454,6 @@ class Conversation(_Strict):
     practice_draft: str = "A short note of your reflection, in your own words, stage by stage:"
     practice_target_label: str = "What I'll do next"
     weigh_details: str  # {details}: the weighing list, tied to this case's particulars
-    reasons_details: str  # {details}: what the leader's recorded reasons rest on
     question_leads: tuple[str, ...] = Field(min_length=4)
     prep_question_leads: tuple[str, ...] = Field(min_length=3)
     lens_change: tuple[str, ...] = Field(min_length=4)

@@ -298,3 +298,24 @@ def test_a_practice_note_is_the_reflection_in_the_persons_words_not_the_case_fie
     assert result.understanding.kind == "draft_request"
     assert "kept him in" in result.reply and "embarrassed" in result.reply and "wound up" in result.reply, result.reply
     assert "**Year group**" not in result.reply
+
+
+def test_a_role_play_asked_for_first_in_prep_is_played_even_when_the_part_is_upset(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    result = engine.turn(session, "Can you play an angry dad who is at the end of his tether because his son keeps "
+                                  "being put in isolation? I'll be the head of year.")
+    assert result.verdict.action == "allow"
+    assert re.search(r"I'll play|\(As ", result.reply), result.reply
+    assert "08000 562 561" not in result.reply and "## Session plan" not in result.reply
+
+
+def test_a_scenario_built_on_a_brief_leaves_out_the_consultants_own_framing(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "I'm running a twilight for middle leaders on removal from class.")
+    result = engine.turn(session, "Can you write me a scenario for the tables? I need it for my session on Thursday. "
+                                  "A Year 8 girl with ADHD keeps being sent to the reflection room from science "
+                                  "after arguing about her seat, and her attendance is starting to drop.")
+    assert "reflection room" in result.reply
+    assert "I need it for my session" not in result.reply and "Can you write me" not in result.reply

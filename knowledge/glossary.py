@@ -28,6 +28,9 @@ class Term(BaseModel):
     # Too broad for search (they pulled the right card down there); the answer to a question a
     # leader has asked is looked up with them (knowledge.text.lay_terms_in(..., broad=True)).
     lay_patterns: list[str] = []
+    # The words an answer is looked up with when a lay pattern matches, where they differ from the expansion
+    # ("reasonable force restrictive intervention"): the answer index matches card sentences, not terms.
+    answer_terms: str | None = None
 
     @field_validator("lay_patterns")
     @classmethod

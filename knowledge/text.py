@@ -135,7 +135,7 @@ def _lay_table() -> tuple[dict[str, str], re.Pattern[str] | None, tuple[tuple[re
     for entry in load_glossary():
         for phrase in entry.lay:
             table.setdefault(" ".join(phrase.casefold().split()), entry.expansion)
-        patterns.extend((re.compile(p, re.IGNORECASE), entry.expansion) for p in entry.lay_patterns)
+        patterns.extend((re.compile(p, re.IGNORECASE), entry.answer_terms or entry.expansion) for p in entry.lay_patterns)
     if not table:
         return table, None, tuple(patterns)
     keys = sorted(table, key=len, reverse=True)

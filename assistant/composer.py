@@ -175,7 +175,7 @@ class OfflineComposer:
         options = list(options)
         turn = sum(1 for t in ctx.session.turns if t.role == "assistant")
         start = seeded(ctx.session.id, salt) + turn
-        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        earlier = ctx.session.said
         for step in range(len(options)):
             option = options[(start + step) % len(options)]
             if option.split("{")[0] not in earlier:
@@ -310,7 +310,7 @@ class OfflineComposer:
         if not ctx.understanding.force or mode == "prep":
             return None
         options = self.talk.force_check if mode == "practice" else self.talk.force_check_live
-        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        earlier = ctx.session.said
         if any(option in earlier for option in options):
             return None
         return self._rotate(ctx, options, "force")
@@ -402,7 +402,7 @@ class OfflineComposer:
             parts.append(self._rotate(ctx, self.talk.prep_next, "prepnext"))
         else:
             gaps = _gaps(ctx, ctx.session.decision or ctx.message)
-            earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+            earlier = ctx.session.said
             fresh = [g for g in gaps if self.talk.gaps[g] not in earlier]  # never the same list twice
             if fresh:
                 parts.append(self._rotate(ctx, self.talk.panel_check, "panel") + "\n"
@@ -430,7 +430,8 @@ class OfflineComposer:
             tags = ", ".join(f"`{c}`" for c in option.cards)
             lines.append(f"- **{name}**: needs {option.needs} [{tags}].")
         lead = self.talk.options_lead[mode]
-        known = "; ".join(filter(None, [case_summary(case), _join(details(ctx.message)) if details(ctx.message) else ""]))
+        heard = details(ctx.message)
+        known = "; ".join(filter(None, [case_summary(case), _join(heard) if heard else ""]))
         if known:
             lead = f"With what you've told me ({known}) in mind: {lead[:1].lower()}{lead[1:]}"
         parts = [lead, "\n".join(lines), self._rotate(ctx, self.talk.options_close[mode], "close")]
@@ -456,7 +457,7 @@ class OfflineComposer:
             more, questions = self._questions_part(ctx, ctx.target, 1)
             return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
         parts = [self._rotate(ctx, self.talk.roleplay_start, "role").format(role=the_role)] if start else []
-        earlier = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+        earlier = ctx.session.said
         fresh = [line for line in lines if line.format(role=the_role) not in earlier] or list(lines)
         # The part answers what was just said to it: the unused line sharing most words with the message.
         heard = _words(ctx.message)

@@ -102,6 +102,12 @@ class Session(BaseModel):
         """A safeguarding concern was signposted in this session (its signposting is pinned from then on)."""
         return self.pinned is not None
 
+    @property
+    def said(self) -> str:
+        """Everything the assistant has said in the loaded turns, one reply a line: what a new reply must not
+        repeat."""
+        return "\n".join(t.text for t in self.turns if t.role == "assistant")
+
 
 class SessionSummary(BaseModel):
     id: str

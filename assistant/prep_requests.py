@@ -47,7 +47,7 @@ def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
     ("AI-generated images" reaches child-on-child abuse, not sanctions), one per card, cited."""
     if ctx.search is None:
         return []
-    asked = "\n".join(t.text for t in ctx.session.turns if t.role == "assistant")
+    asked = ctx.session.said
     lines: list[str] = []
     used: set[str] = set()
     for hit in ctx.search(said[-TOPIC_CHARS:], k=8):

@@ -168,7 +168,7 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
         kind = "distress"
     elif _SMALL.match(first) and len(text.split()) <= 6 and not question:
         kind = "small_talk"
-    elif flags.get("roleplay") or flags["wants_options"]:
+    elif flags["wants_options"]:
         kind = "case_question"
     elif _DRAFT.search(first) or (_DRAFT.search(text) and len(text.split()) <= DRAFT_WORDS):
         kind = "draft_request"

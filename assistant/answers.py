@@ -3,8 +3,12 @@
 Every quotable sentence of every card (not the closing "Questions to ask
 yourself") has a vector, cached on disk beside the index and keyed by the
 cards' text and the embedding model, so a turn costs one matrix product.
-Sentences from the sections retrieval ranked highest get a nudge; a sentence
-already shown in the conversation is never shown again.
+Sentences from the sections retrieval ranked highest get a nudge, and so do
+sections whose known questions (the cards' `asks`, written in users' words) are
+close to the one asked: question meets question far better than it meets prose.
+A sentence already shown in the conversation is not shown again, unless it is
+still the best answer to a question asked outright: a consultant asked again
+says it again.
 """
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ HEADING_WEIGHT = 0.2  # a section whose heading names what was asked ("Reasonabl
 KEY_IDF = 3.5  # a word in fewer than about 1 sentence in 33 is telling enough to be the question's key
 KEY_MISSING = 0.06
 UNKNOWN_SHARE = 0.5
+ASK_WEIGHT = 0.6  # how far a section's nearest known question lifts its sentences (tuned on training conversations)
 TYPE_BONUS = 0.05  # a sentence shaped like the answer the question's type wants (a time limit, a who, a must)
 _lock = threading.Lock()
 # A sentence that leans on the one before it ("It also showed...", "However, ...", "The case study
@@ -83,26 +88,58 @@ def _card_sentences() -> tuple[list[tuple[str, str, str, str]], dict[str, set[st
     return rows, card_lenses
 
 
-def _cache_path(rows: list[tuple[str, str, str, str]]) -> Path:
-    """Keyed by the embedding model, the format and every sentence: change any and vectors rebuild."""
+def _section_asks() -> list[tuple[str, str, str]]:
+    """Every question a card section is known to answer, as (question, card id, section heading)."""
+    from knowledge.loader import load_cards
+
+    return [(q, card.id, heading) for card in load_cards() for heading, questions in card.asks.items() for q in questions]
+
+
+def _cache_path(kind: str, lines: list[str]) -> Path:
+    """Keyed by the embedding model, the format and every line embedded: change any and vectors rebuild."""
     from knowledge.embedder import model_id
     from knowledge.storage import data_dir
 
-    key = hashlib.sha256("\n".join([model_id(), EMBED_FORMAT, *(f"{r[1]}|{r[0]}" for r in rows)]).encode()).hexdigest()
-    return data_dir() / f"answer-sentences-{key[:16]}.npy"
+    key = hashlib.sha256("\n".join([model_id(), EMBED_FORMAT, *lines]).encode()).hexdigest()
+    return data_dir() / f"answer-{kind}-{key[:16]}.npy"
+
+
+def _sentence_lines(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    return [f"{r[1]}|{r[0]}" for r in rows]
+
+
+def _ask_lines(asks: list[tuple[str, str, str]]) -> list[str]:
+    return [f"{card}|{heading}|{q}" for q, card, heading in asks]
 
 
 def sentences_cached() -> bool:
-    """Are the card sentences' vectors on disk (so loading them embeds nothing)?"""
-    return _cache_path(_card_sentences()[0]).exists()
+    """Are the card sentences' and known questions' vectors on disk (so loading them embeds nothing)?"""
+    return (_cache_path("sentences", _sentence_lines(_card_sentences()[0])).exists()
+            and _cache_path("asks", _ask_lines(_section_asks())).exists())
+
+
+def _load_or_embed(path: Path, texts: list[str]):
+    """Vectors from the cache, or embedded now and cached for the next start."""
+    import numpy as np
+
+    from knowledge.embedder import get_embedder
+
+    try:
+        matrix = np.load(path)
+        if matrix.shape[0] == len(texts):
+            return matrix
+    except (OSError, ValueError):
+        pass
+    matrix = get_embedder().embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    try:
+        _save_private(path, matrix)
+    except OSError:
+        pass  # a read-only data dir only costs the next start a few seconds
+    return matrix
 
 
 class SentenceIndex:
     def __init__(self) -> None:
-        import numpy as np
-
-        from knowledge.embedder import get_embedder
-
         self.rows, self.card_lenses = _card_sentences()
         self.terms = [set(tokenize(f"{r[0]} {r[3]}")) for r in self.rows]
         self.heading_terms = [set(tokenize(r[3])) for r in self.rows]
@@ -111,18 +148,10 @@ class SentenceIndex:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
         self.idf = {t: math.log(len(self.rows) / n) for t, n in df.items()}
-        cache = _cache_path(self.rows)
-        try:
-            self.matrix = np.load(cache)
-            if self.matrix.shape[0] != len(self.rows):
-                raise ValueError("stale")
-        except (OSError, ValueError):
-            self.matrix = get_embedder().embed([EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
-            try:
-                _save_private(cache, self.matrix)
-            except OSError:
-                pass  # a read-only data dir only costs the next start a few seconds
+        self.matrix = _load_or_embed(_cache_path("sentences", _sentence_lines(self.rows)),
+                                     [EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
         self._sections()
+        self._asks()
 
     def _sections(self) -> None:
         """Each section's mean sentence vector: a sentence is judged with the section it sits in."""
@@ -133,6 +162,7 @@ class SentenceIndex:
         for text, card_id, title, heading in self.rows:
             self.section_of.append(ids.setdefault((card_id, heading), len(ids)))
         self.section_of = np.asarray(self.section_of)
+        self.section_keys = list(ids)
         self.section_terms: list[set[str]] = [set() for _ in ids]
         for n, terms in zip(self.section_of, self.terms):
             self.section_terms[n] |= terms
@@ -140,14 +170,36 @@ class SentenceIndex:
         np.add.at(means, self.section_of, self.matrix)
         self.section_matrix = means / np.linalg.norm(means, axis=1, keepdims=True)
 
+    def _asks(self) -> None:
+        """Each known question's vector, and the sections it belongs to (a heading's subsections share them)."""
+        import numpy as np
+
+        asks = _section_asks()
+        self.ask_matrix = _load_or_embed(_cache_path("asks", _ask_lines(asks)), [q for q, _, _ in asks])
+        pairs = [(a, n) for a, (_, card, heading) in enumerate(asks) for n, (c, h) in enumerate(self.section_keys)
+                 if c == card and h.split(" > ")[0] == heading]
+        self.ask_index = np.asarray([a for a, _ in pairs], dtype=int)
+        self.ask_section = np.asarray([n for _, n in pairs], dtype=int)
+
+    def _ask_scores(self, vector):
+        """Per sentence: how close the question is to the nearest question its section is known to answer."""
+        import numpy as np
+
+        near = np.zeros(len(self.section_keys), dtype=np.float32)
+        if len(self.ask_index):
+            np.maximum.at(near, self.ask_section, (self.ask_matrix @ vector)[self.ask_index])
+        return near[self.section_of]
+
     def answer(self, vector, question: str, hits, shown: set[str] = frozenset(), limit: int = 3,
-               cards: set[str] | None = None, own_words: str | None = None, search_covered: bool = False) -> Answer:
+               cards: set[str] | None = None, own_words: str | None = None, search_covered: bool = False,
+               asked_outright: bool = False) -> Answer:
         """The best sentences for the question (its vector and words); `hits` are the turn's sections."""
         import numpy as np
 
         vector = np.asarray(vector, dtype=np.float32)
         scores = self.matrix @ vector
         section_scores = (self.section_matrix @ vector)[self.section_of]
+        ask_scores = self._ask_scores(vector)
         from assistant.asking import SIGNALS, question_type
 
         asked = set(tokenize(question))
@@ -161,16 +213,19 @@ class SentenceIndex:
         near_cards = {h.card_id for h in guidance[:4]}
         ranked = []
         for i, (text, card_id, title, heading) in enumerate(self.rows):
-            if text in shown or (cards is not None and card_id not in cards):
+            if cards is not None and card_id not in cards:
                 continue
             lexical = sum(self.idf.get(t, 0.0) for t in asked & self.terms[i]) / weight
             named = sum(self.idf.get(t, 0.0) for t in asked & self.heading_terms[i]) / weight
             total = 0.4 * float(scores[i]) + 0.35 * float(section_scores[i]) + 0.25 * lexical + bonus.get((card_id, heading), 0.0) + (
                 0.03 if card_id in near_cards else 0.0) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0) + (
                 HEADING_WEIGHT * named) + (TYPE_BONUS if signal is not None and signal.search(text) else 0.0) - (
-                KEY_MISSING if key and key not in self.section_terms[self.section_of[i]] else 0.0)
+                KEY_MISSING if key and key not in self.section_terms[self.section_of[i]] else 0.0) + (
+                ASK_WEIGHT * float(ask_scores[i]))
             ranked.append((total, float(scores[i]), i))
         ranked.sort(reverse=True)
+        # What was shown before stays out, except the best answer to a question asked outright.
+        ranked = [r for n, r in enumerate(ranked) if self.rows[r[2]][0] not in shown or (asked_outright and n == 0)]
         if ranked:  # the sentence after the best one often finishes its thought: keep them together
             top = ranked[0][2]
             same = [i != top and self.rows[i][1:] == self.rows[top][1:] for _, _, i in ranked]
@@ -209,7 +264,8 @@ class SentenceIndex:
         if not covered and search_covered and cards is None and searched:
             # Search, reading the whole message, found cards that cover it, but a sentence elsewhere scored
             # higher: the answer is read from the cards search found, if one of them answers well enough.
-            within = self.answer(vector, question, hits, shown, limit, set(searched), own_words, search_covered)
+            within = self.answer(vector, question, hits, shown, limit, set(searched), own_words, search_covered,
+                                 asked_outright)
             if within.covered:
                 return within
         return Answer(sentences=chosen, covered=covered and not self._foreign(own_words or question),

@@ -248,7 +248,11 @@ class OfflineComposer:
                 # practice or prep: a question the cards do not settle is thought through here, not sent away
                 return [self._rotate(ctx, self.talk.not_settled, "ns")], []
             return [self._rotate(ctx, self.talk.not_covered, "nc")], []
-        return [answer_text(answer, limit)], answer.cited()[:limit]
+        text = answer_text(answer, limit)
+        lead = answer.sentences[0].text
+        if lead in ctx.session.said:  # asked again outright: said again, and marked as said before
+            text = text.replace(lead, self.talk.again.format(sentence=lead), 1)
+        return [text], answer.cited()[:limit]
 
     def _questions_part(self, ctx: ReplyContext, lens: str | None, count: int) -> tuple[list[str], list[Question]]:
         if lens is None or count <= 0:

@@ -371,17 +371,19 @@ class Engine:
 
         pieces = parts(asked)
         if len(pieces) == 1:
-            return index.answer(qvector, asked, hits, shown, own_words=own_words, search_covered=search_covered)
+            return index.answer(qvector, asked, hits, shown, own_words=own_words, search_covered=search_covered,
+                                asked_outright=True)
         # "What does PACE stand for and what would it look like today?": a part that only says "it" is about
         # the first part's topic.
         pieces = [pieces[0]] + [f"{pieces[0]} {p}" if _LEANS.search(p) else p for p in pieces[1:]]
         texts = [f"{p} ({lay_terms(p)})" if lay_terms(p) else p for p in pieces]
         answers: list[Answer] = []
         for v, t, p in zip(get_embedder().embed(texts), texts, pieces):
-            answer = index.answer(v, t, hits, shown, limit=2, own_words=p, search_covered=search_covered)
+            answer = index.answer(v, t, hits, shown, limit=2, own_words=p, search_covered=search_covered,
+                                  asked_outright=True)
             if answers and _same_section(answer, answers[0]):
                 # The whole message's search pulled both parts to one section: rank this part on its own.
-                answer = index.answer(v, t, [], shown, limit=2, own_words=p)
+                answer = index.answer(v, t, [], shown, limit=2, own_words=p, asked_outright=True)
             answers.append(answer)
         # Each part's best sentence first, so a short reply still answers both.
         ranked = [s for rank in range(2) for a in answers for s in a.sentences[rank:rank + 1]]

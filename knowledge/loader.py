@@ -53,6 +53,10 @@ def load_card(path: Path) -> Card:
         raise CardError(f"{path.name}: field 'id' is '{parsed.id}' but must equal the file name '{path.stem}'")
     if not body.strip():
         raise CardError(f"{path.name}: the card has no body text")
+    headings = {line[3:].strip() for line in body.splitlines() if line.startswith("## ")}
+    unknown = sorted(set(parsed.asks) - headings)
+    if unknown:
+        raise CardError(f"{path.name}: field 'asks' names a section the card does not have: '{unknown[0]}'")
     return Card(
         **parsed.model_dump(),
         body=body.strip() + "\n",

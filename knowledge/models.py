@@ -32,6 +32,9 @@ class CardMeta(BaseModel):
     checked: dt.date
     # How people describe the card's situations in their own words: indexed for matching, never shown.
     phrasings: list[str] = []
+    # The questions each section answers, in users' own words (section heading -> questions): matched
+    # against a question to choose the passage that answers it, never shown.
+    asks: dict[str, list[str]] = {}
 
     @field_validator("lenses")
     @classmethod
@@ -45,6 +48,14 @@ class CardMeta(BaseModel):
         if any(len(p) < 8 for p in cleaned):
             raise ValueError("each phrasing must be a sentence or question of at least 8 characters")
         return list(dict.fromkeys(cleaned))
+
+    @field_validator("asks")
+    @classmethod
+    def _asks(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        cleaned = {heading: list(dict.fromkeys(" ".join(q.split()) for q in questions)) for heading, questions in v.items()}
+        if any(len(q) < 8 for questions in cleaned.values() for q in questions):
+            raise ValueError("each question a section answers must be at least 8 characters")
+        return cleaned
 
 
 class Card(CardMeta):

@@ -99,7 +99,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
-    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details"}),
+    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him"}),
@@ -447,6 +447,7 @@ class Conversation(_Strict):
     not_settled: tuple[str, ...] = Field(min_length=2)
     nothing_found: tuple[str, ...] = Field(min_length=1)
     case_studies: str = "The case studies in the cards that fit best:"
+    again: str = "As I said earlier: {sentence}"  # an answer asked for again
     weigh: str = "From what you've told me so far, these are still open:"
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)

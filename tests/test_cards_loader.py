@@ -58,6 +58,7 @@ def test_a_valid_card_loads_and_chunks_by_section(tmp_path):
     (GOOD.replace("checked: 2026-11-23", "updated: 2026-11-23"), "checked"),
     (GOOD.replace('  - "he was sent home to calm down"', '  - "why?"'), "phrasings"),
     (GOOD.replace("id: sample-card", "id: other-card"), "id"),
+    (GOOD.replace("checked: 2026-11-23", 'checked: 2026-11-23\nasks:\n  No such section:\n    - "is this in the card at all?"'), "asks"),
 ])
 def test_a_malformed_card_names_the_file_and_field(tmp_path, broken, field):
     with pytest.raises(CardError) as err:
@@ -73,6 +74,22 @@ def test_phrasings_are_matched_but_never_shown_as_card_text(tmp_path):
     assert all("sent home" not in c.text for c in chunk_card(card))
     phrasing = [c for c in index_chunks(card) if c.role == "phrasing"]
     assert [c.text for c in phrasing] == ["he was sent home to calm down"]
+
+
+def test_the_questions_a_section_answers_are_matched_but_never_shown(tmp_path):
+    card = load_card(write(tmp_path, "sample-card.md", GOOD.replace(
+        "checked: 2026-11-23", 'checked: 2026-11-23\nasks:\n  First section:\n    - "can we  do this on a Friday?"')))
+    assert card.asks == {"First section": ["can we do this on a Friday?"]}
+    assert all("Friday" not in c.text for c in chunk_card(card))
+
+
+def test_every_shipped_section_has_questions_it_answers():
+    """The passage an answer quotes is found by the questions its section answers; a section without any
+    is found by its prose alone, which meets lay questions badly."""
+    for card in load_cards():
+        sections = [line[3:].strip() for line in card.body.splitlines() if line.startswith("## ")]
+        missing = [s for s in sections if not s.startswith("Questions to ask") and len(card.asks.get(s, [])) < 3]
+        assert not missing, f"{card.id}: no questions for {missing}"
 
 
 def test_broken_yaml_is_a_clear_error(tmp_path):

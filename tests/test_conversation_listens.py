@@ -319,3 +319,21 @@ def test_a_scenario_built_on_a_brief_leaves_out_the_consultants_own_framing(tmp_
                                   "after arguing about her seat, and her attendance is starting to drop.")
     assert "reflection room" in result.reply
     assert "I need it for my session" not in result.reply and "Can you write me" not in result.reply
+
+
+def test_a_question_asked_again_is_answered_again_and_marked_as_said(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    first = engine.turn(session, "What is the most school days a pupil can be suspended for in one school year?")
+    assert "45 school days" in first.reply
+    engine.turn(session, "She's in Year 8 and has had two short suspensions already this year.")
+    again = engine.turn(session, "Sorry, remind me: what's the yearly limit on suspension days?")
+    assert "45 school days" in again.reply and "As I said earlier" in again.reply
+
+
+def test_a_lay_question_is_answered_from_the_section_that_answers_it(tmp_path):
+    """Lay words ("who has to be there") meet the section through the questions it answers."""
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    result = engine.turn(session, "We think a Year 10 lad has a blade in his bag. Who has to be there when staff search him?")
+    assert "[`reasonable-force-and-searching`, Searching pupils]" in first_paragraph(result.reply)

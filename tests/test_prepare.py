@@ -13,7 +13,7 @@ def test_prepare_builds_the_index_and_can_run_again(private_data_dir, capsys):
     assert cli.main(["prepare"]) == 0
     assert not needs_build()
     assert sentences_cached()  # the first start loads the card sentences' vectors, it does not embed them
-    for written in private_data_dir.glob("answer-sentences-*.npy"):
+    for written in private_data_dir.glob("answer-*.npy"):
         assert written.stat().st_mode & 0o077 == 0  # the owner's alone, like everything in the data folder
     for folder in (p for p in private_data_dir.rglob("*") if p.is_dir() and p.parent == private_data_dir):
         assert folder.stat().st_mode & 0o077 == 0, folder  # the index and the caches are the owner's alone

@@ -12,6 +12,11 @@ from knowledge.card_questions import as_team_question, card_questions
 from knowledge.text import split_sentences
 
 DEFAULT_MINUTES = 60
+DEFAULT_QUESTIONS, MOST_QUESTIONS = 3, 6
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a couple of": 2, "a few": 3}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+_COUNT = re.compile(r"\b(\d|two|three|four|five|six|a couple of|a few)\s+(?:[\w-]+\s+){0,2}?(?:questions|prompts|points)\b",
+                    re.I)
 _MINUTES = re.compile(r"\b(\d{2,3})[\s-]*(?:min|mins|minutes?)\b", re.I)
 _HOURS = {r"\b(?:an|one|1) hour\b|\bhour[- ]long\b": 60, r"\btwilight\b": 90, r"\b(?:an hour and a half|90)\b": 90,
           r"\bhalf[- ]day\b|\bmorning\b": 180, r"\b(?:two|2) hours\b": 120}
@@ -24,10 +29,12 @@ TOPICAL = 2  # questions taken from the cards the session's topic reaches, besid
 TOPIC_CHARS = 1500  # the consultant's latest words say most about what the session is for
 SCENARIO_WORDS = 60  # a scenario shorter than this gets a complication for the tables
 BRIEF_WORDS = 12  # a scenario request with this much description beyond the request itself is a brief
+BRIEF_AFTER_COLON = 4  # "...a scenario: Y9 boy with ADHD, third removal" -- what follows the colon is the brief
 # The consultant talking about the request, not describing the scenario ("I need it for a twilight", "can you
 # make it realistic"): left out, so the vignette reads as a vignette and not as their message pasted back.
 _FRAMING = re.compile(r"^\W*(?:i|we)(?:'d| would| need| want|'m| am| will|'ll)\b|\b(?:can|could|would) you\b|"
                       r"\bfor (?:my|our|the) (?:session|twilight|inset|training|group|tables)\b", re.I)
+_REPEATED = re.compile(r"\b(?:second|third|fourth|fifth|again|times|repeated(?:ly)?|every (?:day|week))\b", re.I)
 _REQUEST_SENTENCE = re.compile(r"\b(?:scenarios?|vignettes?|case for the tables)\b", re.I)
 
 
@@ -35,11 +42,29 @@ def _brief(message: str) -> str:
     """What the consultant said the scenario should be, without the sentence that asks for it
     ("I want a scenario for the tables. Year 3, autistic girl, ..." -> "Year 3, autistic girl, ...")."""
     parts = split_sentences(message)
-    kept = [p for p in parts if not _REQUEST_SENTENCE.search(p) and not _FRAMING.search(p)]
+    # ("Great." before the request is a nod, not part of the brief.)
+    kept = [p for p in parts if not _REQUEST_SENTENCE.search(p) and not _FRAMING.search(p) and len(p.split()) > 2]
+    after_colon = False
     if not kept and parts:  # one sentence asks and describes: keep what follows the request
-        kept = [re.split(r"[:\-–]\s+", parts[0], maxsplit=1)[-1]]
+        asking = next((p for p in parts if _REQUEST_SENTENCE.search(p)), parts[0])
+        pieces = re.split(r"[:\-–]\s+", asking, maxsplit=1)
+        kept, after_colon = [pieces[-1]], len(pieces) == 2
     brief = " ".join(kept).strip()
-    return brief if len(brief.split()) >= BRIEF_WORDS else ""
+    return brief if len(brief.split()) >= (BRIEF_AFTER_COLON if after_colon else BRIEF_WORDS) else ""
+
+
+def asked_count(message: str) -> int:
+    """How many questions the consultant asked for ("four discussion prompts"), within reason."""
+    if m := _COUNT.search(message):
+        word = m.group(1).lower()
+        return min(MOST_QUESTIONS, int(word) if word.isdigit() else _COUNT_WORDS[word]) or DEFAULT_QUESTIONS
+    return DEFAULT_QUESTIONS
+
+
+def session_topic(ctx: ReplyContext) -> str:
+    """What the session is about: the consultant's first words (where they set it up) and their latest."""
+    framing = next((t.text for t in ctx.session.turns if t.role == "user"), "")
+    return f"{framing}\n{ctx.message}"
 
 
 def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
@@ -82,7 +107,10 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
             questions = topical + [f"- {q}" for q in req.scenario_questions][:3 - len(topical)]
             if len(brief.split()) < SCENARIO_WORDS:  # enough for a table to get its teeth into
                 who = pronouns(brief)
-                brief += " " + req.scenario_twist.format(he=who["he"], him=who["him"]).replace("they is", "they are")
+                twist = split_sentences(req.scenario_twist.format(he=who["he"], him=who["him"]).replace("they is", "they are"))
+                if _REPEATED.search(brief):  # the brief already says how often: the twist does not say it again
+                    twist = twist[1:]
+                brief += " " + " ".join(twist)
             parts = [req.scenario_lead, f"> {brief}", req.scenario_close, "\n".join(questions)]
             return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="plan")
         have = slots(case, said)
@@ -96,20 +124,22 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
         parts = [req.scenario_lead, f"> {text}", req.scenario_close,
                  "\n".join(f"- {q}" for q in req.scenario_questions)]
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="plan")
+    wanted = asked_count(ctx.message) if kind == "questions" else DEFAULT_QUESTIONS
     questions = []
     for lens in FOCUS_LENSES:  # one question per lens, the case's own first
         questions += pick(ctx, lens, 1)
-        if len(questions) == 3:
+        if len(questions) == wanted:
             break
-    # Three in all: a question built from the school's own figures first, when given; then the reflective
+    # As many as asked: a question built from the school's own figures first, when given; then the reflective
     # questions of the cards the session's topic reaches; then the bank's.
     own = questions[:1] if case.pattern else []
-    topical = _topical_questions(ctx, said, min(TOPICAL, 3 - len(own)))
-    bank = questions[len(own):][:3 - len(own) - len(topical)]
+    topical = _topical_questions(ctx, session_topic(ctx), min(TOPICAL + wanted - DEFAULT_QUESTIONS, wanted - len(own)))
+    bank = questions[len(own):][:wanted - len(own) - len(topical)]
     questions = own + bank
     listed = "\n".join([f"- {q.text}" for q in own] + topical + [f"- {q.text}" for q in bank])
     if kind == "questions":
-        return Draft(text=f"{req.questions_lead}\n\n{listed}", lens=ctx.state.current, kind="plan",
+        lead = req.questions_lead.format(count=_NUMBER_WORDS.get(len(own) + len(topical) + len(bank), "these"))
+        return Draft(text=f"{lead}\n\n{listed}", lens=ctx.state.current, kind="plan",
                      questions=questions)
     minutes = session_minutes(said)
     focus = f"“{figure(case).rstrip('.')}”" if case.pattern else "what the data and the policy show"

@@ -88,13 +88,19 @@ _REQUESTS = (
     ("outline", re.compile(r"\b(?:session )?outline\b|\brunning order\b|\bagenda\b|\bsession plan\b|"
                            r"\bplan (?:for|of) the (?:hour|session|twilight|training|meeting)\b|\bstructure (?:for|of) the "
                            r"(?:session|hour|twilight)\b|\btimings?\b", re.I)),
-    ("questions", re.compile(r"\bdiscussion questions?\b|\bquestions (?:for|to ask|to put to) (?:the )?"
-                             r"(?:slt|staff|governors|team|heads|leaders|group|tables)\b|\bprompts? for (?:the )?"
-                             r"(?:discussion|tables|groups)\b", re.I)),
+    # Questions or prompts for people in a session to discuss: "discussion prompts", "four questions for the
+    # table groups", "facilitator prompts", "something for delegates to talk about".
+    ("questions", re.compile(r"\b(?:discussion|table|group|reflection|reflective|facilitator|talking|starter|"
+                             r"coaching)\s+(?:questions?|prompts?|points?)\b|\b(?:questions?|prompts?)\b(?:\s+[\w'-]+){0,4}?"
+                             r"\s+(?:for|to ask|to put to|with)\s+(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+)?(?:slt|staff|governors|"
+                             r"team|heads|leaders|groups?|tables?|delegates|participants|colleagues|ta'?s|panel)\b", re.I)),
 )
 _ASKING_FOR = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:ok\W+|so\W+|now\W+)?(?:give|write|draft|make|"
                          r"suggest|draw up|put together|sketch|let'?s have)\b|\bi(?:'d| would) like\b|\bi need\b|\?|"
-                         r"\b(?:give|write|make) me\b|\bi(?:'m| am)? ?(?:want|after)\b|\bwe need\b", re.I)
+                         r"\b(?:give|write|make) me\b|\bi(?:'m| am)? ?(?:want|after)\b|\bwe need\b|"
+                         # a further piece after one already given: "Great. And a scenario they can discuss"
+                         r"^\W*(?:(?:great|good|thanks|perfect|lovely|brilliant|ok(?:ay)?)\W+)?(?:and|also|plus|next|then)\W+"
+                         r"(?:an?|some|the|one|two|three|four|five|\d+)\b", re.I)
 # "You be Callum", "can you be Gary?": a part named by a first name (capitalised, so case-sensitive).
 _NAMED_ROLE = re.compile(r"\b(?:[Yy]ou be|[Cc]an you be|[Cc]ould you be|[Pp]retend to be|[Pp]lay)\s+([A-Z][a-z]+)\b(?!'s)")
 _FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|by the arms?|"

@@ -102,7 +102,7 @@ PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
-    "prep_requests": frozenset({"focus", "he", "him"}),
+    "prep_requests": frozenset({"focus", "he", "him", "count"}),
     "scenario": frozenset({"year", "pupil_word", "need", "event", "in_setting", "him", "he", "response"}),
 }
 

@@ -337,3 +337,22 @@ def test_a_lay_question_is_answered_from_the_section_that_answers_it(tmp_path):
     session = engine.new_session("live")
     result = engine.turn(session, "We think a Year 10 lad has a blade in his bag. Who has to be there when staff search him?")
     assert "[`reasonable-force-and-searching`, Searching pupils]" in first_paragraph(result.reply)
+
+
+def test_discussion_prompts_asked_for_by_number_are_given_in_that_number(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    result = engine.turn(session, "Planning a staff INSET on removal from class. Could I have five prompts for the table "
+                                  "groups to talk through?")
+    bullets = [line for line in result.reply.splitlines() if line.startswith("- ")]
+    assert "five to put to the team" in result.reply and len(bullets) == 5
+
+
+def test_a_further_piece_asked_for_after_a_nod_is_built_on_what_follows_the_colon(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "I'm doing a governors' training evening on suspensions next month.")
+    result = engine.turn(session, "Lovely. And a short scenario for them: Year 4 girl, selective mutism, refused to "
+                                  "read aloud and tore up her book.")
+    assert "selective mutism" in result.reply and "invented scenario" in result.reply
+    assert "Lovely" not in result.reply.split("> ", 1)[1].split("\n")[0]  # the nod is not part of the vignette

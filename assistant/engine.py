@@ -359,6 +359,11 @@ class Engine:
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
             answer = self._answer(index, qvector, asked or question, hits, shown, question, search_covered)
+            # Search, reading the whole message, found no card that covers it: the nearest sentence is not an
+            # answer. Unless the question's everyday words name the field's term ("calm down at home"): the
+            # answer is looked up with those, which search (whole lay phrases only) does not read.
+            if not search_covered and not lay_terms(question):
+                answer = answer.model_copy(update={"covered": False})
         else:  # what the new facts raise, from the sections retrieval found for them
             support = index.answer(qvector, asked or question, hits, shown, limit=1)
         return answer, support

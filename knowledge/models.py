@@ -32,6 +32,10 @@ class CardMeta(BaseModel):
     checked: dt.date
     # How people describe the card's situations in their own words: indexed for matching, never shown.
     phrasings: list[str] = []
+    # Standard-score units added to the card's fused search score: negative for a broad card that the
+    # automatic hub correction leaves near the top for questions it does not answer. Measure on the
+    # tuning rows before setting it; 0 for nearly every card.
+    search_weight: float = Field(default=0.0, ge=-3.0, le=1.0)
 
     @field_validator("lenses")
     @classmethod

@@ -93,6 +93,8 @@ class Searcher:
         card_index = {card_id: i for i, card_id in enumerate(self._card_ids)}
         self._card_of_chunk = np.array([card_index[self._chunks[c].card_id] for c in self._lexical.ids])
         self._lenses = {c.id: set(c.lenses) for c in cards}
+        weight = {c.id: c.search_weight for c in cards}
+        self._weight = np.array([weight[card_id] for card_id in self._card_ids], dtype=np.float32)
 
     def _load_vectors(self) -> None:
         """All vectors in memory (a few hundred rows): ranking is one matrix product."""
@@ -201,7 +203,8 @@ class Searcher:
         whole_card = self._centroids @ vector - HUB_PENALTY * self._hub
         best_lexical = np.zeros(n, dtype=np.float32)
         np.maximum.at(best_lexical, self._card_of_chunk, np.asarray(lexical_scores, dtype=np.float32))
-        total = standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical], WEIGHTS)
+        total = np.asarray(standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical], WEIGHTS))
+        total += self._weight
         return matched, vector, (total, sims, lexical_scores, best_lexical, best_dense)
 
     def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:

@@ -13,7 +13,6 @@ says it again.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 import threading
@@ -22,11 +21,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from knowledge.card_questions import QUESTIONS_HEADING
-from knowledge.text import split_sentences
 from knowledge.lexical import tokenize
+from knowledge.vocabulary import card_sentences, sentence_rarity, sentence_terms
 
-MIN_WORDS = 6
 EMBED_FORMAT = "{title}. {heading}. {sentence}"  # part of the cache key: change it and vectors rebuild
 COVERED = 0.42  # below this similarity the cards do not really speak to the question
 # ...unless search, reading the whole message, found the cards cover it and the best sentence comes from one
@@ -68,26 +65,6 @@ class Answer(BaseModel):
         return list(dict.fromkeys(s.card_id for s in self.sentences))
 
 
-def _card_sentences() -> tuple[list[tuple[str, str, str, str]], dict[str, set[str]]]:
-    """Every quotable sentence as (text, card id, title, heading), and each card's lenses."""
-    from knowledge.chunker import chunk_card
-    from knowledge.loader import load_cards
-
-    rows: list[tuple[str, str, str, str]] = []
-    card_lenses: dict[str, set[str]] = {}
-    for card in load_cards():
-        card_lenses[card.id] = set(card.lenses)
-        for chunk in chunk_card(card):
-            if chunk.heading.startswith(QUESTIONS_HEADING):
-                continue
-            for sentence in split_sentences(chunk.text):
-                sentence = sentence.lstrip("-* ").strip()  # a list item reads as a sentence of its own
-                if (len(sentence.split()) >= MIN_WORDS and not sentence.startswith("#")
-                        and "this card" not in sentence.lower()):
-                    rows.append((sentence, card.id, card.title, chunk.heading))
-    return rows, card_lenses
-
-
 def _section_asks() -> list[tuple[str, str, str]]:
     """Every question a card section is known to answer, as (question, card id, section heading)."""
     from knowledge.loader import load_cards
@@ -114,7 +91,7 @@ def _ask_lines(asks: list[tuple[str, str, str]]) -> list[str]:
 
 def sentences_cached() -> bool:
     """Are the card sentences' and known questions' vectors on disk (so loading them embeds nothing)?"""
-    return (_cache_path("sentences", _sentence_lines(_card_sentences()[0])).exists()
+    return (_cache_path("sentences", _sentence_lines(card_sentences()[0])).exists()
             and _cache_path("asks", _ask_lines(_section_asks())).exists())
 
 
@@ -140,14 +117,10 @@ def _load_or_embed(path: Path, texts: list[str]):
 
 class SentenceIndex:
     def __init__(self) -> None:
-        self.rows, self.card_lenses = _card_sentences()
-        self.terms = [set(tokenize(f"{r[0]} {r[3]}")) for r in self.rows]
+        self.rows, self.card_lenses = card_sentences()
+        self.terms = [sentence_terms(r) for r in self.rows]
         self.heading_terms = [set(tokenize(r[3])) for r in self.rows]
-        df: dict[str, int] = {}
-        for terms in self.terms:
-            for t in terms:
-                df[t] = df.get(t, 0) + 1
-        self.idf = {t: math.log(len(self.rows) / n) for t, n in df.items()}
+        self.idf = sentence_rarity()
         self.matrix = _load_or_embed(_cache_path("sentences", _sentence_lines(self.rows)),
                                      [EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
         self._sections()

@@ -27,6 +27,10 @@ from knowledge.safe_text import safe_text
 MAX_MESSAGE_CHARS = 200_000
 PAGE_TURNS = 200  # a long session is opened on its latest messages; earlier ones load on request
 RETRIEVAL_CHARS = 2_000  # what understanding reads of a long paste (kept whole; search reads all of it)
+# A best sentence below this (just above the answer index's own bar, 0.42) is a near miss when search says no
+# card covers the question. Set from few cases (a transport question at 0.43, a covered suspension question
+# asked mid-conversation at 0.47); calibrate it on conversation data.
+NEAR_MISS = 0.46
 TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for another process's turn
 _CITATION = re.compile(r"\[`[^\]]*\]")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
@@ -359,6 +363,12 @@ class Engine:
             support = index.answer(vector, "record reasons gaps", [], shown, limit=1, cards={RECORD_CARD})
         elif understood.asks:
             answer = self._answer(index, qvector, asked or question, hits, shown, question, search_covered)
+            # Search found no card that covers the message, nor the question as the answer reads it (with the
+            # topic a short follow-up inherits, the case's sanction and the field's terms for everyday words),
+            # and the best sentence only just clears the answer's own bar: it is the nearest, not an answer.
+            if (not search_covered and answer.best < NEAR_MISS
+                    and not self.searcher.find(asked or question, k=1).covered):
+                answer = answer.model_copy(update={"covered": False})
         else:  # what the new facts raise, from the sections retrieval found for them
             support = index.answer(qvector, asked or question, hits, shown, limit=1)
         return answer, support

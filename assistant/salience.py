@@ -7,11 +7,10 @@ words are in the cards: "the hydro pool" is particular to this case, "the pupil"
 """
 from __future__ import annotations
 
-import math
 import re
-from functools import lru_cache
 
 from knowledge.lexical import tokenize
+from knowledge.vocabulary import sentence_rarity
 
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”\n/–—]+|\s-+\s")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -49,19 +48,6 @@ MIN_RARITY = 3.0  # a word in more than about 1 card sentence in 20 is not parti
 MAX_DETAILS = 2
 
 
-@lru_cache(maxsize=1)
-def _card_rarity() -> dict[str, float]:
-    """How rare each (stemmed) word is across the cards' sentences: log(sentences / sentences with it)."""
-    from assistant.answers import _card_sentences
-
-    rows = _card_sentences()[0]
-    counts: dict[str, int] = {}
-    for text, *_ in rows:
-        for term in set(tokenize(text)):
-            counts[term] = counts.get(term, 0) + 1
-    return {t: math.log(len(rows) / n) for t, n in counts.items()}
-
-
 def _rarity(word: str, rarity: dict[str, float], ceiling: float) -> float:
     terms = tokenize(word)
     return max((rarity.get(t, ceiling) for t in terms), default=0.0)
@@ -70,7 +56,7 @@ def _rarity(word: str, rarity: dict[str, float], ceiling: float) -> float:
 def details(message: str, avoid: str = "", limit: int = MAX_DETAILS) -> list[str]:
     """Up to `limit` particular details of the message, as phrases a reply can use ("the trip news"),
     in the order the leader gave them; none that `avoid` (the rest of the reply) already names."""
-    rarity = _card_rarity()
+    rarity = sentence_rarity(headings=False)
     ceiling = max(rarity.values(), default=8.0)
     avoided = set(tokenize(avoid))
     found: dict[str, tuple[float, int, str]] = {}

@@ -37,13 +37,12 @@ def _known_english() -> frozenset[str]:
     """The words of the guidance cards and of the guard's English training messages (school English as staff
     write it: "blazer", "lanyard", "mtg"); messages written to quote another language are left out."""
     from guardrails.corpus import TRAIN, _rows
-    from knowledge.loader import load_cards
+    from knowledge.vocabulary import card_words
 
     other = re.compile("|".join([*NAMES.values(), "language", "translat"]), re.I)
-    texts = [f"{card.title} {card.body}" for card in load_cards()]
-    texts += [row["text"] for path in sorted(TRAIN.glob("author_*.jsonl")) for _, row in _rows(path)
-              if not other.search(f"{row.get('why', '')} {row['text']}")]
-    return frozenset(w.casefold() for text in texts for w in _WORD.findall(text))
+    texts = [row["text"] for path in sorted(TRAIN.glob("author_*.jsonl")) for _, row in _rows(path)
+             if not other.search(f"{row.get('why', '')} {row['text']}")]
+    return card_words() | frozenset(w.casefold() for text in texts for w in _WORD.findall(text))
 
 
 NAMES = {

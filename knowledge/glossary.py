@@ -1,6 +1,7 @@
 """The field's terms and abbreviations, loaded from glossary.yaml (expansion lives in knowledge.text)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +10,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from knowledge.errors import ReflectError
+from knowledge.models import Source
 from knowledge.yamlfile import load_yaml
 
 GLOSSARY_PATH = Path(__file__).parent / "glossary.yaml"
@@ -31,6 +33,11 @@ class Term(BaseModel):
     # The words an answer is looked up with when a lay pattern matches, where they differ from the expansion
     # ("reasonable force restrictive intervention"): the answer index matches card sentences, not terms.
     answer_terms: str | None = None
+    # Where the definition was checked, and when, as a card records it; `unverified` says what was not
+    # confirmed against the published text (a secondary source only, or a point left open).
+    sources: list[Source] = []
+    checked: dt.date | None = None
+    unverified: str | None = None
 
     @field_validator("lay_patterns")
     @classmethod

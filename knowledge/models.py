@@ -35,6 +35,10 @@ class CardMeta(BaseModel):
     # The questions each section answers, in users' own words (section heading -> questions): matched
     # against a question to choose the passage that answers it, never shown.
     asks: dict[str, list[str]] = {}
+    # Standard-score units added to the card's fused search score: negative for a broad card that the
+    # automatic hub correction leaves near the top for questions it does not answer. Measure on the
+    # tuning rows before setting it; 0 for nearly every card.
+    search_weight: float = Field(default=0.0, ge=-3.0, le=1.0)
 
     @field_validator("lenses")
     @classmethod

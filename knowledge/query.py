@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 from knowledge.lexical import tokenize
 from knowledge.text import split_sentences
+from knowledge.vocabulary import chunk_rarity
 
 MAX_QUERY_WORDS = 120  # inside the embedding model's 256 word pieces, with room for expansions
 _QUESTION_START = re.compile(
@@ -47,21 +47,6 @@ def is_question(sentence: str, reported: bool = True) -> bool:
     return sentence.endswith("?") or any(rx.search(sentence) for rx in (*direct, *((_APPEAL, _INDIRECT) if reported else ())))
 
 
-@lru_cache(maxsize=1)
-def _idf() -> dict[str, float]:
-    """How telling each word stem is, from the cards themselves (sections and phrasings)."""
-    from knowledge.chunker import index_chunks
-    from knowledge.loader import load_cards
-
-    docs = [set(tokenize(chunk.text)) for card in load_cards() for chunk in index_chunks(card)]
-    frequency: dict[str, int] = {}
-    for doc in docs:
-        for stem in doc:
-            frequency[stem] = frequency.get(stem, 0) + 1
-    n = len(docs)
-    return {stem: math.log((n + 1) / (df + 0.5)) for stem, df in frequency.items()}
-
-
 def _fact_weight(sentence: str, idf: dict[str, float]) -> float:
     """Density of the cards' vocabulary: words the cards never use add nothing."""
     stems = set(tokenize(sentence))
@@ -79,7 +64,7 @@ def build_query(message: str, max_words: int = MAX_QUERY_WORDS) -> str:
     sentences = list(dict.fromkeys(split_sentences(message, max_chars=400, at_semicolons=True)))  # a repeated line counts once
     if len(sentences) <= 1:
         return " ".join(flat.split()[:max_words])
-    idf = _idf()
+    idf = chunk_rarity()
     facts = [_fact_weight(sentence, idf) for sentence in sentences]
     questions = [is_question(sentence) for sentence in sentences]
     # Background chatter does not earn a place just because there is room for it.

@@ -16,6 +16,7 @@ import threading
 from functools import lru_cache
 
 from knowledge.chunker import embedding_text, index_chunks
+from knowledge.coverage import COVERED_AT, CoverageSignals, coverage
 from knowledge.errors import ReflectError
 from knowledge.card_questions import QUESTIONS_HEADING
 from knowledge.fusion import fused_order, reciprocal_rank_fusion, standard_score_fusion
@@ -37,11 +38,6 @@ WEIGHTS = (1.0, 0.3, 0.6, 0.8)
 HUB_PENALTY = 1.0
 HUB_PENALTY_CHUNKS = 0.3
 HUB_NEIGHBOURS = 10
-# Coverage: a logistic curve over the best dense similarity to the top card, fitted on
-# evals/retrieval/tune.jsonl (covered rows against gap rows); see knowledge/README.md.
-COVERAGE_SLOPE = 20.7
-COVERAGE_MIDPOINT = 0.439
-COVERED_AT = 0.5
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -77,10 +73,6 @@ def _snippet(text: str, limit: int = 240) -> str:
     return flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def coverage_from_similarity(similarity: float) -> float:
-    return 1.0 / (1.0 + math.exp(-COVERAGE_SLOPE * (similarity - COVERAGE_MIDPOINT)))
-
-
 class Searcher:
     """Holds the lexical index and the card vectors; safe to share."""
 
@@ -101,6 +93,8 @@ class Searcher:
         card_index = {card_id: i for i, card_id in enumerate(self._card_ids)}
         self._card_of_chunk = np.array([card_index[self._chunks[c].card_id] for c in self._lexical.ids])
         self._lenses = {c.id: set(c.lenses) for c in cards}
+        weight = {c.id: c.search_weight for c in cards}
+        self._weight = np.array([weight[card_id] for card_id in self._card_ids], dtype=np.float32)
 
     def _load_vectors(self) -> None:
         """All vectors in memory (a few hundred rows): ranking is one matrix product."""
@@ -147,28 +141,8 @@ class Searcher:
         """The k best cards for a query or a whole message, and how well the cards cover it."""
         import numpy as np
 
-        matched = validate_query(build_query(query))
-        expanded = expand_query(matched)  # what `embedded_text` gives: batched callers find it embedded
-        vector = self._vector(expanded)
-        sims = self._matrix @ vector
-
-        order = np.argsort(-sims, kind="stable")
-        section_rows = [r for r in order if self._is_section[r]][:CANDIDATES]
-        lexical_scores = self._lexical.scores(expanded)
-        by_lexical = sorted(range(len(lexical_scores)), key=lambda i: (-lexical_scores[i], i))[:CANDIDATES * 2]
-        lexical = [self._lexical.ids[i] for i in by_lexical if lexical_scores[i] > 0]
-
-        n = len(self._card_ids)
-        best_section = np.full(n, -1.0, dtype=np.float32)
-        best_phrasing = np.full(n, -1.0, dtype=np.float32)
-        np.maximum.at(best_section, self._card_of_row[self._is_section], sims[self._is_section])
-        np.maximum.at(best_phrasing, self._card_of_row[~self._is_section], sims[~self._is_section])
-        best_section -= HUB_PENALTY_CHUNKS * self._hub
-        best_phrasing -= HUB_PENALTY_CHUNKS * self._hub
-        whole_card = self._centroids @ vector - HUB_PENALTY * self._hub
-        best_lexical = np.zeros(n, dtype=np.float32)
-        np.maximum.at(best_lexical, self._card_of_chunk, np.asarray(lexical_scores, dtype=np.float32))
-        total = standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical], WEIGHTS)
+        matched, vector, scored = self._scored(query)
+        total, sims, lexical_scores, best_lexical, best_dense = scored
         if lenses:
             wanted = set(lenses)
             total = [t + LENS_NUDGE if wanted & self._lenses[card_id] else t for t, card_id in zip(total, self._card_ids)]
@@ -177,19 +151,67 @@ class Searcher:
         ranked = fused_order(fused)[:k]
 
         # The section shown for a card: its best by dense and lexical rank together.
+        order = np.argsort(-sims, kind="stable")
+        section_rows = [r for r in order if self._is_section[r]][:CANDIDATES]
+        by_lexical = sorted(range(len(lexical_scores)), key=lambda i: (-lexical_scores[i], i))[:CANDIDATES * 2]
+        lexical = [self._lexical.ids[i] for i in by_lexical if lexical_scores[i] > 0]
         section_scores = reciprocal_rank_fusion(
             [[self._row_ids[r] for r in section_rows], [c for c in lexical if self._chunks[c].role == "section"]])
         hits = [self._hit(self._display_section(card_id, section_scores, vector), fused[card_id])
                 for card_id in ranked]
-        best = float(sims[self._card_of_row == self._card_ids.index(ranked[0])].max()) if ranked else 0.0
-        coverage = round(coverage_from_similarity(best), 3)
-        return SearchResult(query=matched, hits=hits, coverage=coverage, covered=coverage >= COVERED_AT)
+        signals = self._signals(scored)
+        score = round(coverage(signals), 3)
+        return SearchResult(query=matched, hits=hits, coverage=score, covered=score >= COVERED_AT)
+
+    def signals(self, query: str) -> CoverageSignals:
+        """What the coverage estimate reads for a query (for fitting it: evals/retrieval/fit_coverage.py)."""
+        return self._signals(self._scored(query)[2])
+
+    def _signals(self, scored) -> CoverageSignals:
+        """The coverage signals of one search, read at the card ranked first without a lens (a lens is the
+        conversation's emphasis, not evidence that the cards answer the question)."""
+        import numpy as np
+
+        total, _, _, best_lexical, best_dense = scored
+        top = int(np.argmax(total))
+        spread = float(best_lexical.std()) or 1.0
+        return CoverageSignals(
+            best=float(best_dense[top]), nearest=float(best_dense.max()),
+            lexical_lead=float((best_lexical[top] - best_lexical.mean()) / spread),
+            lexical_best=float(best_lexical.max()),
+        )
+
+    def _scored(self, query: str):
+        """One search's scores: the matched text, its vector, and (fused card scores, chunk similarities,
+        chunk BM25 scores, each card's best BM25 score, each card's best raw dense similarity)."""
+        import numpy as np
+
+        matched = validate_query(build_query(query))
+        expanded = expand_query(matched)  # what `embedded_text` gives: batched callers find it embedded
+        vector = self._vector(expanded)
+        sims = self._matrix @ vector
+        lexical_scores = self._lexical.scores(expanded)
+
+        n = len(self._card_ids)
+        best_section = np.full(n, -1.0, dtype=np.float32)
+        best_phrasing = np.full(n, -1.0, dtype=np.float32)
+        np.maximum.at(best_section, self._card_of_row[self._is_section], sims[self._is_section])
+        np.maximum.at(best_phrasing, self._card_of_row[~self._is_section], sims[~self._is_section])
+        best_dense = np.maximum(best_section, best_phrasing)
+        best_section -= HUB_PENALTY_CHUNKS * self._hub
+        best_phrasing -= HUB_PENALTY_CHUNKS * self._hub
+        whole_card = self._centroids @ vector - HUB_PENALTY * self._hub
+        best_lexical = np.zeros(n, dtype=np.float32)
+        np.maximum.at(best_lexical, self._card_of_chunk, np.asarray(lexical_scores, dtype=np.float32))
+        total = np.asarray(standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical], WEIGHTS))
+        total += self._weight
+        return matched, vector, (total, sims, lexical_scores, best_lexical, best_dense)
 
     def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
         return self.find(query, k=k, lenses=lenses).hits
 
     def coverage(self, query: str) -> float:
-        """How far the cards cover the question (0-1); below COVERED_AT, say they do not."""
+        """How far the cards cover the question (0-1); below knowledge.coverage.COVERED_AT, say they do not."""
         return self.find(query, k=1).coverage
 
     def card_hit(self, card_id: str, query: str) -> Hit | None:

@@ -30,6 +30,18 @@ def test_sending_a_child_home_to_calm_down_is_answered_as_an_exclusion_question(
     assert cited_ids(answer)
 
 
+def test_a_school_question_near_the_cards_but_not_in_them_is_said_not_covered(tmp_path):
+    # The answer index finds sentences about pupils and the local authority close enough to quote; search,
+    # reading the question's words, finds that no card covers school transport.
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    result = engine.turn(session, "Can the council refuse a free bus pass because the family chose a school "
+                                  "that is not the nearest one?")
+    answer = first_paragraph(result.reply)
+    assert re.search(r"don't cover|can't find|isn't something|don't answer", answer), result.reply
+    assert not cited_ids(answer)
+
+
 def test_a_question_the_cards_do_not_cover_is_said_plainly_without_a_nearby_quote(tmp_path):
     engine = offline_engine(tmp_path)
     session = engine.new_session("live")

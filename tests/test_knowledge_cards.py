@@ -132,3 +132,13 @@ def test_glossary_expansion_leaves_ordinary_words_alone(text):
 def test_glossary_expansion_still_expands_the_fields_capitals():
     assert "multi-academy trust" in expand_abbreviations("our MAT policy")
     assert "teaching assistant" in expand_abbreviations("two TAs were present")
+
+
+def test_glossary_definitions_checked_against_sources_say_so():
+    checked = {t.term: t for t in load_glossary() if t.checked}
+    for term in ("de-escalation", "off-rolling", "searching", "exclusion notifications", "reinstatement review", "KCSIE"):
+        entry = checked[term]
+        assert entry.sources and all(str(s.url).startswith("https://") for s in entry.sources)
+    # what was confirmed only through secondary sources is marked
+    assert checked["exclusion notifications"].unverified
+    assert "2026" in checked["KCSIE"].definition

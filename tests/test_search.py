@@ -233,3 +233,31 @@ def test_a_long_question_in_lay_words_finds_its_card_in_the_top_five(message, ca
     # Long real questions meet the cards only through their lay wording (a trip, a shove, being
     # reported for lateness); broad cards on exclusion and vulnerable groups used to crowd them out.
     assert card in [h.card_id for h in get_searcher().search(message, k=5)]
+
+
+@pytest.mark.parametrize("question", [
+    "How many points up the main pay scale does a teacher move each September, and who signs it off?",
+    "Can the council refuse my daughter a free bus pass because the school we chose is not the nearest one?",
+    "Which exam boards allow a reader for a pupil with dyslexia in the summer series?",
+])
+def test_a_school_question_the_cards_do_not_answer_is_not_covered(question):
+    # Near the cards in meaning (pupils, the council, dyslexia) but about pay, transport or exams: the
+    # words of the question do not meet the top card's, so coverage stays low.
+    assert not get_searcher().find(question).covered
+
+
+@pytest.mark.parametrize("question", [
+    "We think a Year 10 boy is running drugs for older lads; will suspending him put him in more danger?",
+    "Can we make a pupil with an EHCP sit in the isolation room all week?",
+    "My son was sent home at lunch to calm down and not marked as excluded, is that allowed?",
+])
+def test_a_lay_question_the_cards_answer_is_covered(question):
+    assert get_searcher().find(question).covered
+
+
+def test_the_exploitation_card_ranks_for_exploitation_not_for_harassment_in_school():
+    searcher = get_searcher()
+    exploitation = "a pupil in year 10 has started carrying large amounts of cash and going missing at weekends"
+    assert "contextual-safeguarding" in [h.card_id for h in searcher.search(exploitation, k=3)]
+    harassment = "boys in year 8 keep making sexual comments to girls in lessons and staff call it banter"
+    assert "contextual-safeguarding" not in [h.card_id for h in searcher.search(harassment, k=3)]

@@ -375,9 +375,13 @@ def _outcome_cells(block: Block, rules: _Rules) -> list[str]:
 
 
 def _row_leaves_room(block: Block, rules: _Rules) -> bool:
-    """A row one of whose outcome cells hedges ("… permanent exclusion may be considered"): the row's
+    """A row one of whose outcome cells hedges ("… permanent exclusion may be considered"), or whose
+    outcomes stand only under a guide header ("Possible response", "Suggested sanctions"): the row's
     outcome is open, whatever another cell names."""
-    return any(rules.hedged_sentence.search(cell) for cell in _outcome_cells(block, rules))
+    guided = [cell for header, cell in block.cells or []
+              if rules.guide_column.search(header) and rules.outcome_column.search(header)]
+    outcomes = _outcome_cells(block, rules)
+    return any(rules.hedged_sentence.search(cell) for cell in outcomes) or (bool(guided) and not outcomes)
 
 
 # "1. ", "b) ", "iv. " opening a numbered list item: the number is the list's, not the sentence's
@@ -447,6 +451,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and (not _title(unit.text) or (id(unit.block) in ladders and len(unit.text.split()) >= 3))
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
              and not _STAFF_WONT.search(unit.text) and not _NOT_GIVEN.search(unit.text)
+             and not (_STAFF_DUTY.search(unit.text) and not _names_sanction(unit.text, rules))
              and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
                       and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _OFFERED.search(unit.text)
@@ -487,6 +492,16 @@ _STAFF_WONT = re.compile(
     r"should|would|can)\s*(?:not\b|n't)|never\b)", re.IGNORECASE)
 
 
+# What staff do in their job ("The adults on duty deal with problems at playtime", "Teachers greet pupils
+# at the door"), with no sanction named: a duty of staff, not an outcome for a pupil.
+_STAFF_DUTY = re.compile(
+    r"(?:^|[.)]\s+)(?:the\s+|all\s+|our\s+|every\s+|each\s+)?(?:adults?|staff|teachers?|members?\s+of\s+staff|"
+    r"(?:class|form|duty|subject)\s+teachers?|tutors?|(?:lunchtime|midday)\s+(?:staff|supervisors?|adults?)|"
+    r"teaching\s+assistants?|(?:the\s+)?(?:headteacher|head\s+teacher|deputy\s+head\w*|SENCO|DSL))"
+    r"(?:\s+on\s+duty)?\s+(?:will\s+|must\s+|should\s+|always\s+)?(?!(?:be\s+)?(?:give|issue|send|set|put|place|"
+    r"remove|exclude|suspend|isolate)\w*\b)[a-z]+", re.IGNORECASE)
+
+
 # An outcome the sentence withholds or takes back ("A detention will not be given for a first
 # offence", "is never used for lateness", "a merit cancels out a warning") limits sanctions; it sets none.
 _NOT_GIVEN = re.compile(
@@ -504,7 +519,8 @@ _NEGATED_MODAL = re.compile(r"\b(?:will|shall|must|should|can)\s*(?:not\b|n't)|\
 # not one a pupil could be disadvantaged by in the way a sanction can.
 _REWARD = re.compile(
     r"\b(?:rewards?|rewarded|prizes?|certificates?|merits?|praised?|postcards?|(?:house|achievement|reward|positive)\s+"
-    r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*)\b", re.IGNORECASE)
+    r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*|earn(?:s|ed|ing)?|golden\s+time|"
+    r"free\s+time|extra\s+play(?:time)?)\b", re.IGNORECASE)
 
 
 # Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").
@@ -577,8 +593,21 @@ _TRAILING_IF = re.compile(r"\b(?:if|whenever|once|unless)\b[^,;:]*$", re.IGNOREC
 _RELATIVE = re.compile(r"\b(?:who|that|which)\s+(?:\w+\s+){0,3}", re.IGNORECASE)
 
 
+# A sanction named after "before" a clause that deliberates ("Each case is looked at on its merits before
+# anyone is suspended", "Staff hear the pupil out before a detention is set"): the sentence is about the
+# weighing that comes first, not the outcome.
+_TRAILING_BEFORE = re.compile(r"\bbefore\b[^,;:]*$", re.IGNORECASE)
+_DELIBERATES = re.compile(r"\b(?:consider\w*|discuss\w*|review\w*|check\w*|investigat\w*|listen\w*|hear[sd]?|heard|"
+                          r"speak\w*|spoken|talk\w*|meet\w*|met|decid\w*|look\w*\s+(?:at|into)|merits|weigh\w*|"
+                          r"explor\w*|ask\w*)\b", re.IGNORECASE)
+
+
 def _in_trailing_condition(sentence: str, match: re.Match) -> bool:
     found = _TRAILING_IF.search(sentence[:match.start()])
+    if not found:
+        found = _TRAILING_BEFORE.search(sentence[:match.start()])
+        if found and not _DELIBERATES.search(sentence[:found.start()]):
+            return False
     return bool(found) and bool(_FINITE.search(_RELATIVE.sub(" ", sentence[:found.start()])))
 
 
@@ -761,13 +790,22 @@ def _linked(body: list[Block]) -> list[Block]:
 
 def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules,
               whole: str, findings: list[RuleFinding]) -> ExpectedElement:
-    applies = element["applies_if"] is None or bool(element["applies_if"].search(_masked(whole, rules)))
+    applies = element["applies_if"] is None or any(
+        element["applies_if"].search(_masked(b.text, rules)) and not _outside_lessons(b.text, element)
+        for b in body)
     if element["scope"] == "section":
         scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
     elif element["scope"] == "step":  # a step's lines read together ("Sent out …", "Teacher logs the C3")
         steps: dict[object, list[Block]] = {}
+        lead: Block | None = None  # a paragraph and the list straight under it ("Each step is recorded." - Step 1 …)
         for b in body:
-            steps.setdefault((_section_key(b), b.step) if b.step else id(b), []).append(b)
+            under_lead = b.kind == "item" and lead is not None and lead.section == b.section
+            key: object = (_section_key(b), b.step) if b.step else id(b)
+            if under_lead and key not in steps:
+                steps[key] = [lead]  # type: ignore[list-item]  # the lead reaches each item, not item to item
+            if not under_lead and not b.step:
+                lead = b if b.kind == "paragraph" else None
+            steps.setdefault(key, []).append(b)
         scopes = [(blocks, "\n".join(f"{b.section or ''}\n{_masked(b.text, rules)}" for b in blocks))
                   for blocks in steps.values()]
     else:
@@ -786,6 +824,20 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
         quote=_clip(where.text) if where else None, location=where.location if where else None,
         question=_question(element, body, rules, links, findings), cards=list(element["cards"]),
     )
+
+
+def _outside_lessons(text: str, element: dict) -> bool:
+    """A paragraph whose removal is from play or lunch, not from a lesson ("time in the reflection room
+    at lunchtime", "sent to a senior leader from the playground"): not removal from class. Isolation
+    and internal exclusion take a pupil out of lessons wherever the paragraph mentions lunch."""
+    return element["id"] == "removal-recorded" and bool(_PLAYTIME.search(text)) and not _LESSON.search(text) \
+        and not _OUT_OF_LESSONS.search(text)
+
+
+_PLAYTIME = re.compile(r"\b(?:play\s*(?:time|ground)?s?|lunch\s*(?:time|hall)?s?|break\s*(?:time)?s?|dinner\s*(?:time)?s?|"
+                       r"midday)\b", re.IGNORECASE)
+_OUT_OF_LESSONS = re.compile(r"\b(?:isolation|seclusion|internal(?:ly)?\s+(?:exclu\w+|suspen\w+))\b", re.IGNORECASE)
+_LESSON = re.compile(r"\blessons?\b|\bclass(?:room)?s?\b(?!\s+teachers?)", re.IGNORECASE)
 
 
 def _first(body: list[Block], pattern: re.Pattern, rules: _Rules) -> str | None:

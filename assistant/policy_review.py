@@ -411,7 +411,8 @@ def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
     return out
 
 
-_MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies)\b", re.IGNORECASE)
+_MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies|interventions?|"
+                        r"techniques)\b", re.IGNORECASE)
 
 # A lead-in that sets out a sequence of outcomes ("The consequences increase in severity and are as
 # follows:", "The steps we follow are:"): the list under it is a ladder written without step labels.
@@ -553,7 +554,15 @@ _SETTING_LEAD = re.compile(
 def _setting(masked: str, mention: re.Match, condition_end: int = 0) -> bool:
     """Whether this sanction is the setting of the sentence: named after a setting lead, or inside
     a leading condition ("If a pupil is sent to isolation, parents are phoned the same day")."""
-    return mention.start() < condition_end or bool(_SETTING_LEAD.search(masked[:mention.start()]))
+    return mention.start() < condition_end or bool(_SETTING_LEAD.search(masked[:mention.start()])) or (
+        bool(_BARE_SUBJECT.search(masked[:mention.start()])) and bool(_PARTICIPLE.match(mention.group(0)))
+        and bool(_FINITE.search(masked[mention.end():])))
+
+
+# "Pupils placed in the base must bring a packed lunch": a participle straight after the subject, with the
+# sentence's own verb after it, names where the pupils already are (a step line "Pupil placed in isolation." has no verb).
+_BARE_SUBJECT = re.compile(r"^\s*(?:the\s+|any\s+|all\s+)?(?:students?|pupils?|children|child|learners?)\s+$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"(?:placed|put|sent|kept|held|taken|moved|referred|isolated|excluded|suspended)\b", re.IGNORECASE)
 
 
 def _sanction_only_as_setting(text: str, rules: _Rules) -> bool:
@@ -834,8 +843,8 @@ def _outside_lessons(text: str, element: dict) -> bool:
         and not _OUT_OF_LESSONS.search(text)
 
 
-_PLAYTIME = re.compile(r"\b(?:play\s*(?:time|ground)?s?|lunch\s*(?:time|hall)?s?|break\s*(?:time)?s?|dinner\s*(?:time)?s?|"
-                       r"midday)\b", re.IGNORECASE)
+_PLAYTIME = re.compile(r"\b(?:play\s*(?:time|ground)?s?|lunch\s*times?|(?:at|during|over)\s+(?:the\s+next\s+)?(?:lunch|break)|"
+                       r"break\s*times?|dinner\s*times?|midday)\b", re.IGNORECASE)  # not "a packed lunch"
 _OUT_OF_LESSONS = re.compile(r"\b(?:isolation|seclusion|internal(?:ly)?\s+(?:exclu\w+|suspen\w+))\b", re.IGNORECASE)
 _LESSON = re.compile(r"\blessons?\b|\bclass(?:room)?s?\b(?!\s+teachers?)", re.IGNORECASE)
 

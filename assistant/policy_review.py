@@ -456,6 +456,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
                       and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _OFFERED.search(unit.text)
+             and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
@@ -522,6 +523,13 @@ _REWARD = re.compile(
     r"\b(?:rewards?|rewarded|prizes?|certificates?|merits?|praised?|postcards?|(?:house|achievement|reward|positive)\s+"
     r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*|earn(?:s|ed|ing)?|golden\s+time|"
     r"free\s+time|extra\s+play(?:time)?)\b", re.IGNORECASE)
+
+
+# Something lent, offered or given in support ("Pupils without a blazer are lent one from reception", "A
+# child who ran out will be welcomed back", "given space") with no sanction beside it: help, not a sanction.
+_PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
+                       r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
+                       r"space|time\s+to|chance))\b", re.IGNORECASE)
 
 
 # Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").
@@ -809,7 +817,9 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
         lead: Block | None = None  # a paragraph and the list straight under it ("Each step is recorded." - Step 1 …)
         for b in body:
             under_lead = b.kind == "item" and lead is not None and lead.section == b.section
-            key: object = (_section_key(b), b.step) if b.step else id(b)
+            # a section whose heading names a sanction ("Removal", "Detention") is a step of its own
+            key: object = (_section_key(b), b.step) if b.step else (_section_key(b), "") if b.section and (
+                rules.removal.search(b.section) or _names_sanction(b.section, rules)) else id(b)
             if under_lead and key not in steps:
                 steps[key] = [lead]  # type: ignore[list-item]  # the lead reaches each item, not item to item
             if not under_lead and not b.step:

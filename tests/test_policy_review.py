@@ -909,6 +909,10 @@ def test_outcomes_fixed_without_the_usual_sanction_words_are_found(sentence, tmp
     pytest.param("Staff always hear the pupil's side before a detention is set.", id="heard-before"),
     # a list of examples of behaviour at a step, with no outcome
     pytest.param("Level 2 = serious behaviour eg spitting, throwing chairs or leaving the room.", id="eg-list"),
+    # help given in response, with no sanction beside it
+    pytest.param("Pupils who turn up without a calculator will be lent one for the lesson.", id="lent"),
+    pytest.param("A child who has hidden under the table will be welcomed back to the group when ready.",
+                 id="welcomed-back"),
 ])
 def test_duties_rewards_weighing_and_examples_are_not_flagged(sentence, tmp_path):
     assert _review_sentence(tmp_path, sentence).findings == [], sentence
@@ -983,3 +987,12 @@ def test_removal_is_read_from_class_and_its_recording_from_its_own_step(text, st
     path = tmp_path / "policy.txt"
     path.write_text(text)
     assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == status
+
+
+def test_a_section_headed_by_its_sanction_is_read_as_one_step_for_recording(tmp_path):
+    path = tmp_path / "steps.md"
+    path.write_text("# Consequences\n\n### Removal\n\n- The pupil goes to the learning base for the rest of the lesson.\n"
+                    "- Every removal is logged and looked at by the deputy each month.\n\n### Detention\n\n"
+                    "- Thirty minutes after school the next day.\n")
+    assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "present"
+

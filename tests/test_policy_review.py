@@ -893,6 +893,11 @@ def test_an_outcome_cell_that_mentions_what_it_includes_is_still_a_tariff(tmp_pa
                  id="have-to-spend-break"),
     pytest.param("Phones seen in lessons are taken and held until a parent comes to the office.",
                  id="held-until-parent"),
+    # a loss in the present tense at a step, and "the consequence of ... is"
+    pytest.param("Pupils on amber lose five minutes of their Friday free time.", id="on-amber-lose"),
+    pytest.param("If a pupil is sent out twice in a week, the family is phoned and the pupil misses the next "
+                 "school visit.", id="misses-the-visit"),
+    pytest.param("The consequence of throwing equipment is a day in the learning base.", id="consequence-of"),
 ])
 def test_outcomes_fixed_without_the_usual_sanction_words_are_found(sentence, tmp_path):
     assert _review_sentence(tmp_path, sentence).findings, sentence
@@ -911,6 +916,9 @@ def test_outcomes_fixed_without_the_usual_sanction_words_are_found(sentence, tmp
     pytest.param("Level 2 = serious behaviour eg spitting, throwing chairs or leaving the room.", id="eg-list"),
     # help given in response, with no sanction beside it
     pytest.param("Pupils who turn up without a calculator will be lent one for the lesson.", id="lent"),
+    # missing something for another reason is not losing it
+    pytest.param("Pupils who miss their lunch break for a choir rehearsal can eat in the music room.",
+                 id="miss-for-a-reason"),
     pytest.param("A child who has hidden under the table will be welcomed back to the group when ready.",
                  id="welcomed-back"),
 ])

@@ -375,9 +375,13 @@ def _outcome_cells(block: Block, rules: _Rules) -> list[str]:
 
 
 def _row_leaves_room(block: Block, rules: _Rules) -> bool:
-    """A row one of whose outcome cells hedges ("… permanent exclusion may be considered"): the row's
+    """A row one of whose outcome cells hedges ("… permanent exclusion may be considered"), or whose
+    outcomes stand only under a guide header ("Possible response", "Suggested sanctions"): the row's
     outcome is open, whatever another cell names."""
-    return any(rules.hedged_sentence.search(cell) for cell in _outcome_cells(block, rules))
+    guided = [cell for header, cell in block.cells or []
+              if rules.guide_column.search(header) and rules.outcome_column.search(header)]
+    outcomes = _outcome_cells(block, rules)
+    return any(rules.hedged_sentence.search(cell) for cell in outcomes) or (bool(guided) and not outcomes)
 
 
 # "1. ", "b) ", "iv. " opening a numbered list item: the number is the list's, not the sentence's
@@ -407,7 +411,8 @@ def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
     return out
 
 
-_MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies)\b", re.IGNORECASE)
+_MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies|interventions?|"
+                        r"techniques)\b", re.IGNORECASE)
 
 # A lead-in that sets out a sequence of outcomes ("The consequences increase in severity and are as
 # follows:", "The steps we follow are:"): the list under it is a ladder written without step labels.
@@ -447,9 +452,11 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and (not _title(unit.text) or (id(unit.block) in ladders and len(unit.text.split()) >= 3))
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
              and not _STAFF_WONT.search(unit.text) and not _NOT_GIVEN.search(unit.text)
+             and not (_STAFF_DUTY.search(unit.text) and not _names_sanction(unit.text, rules))
              and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
                       and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _OFFERED.search(unit.text)
+             and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
     if not asked:
@@ -487,6 +494,16 @@ _STAFF_WONT = re.compile(
     r"should|would|can)\s*(?:not\b|n't)|never\b)", re.IGNORECASE)
 
 
+# What staff do in their job ("The adults on duty deal with problems at playtime", "Teachers greet pupils
+# at the door"), with no sanction named: a duty of staff, not an outcome for a pupil.
+_STAFF_DUTY = re.compile(
+    r"(?:^|[.)]\s+)(?:the\s+|all\s+|our\s+|every\s+|each\s+)?(?:adults?|staff|teachers?|members?\s+of\s+staff|"
+    r"(?:class|form|duty|subject)\s+teachers?|tutors?|(?:lunchtime|midday)\s+(?:staff|supervisors?|adults?)|"
+    r"teaching\s+assistants?|(?:the\s+)?(?:headteacher|head\s+teacher|deputy\s+head\w*|SENCO|DSL))"
+    r"(?:\s+on\s+duty)?\s+(?:will\s+|must\s+|should\s+|always\s+)?(?!(?:be\s+)?(?:give|issue|send|set|put|place|"
+    r"remove|exclude|suspend|isolate)\w*\b)[a-z]+", re.IGNORECASE)
+
+
 # An outcome the sentence withholds or takes back ("A detention will not be given for a first
 # offence", "is never used for lateness", "a merit cancels out a warning") limits sanctions; it sets none.
 _NOT_GIVEN = re.compile(
@@ -504,7 +521,15 @@ _NEGATED_MODAL = re.compile(r"\b(?:will|shall|must|should|can)\s*(?:not\b|n't)|\
 # not one a pupil could be disadvantaged by in the way a sanction can.
 _REWARD = re.compile(
     r"\b(?:rewards?|rewarded|prizes?|certificates?|merits?|praised?|postcards?|(?:house|achievement|reward|positive)\s+"
-    r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*)\b", re.IGNORECASE)
+    r"points?|stickers?|commendations?|treats?|troph(?:y|ies)|vouchers?|badges?|celebrat\w*|earn(?:s|ed|ing)?|golden\s+time|"
+    r"free\s+time|extra\s+play(?:time)?)\b", re.IGNORECASE)
+
+
+# Something lent, offered or given in support ("Pupils without a blazer are lent one from reception", "A
+# child who ran out will be welcomed back", "given space") with no sanction beside it: help, not a sanction.
+_PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
+                       r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
+                       r"space|time\s+to|chance))\b", re.IGNORECASE)
 
 
 # Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").
@@ -537,7 +562,15 @@ _SETTING_LEAD = re.compile(
 def _setting(masked: str, mention: re.Match, condition_end: int = 0) -> bool:
     """Whether this sanction is the setting of the sentence: named after a setting lead, or inside
     a leading condition ("If a pupil is sent to isolation, parents are phoned the same day")."""
-    return mention.start() < condition_end or bool(_SETTING_LEAD.search(masked[:mention.start()]))
+    return mention.start() < condition_end or bool(_SETTING_LEAD.search(masked[:mention.start()])) or (
+        bool(_BARE_SUBJECT.search(masked[:mention.start()])) and bool(_PARTICIPLE.match(mention.group(0)))
+        and bool(_FINITE.search(masked[mention.end():])))
+
+
+# "Pupils placed in the base must bring a packed lunch": a participle straight after the subject, with the
+# sentence's own verb after it, names where the pupils already are (a step line "Pupil placed in isolation." has no verb).
+_BARE_SUBJECT = re.compile(r"^\s*(?:the\s+|any\s+|all\s+)?(?:students?|pupils?|children|child|learners?)\s+$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"(?:placed|put|sent|kept|held|taken|moved|referred|isolated|excluded|suspended)\b", re.IGNORECASE)
 
 
 def _sanction_only_as_setting(text: str, rules: _Rules) -> bool:
@@ -577,8 +610,21 @@ _TRAILING_IF = re.compile(r"\b(?:if|whenever|once|unless)\b[^,;:]*$", re.IGNOREC
 _RELATIVE = re.compile(r"\b(?:who|that|which)\s+(?:\w+\s+){0,3}", re.IGNORECASE)
 
 
+# A sanction named after "before" a clause that deliberates ("Each case is looked at on its merits before
+# anyone is suspended", "Staff hear the pupil out before a detention is set"): the sentence is about the
+# weighing that comes first, not the outcome.
+_TRAILING_BEFORE = re.compile(r"\bbefore\b[^,;:]*$", re.IGNORECASE)
+_DELIBERATES = re.compile(r"\b(?:consider\w*|discuss\w*|review\w*|check\w*|investigat\w*|listen\w*|hear[sd]?|heard|"
+                          r"speak\w*|spoken|talk\w*|meet\w*|met|decid\w*|look\w*\s+(?:at|into)|merits|weigh\w*|"
+                          r"explor\w*|ask\w*)\b", re.IGNORECASE)
+
+
 def _in_trailing_condition(sentence: str, match: re.Match) -> bool:
     found = _TRAILING_IF.search(sentence[:match.start()])
+    if not found:
+        found = _TRAILING_BEFORE.search(sentence[:match.start()])
+        if found and not _DELIBERATES.search(sentence[:found.start()]):
+            return False
     return bool(found) and bool(_FINITE.search(_RELATIVE.sub(" ", sentence[:found.start()])))
 
 
@@ -761,13 +807,24 @@ def _linked(body: list[Block]) -> list[Block]:
 
 def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules,
               whole: str, findings: list[RuleFinding]) -> ExpectedElement:
-    applies = element["applies_if"] is None or bool(element["applies_if"].search(_masked(whole, rules)))
+    applies = element["applies_if"] is None or any(
+        element["applies_if"].search(_masked(b.text, rules)) and not _outside_lessons(b.text, element)
+        for b in body)
     if element["scope"] == "section":
         scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
     elif element["scope"] == "step":  # a step's lines read together ("Sent out …", "Teacher logs the C3")
         steps: dict[object, list[Block]] = {}
+        lead: Block | None = None  # a paragraph and the list straight under it ("Each step is recorded." - Step 1 …)
         for b in body:
-            steps.setdefault((_section_key(b), b.step) if b.step else id(b), []).append(b)
+            under_lead = b.kind == "item" and lead is not None and lead.section == b.section
+            # a section whose heading names a sanction ("Removal", "Detention") is a step of its own
+            key: object = (_section_key(b), b.step) if b.step else (_section_key(b), "") if b.section and (
+                rules.removal.search(b.section) or _names_sanction(b.section, rules)) else id(b)
+            if under_lead and key not in steps:
+                steps[key] = [lead]  # type: ignore[list-item]  # the lead reaches each item, not item to item
+            if not under_lead and not b.step:
+                lead = b if b.kind == "paragraph" else None
+            steps.setdefault(key, []).append(b)
         scopes = [(blocks, "\n".join(f"{b.section or ''}\n{_masked(b.text, rules)}" for b in blocks))
                   for blocks in steps.values()]
     else:
@@ -786,6 +843,20 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
         quote=_clip(where.text) if where else None, location=where.location if where else None,
         question=_question(element, body, rules, links, findings), cards=list(element["cards"]),
     )
+
+
+def _outside_lessons(text: str, element: dict) -> bool:
+    """A paragraph whose removal is from play or lunch, not from a lesson ("time in the reflection room
+    at lunchtime", "sent to a senior leader from the playground"): not removal from class. Isolation
+    and internal exclusion take a pupil out of lessons wherever the paragraph mentions lunch."""
+    return element["id"] == "removal-recorded" and bool(_PLAYTIME.search(text)) and not _LESSON.search(text) \
+        and not _OUT_OF_LESSONS.search(text)
+
+
+_PLAYTIME = re.compile(r"\b(?:play\s*(?:time|ground)?s?|lunch\s*times?|(?:at|during|over)\s+(?:the\s+next\s+)?(?:lunch|break)|"
+                       r"break\s*times?|dinner\s*times?|midday)\b", re.IGNORECASE)  # not "a packed lunch"
+_OUT_OF_LESSONS = re.compile(r"\b(?:isolation|seclusion|internal(?:ly)?\s+(?:exclu\w+|suspen\w+))\b", re.IGNORECASE)
+_LESSON = re.compile(r"\blessons?\b|\bclass(?:room)?s?\b(?!\s+teachers?)", re.IGNORECASE)
 
 
 def _first(body: list[Block], pattern: re.Pattern, rules: _Rules) -> str | None:

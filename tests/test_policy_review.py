@@ -865,3 +865,142 @@ def test_an_outcome_cell_that_mentions_what_it_includes_is_still_a_tariff(tmp_pa
                     "| Truancy | One hour detention, which includes a talk with the head of year |\n")
     assert [f.kind for f in review_policy(path).findings] == ["tariff"]
 
+
+
+# ---------------------------------------------------------------- round 6: classes of misses and false flags
+# Each case is written for this test in general policy language; one class of sentence shape per group.
+
+
+@pytest.mark.parametrize("sentence", [
+    # a ladder written as prose: the nth time fixes the next outcome
+    pytest.param("The first time a child is unkind they get a reminder, and the third time they go to the "
+                 "partner class until the bell.", id="prose-ladder-third-time"),
+    pytest.param("Three negatives in one lesson and the student is removed.", id="count-and-removed"),
+    # sent to a person in authority, or to another class
+    pytest.param("The pupil is sent to a member of the leadership team.", id="sent-to-leadership"),
+    pytest.param("Pupils who throw food are sent to the head of year.", id="sent-to-head-of-year"),
+    pytest.param("Anyone who refuses is taken to the duty manager.", id="taken-to-duty-manager"),
+    # an outcome without a sanction word: report, losing access, a place or a privilege
+    pytest.param("Pupils who collect twelve negative points in a term are placed on report.", id="placed-on-report"),
+    pytest.param("Misusing the laptops will result in the pupil losing network access for a month.",
+                 id="result-in-losing"),
+    pytest.param("Pupils will forfeit their place at the leavers' disco if they are suspended in year 6.",
+                 id="forfeit-a-place"),
+    # the pupil's own time or place fixed for a named behaviour
+    pytest.param("Children who kick a ball at someone are required to sit out the next playtime.",
+                 id="required-to-sit-out"),
+    pytest.param("If a pupil runs in the corridor, they have to spend the rest of break with the duty teacher.",
+                 id="have-to-spend-break"),
+    pytest.param("Phones seen in lessons are taken and held until a parent comes to the office.",
+                 id="held-until-parent"),
+    # a loss in the present tense at a step, and "the consequence of ... is"
+    pytest.param("Pupils on amber lose five minutes of their Friday free time.", id="on-amber-lose"),
+    pytest.param("If a pupil is sent out twice in a week, the family is phoned and the pupil misses the next "
+                 "school visit.", id="misses-the-visit"),
+    pytest.param("The consequence of throwing equipment is a day in the learning base.", id="consequence-of"),
+])
+def test_outcomes_fixed_without_the_usual_sanction_words_are_found(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings, sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    # rewards that are earned
+    pytest.param("Classes that keep every rule this week earn extra golden time.", id="earned-golden-time"),
+    # duties of staff, with no sanction named
+    pytest.param("The adults on the playground settle any squabbles at break.", id="duty-adults"),
+    pytest.param("Teaching assistants note down each incident and pass it to the teacher.", id="duty-note"),
+    # a weighing that comes before the sanction
+    pytest.param("Every incident is looked at on its own facts before anyone is excluded.", id="weighed-before"),
+    pytest.param("Staff always hear the pupil's side before a detention is set.", id="heard-before"),
+    # a list of examples of behaviour at a step, with no outcome
+    pytest.param("Level 2 = serious behaviour eg spitting, throwing chairs or leaving the room.", id="eg-list"),
+    # help given in response, with no sanction beside it
+    pytest.param("Pupils who turn up without a calculator will be lent one for the lesson.", id="lent"),
+    # missing something for another reason is not losing it
+    pytest.param("Pupils who miss their lunch break for a choir rehearsal can eat in the music room.",
+                 id="miss-for-a-reason"),
+    pytest.param("A child who has hidden under the table will be welcomed back to the group when ready.",
+                 id="welcomed-back"),
+])
+def test_duties_rewards_weighing_and_examples_are_not_flagged(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings == [], sentence
+
+
+def test_a_fixed_time_or_privilege_needs_the_behaviour_named(tmp_path):
+    """"Pupils must spend lunchtime in the hall" is a routine for everyone; with the behaviour it is a rule."""
+    assert _review_sentence(tmp_path, "All pupils must spend lunchtime in the dining hall or on the field.").findings == []
+    assert [f.kind for f in _review_sentence(
+        tmp_path, "Pupils who are late must spend lunchtime in the dining hall.").findings]
+
+
+def test_outcomes_under_a_guide_column_leave_room_but_an_outcome_column_does_not(tmp_path):
+    path = tmp_path / "levels.md"
+    path.write_text("# Levels\n\n| Level | Suggested response |\n|---|---|\n| Level 3 | A detention or a call home |\n")
+    assert review_policy(path).findings == []
+    path.write_text("# Levels\n\n| Level | Response |\n|---|---|\n| Level 3 | An after school detention |\n")
+    assert review_policy(path).findings
+
+
+def test_a_list_of_low_key_interventions_under_a_step_is_a_menu(tmp_path):
+    path = tmp_path / "steps.txt"
+    path.write_text("Steps\n\nStep 1: the adult uses a calm intervention:\n\n- A quiet word at the desk\n"
+                    "- Moving the pupil away from a friend for a few minutes\n- A short errand to take the child out "
+                    "of the moment\n")
+    assert review_policy(path).findings == []
+
+
+def test_following_their_own_plan_in_the_rules_step_is_a_route_nearby(tmp_path):
+    path = tmp_path / "ladder.md"
+    path.write_text("# Steps\n\n### Step 4\n\n- The pupil works in another classroom for the rest of the lesson.\n"
+                    "- Pupils with an individual plan follow the responses set out in their plan.\n\n"
+                    "### Step 5\n\n- A one hour detention after school.\n")
+    routes = {f.step: f.pathway.route for f in review_policy(path).findings}
+    assert routes == {"Step 4": "nearby", "Step 5": "none"}
+
+
+@pytest.mark.parametrize("text, status", [
+    # the verb "exclude" is exclusion, so the procedure is expected
+    pytest.param("Rules\n\nAs a last step the head may exclude a pupil.\n", "missing", id="verb-exclude"),
+    # a governors' meeting as a step of the ladder is not the governors' review of an exclusion
+    pytest.param("Steps\n\n| Stage | Consequence | Action |\n|---|---|---|\n| 8 | Meeting with governors | "
+                 "Pupil and parent meet the governors |\n| 9 | Permanent exclusion | Decided by the headteacher |\n",
+                 "missing", id="governors-as-a-step"),
+    pytest.param("Exclusion\n\nAfter any exclusion, parents can make representations to the governors, who "
+                 "consider reinstatement.\n", "present", id="governors-review"),
+])
+def test_the_exclusion_procedure_needs_the_boards_review_of_it(text, status, tmp_path):
+    path = tmp_path / ("policy.md" if "|" in text else "policy.txt")
+    path.write_text(("# " if "|" in text else "") + text)
+    assert {e.id: e.status for e in review_policy(path).elements}["exclusion-procedure"] == status
+
+
+@pytest.mark.parametrize("text, status", [
+    # removal at play or lunch is not removal from class; isolation is, wherever lunch is mentioned
+    pytest.param("Rules\n\nA child who is rough at play is sent to a member of the leadership team for the rest "
+                 "of lunchtime.\n", "n/a", id="sent-out-at-play"),
+    pytest.param("Rules\n\nPupils lose their break and may then spend a day in isolation.\n", "missing",
+                 id="isolation-with-break"),
+    pytest.param("Rules\n\nPupils who are sent to the inclusion room take a packed lunch with them.\n", "missing",
+                 id="packed-lunch-is-not-lunchtime"),
+    # a lead-in that records every step reaches the removal step listed under it
+    pytest.param("Rules\n\nEvery step is logged on the school system, and the outcome of each is:\n\n"
+                 "- Step 1 = a reminder\n- Step 2 = the pupil leaves the classroom to work in the base\n",
+                 "present", id="lead-in-records-each-step"),
+    # but one item's record does not reach its neighbour
+    pytest.param("Rules\n\nPupils who disrupt a lesson receive a sanction:\n\n- A first warning, which is noted on "
+                 "the board.\n- A second warning means the rest of the lesson in the base.\n", "missing",
+                 id="items-do-not-share-a-record"),
+])
+def test_removal_is_read_from_class_and_its_recording_from_its_own_step(text, status, tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text(text)
+    assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == status
+
+
+def test_a_section_headed_by_its_sanction_is_read_as_one_step_for_recording(tmp_path):
+    path = tmp_path / "steps.md"
+    path.write_text("# Consequences\n\n### Removal\n\n- The pupil goes to the learning base for the rest of the lesson.\n"
+                    "- Every removal is logged and looked at by the deputy each month.\n\n### Detention\n\n"
+                    "- Thirty minutes after school the next day.\n")
+    assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "present"
+

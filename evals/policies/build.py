@@ -44,6 +44,10 @@ TARGETS = {
     "hemsworth.txt": "pdf",
     "sprowston.txt": "pdf",
     "st-hilds.md": "docx",
+    "manor-high.md": "docx",
+    "moat-house-primary.txt": "pdf",
+    "smrchs.txt": "pdf",
+    "gilbert-inglefield.txt": "docx",
 }
 
 

@@ -24,6 +24,7 @@ from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
 from prompts.bank import Question, load_bank, load_phrases
+from prompts.cues import load_cues
 
 # Which card lenses ground each conversation lens.
 CARD_LENSES = {
@@ -319,6 +320,17 @@ class OfflineComposer:
             return None
         return self._rotate(ctx, options, "force")
 
+    def _legal_signal(self, ctx: ReplyContext) -> tuple[str, str] | None:
+        """A fact just told that the law speaks to directly ("mum was happy to take him home"): what it says,
+        cited, once a conversation (live and practice; prep plans its own risks)."""
+        if ctx.session.mode == "prep":
+            return None
+        earlier = ctx.session.said
+        for signal in load_cues().signals:
+            if signal.heard_in(ctx.message) and signal.point not in earlier:
+                return f"{self.talk.signal_lead} {signal.point} {cite(signal.card, signal.section)}", signal.card
+        return None
+
     # --- reply kinds ---------------------------------------------------------
 
     def _answer(self, ctx: ReplyContext) -> Draft:
@@ -337,6 +349,10 @@ class OfflineComposer:
         if u.legal_conclusion:
             parts.insert(0, self.talk.legal_conclusion)
         questions: list[Question] = []
+        signal = self._legal_signal(ctx)
+        if signal and not u.short:
+            parts.append(signal[0])
+            cited.append(signal[1])
         force = self._force_check(ctx)
         if force:
             parts.append(force)
@@ -367,6 +383,9 @@ class OfflineComposer:
             elif mode == "prep":
                 line = self._rotate(ctx, self.talk.prep_fold, "fold")
             parts.append(line)
+        signal = self._legal_signal(ctx)
+        if signal:
+            parts.append(signal[0])
         force = self._force_check(ctx)
         if force:
             parts.append(force)
@@ -377,8 +396,11 @@ class OfflineComposer:
             more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
         parts += more
         # New facts are grounded in what they raise; an answer, in the questions that follow it.
-        support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)
-        parts += support
+        if signal:  # the law's point is the grounding this turn: a second quote would say it again
+            cited = [signal[1]]
+        else:
+            support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)
+            parts += support
         return Draft(text="\n\n".join(parts), lens=ctx.target, citations=self._citations(ctx, cited),
                      questions=questions)
 

@@ -448,6 +448,7 @@ class Conversation(_Strict):
     nothing_found: tuple[str, ...] = Field(min_length=1)
     case_studies: str = "The case studies in the cards that fit best:"
     again: str = "As I said earlier: {sentence}"  # an answer asked for again
+    signal_lead: str = "One point the law is clear on:"  # before a legal signal heard in the message
     weigh: str = "From what you've told me so far, these are still open:"
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from prompts.bank import SAFE_LOADER
 
@@ -17,10 +17,29 @@ class Risk(BaseModel):
     cards: list[str]
 
 
+class Signal(BaseModel):
+    """A fact in the leader's message that the law speaks to directly, and what it says."""
+
+    pattern: str
+    point: str
+    card: str
+    section: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+    def heard_in(self, message: str) -> bool:
+        return re.search(self.pattern, message, re.IGNORECASE) is not None
+
+
 class LensCues(BaseModel):
     cues: dict[str, list[str]]
     named: dict[str, dict[str, list[str]]]  # group -> phrase said -> words that name it
     risks: list[Risk]
+    signals: list[Signal] = []
 
     def matcher(self, stems: list[str]) -> re.Pattern[str]:
         return _compile(tuple(stems))

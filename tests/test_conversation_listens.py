@@ -368,3 +368,21 @@ def test_a_further_piece_asked_for_after_a_nod_is_built_on_what_follows_the_colo
                                   "read aloud and tore up her book.")
     assert "selective mutism" in result.reply and "invented scenario" in result.reply
     assert "Lovely" not in result.reply.split("> ", 1)[1].split("\n")[0]  # the nod is not part of the vignette
+
+
+def test_a_fact_the_law_speaks_to_is_named_once_with_its_source(tmp_path):
+    """"Dad offered to take her home" is an informal exclusion whatever else is weighed: said once, cited."""
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    first = engine.turn(session, "Year 2 girl with speech and language needs bit a classmate during phonics. Dad "
+                                 "offered to pick her up so she's at home now.")
+    assert "informal exclusion" in first.reply and "[`suspension-exclusion-legal-framework`" in first.reply
+    later = engine.turn(session, "Dad says he is fine to collect her again tomorrow if it happens again.")
+    assert "One point the law is clear on" not in later.reply  # said once a conversation
+
+
+def test_a_looked_after_pupil_brings_the_virtual_school_duty(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    result = engine.turn(session, "Year 9 boy in foster placement, third fight this term, I'm thinking about a suspension.")
+    assert "virtual school head" in result.reply

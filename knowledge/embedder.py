@@ -151,6 +151,9 @@ def _trace(model, features: dict):
 
     import warnings
 
+    quiet = logging.getLogger("transformers")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # tracing reads every attribute of the model, and the library notes each one
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # TracerWarnings about branches that never change for this model
@@ -159,6 +162,8 @@ def _trace(model, features: dict):
     except Exception as exc:  # any failure to trace only costs speed
         logging.getLogger(__name__).info("embedding model not traced (%s): running it untraced", exc)
         return None
+    finally:
+        quiet.setLevel(level)
 
 
 BATCH_COST_TOKENS = 32  # one forward pass's fixed cost, in tokens' worth of work (measured on a 2-core machine)

@@ -37,10 +37,12 @@ from .rules import Rules
 
 MAX_SIGNALS = 24
 VECTOR_CACHE = 4096  # sentence vectors kept (about 6 MB)
+GROUPS_CACHE = 256  # earlier turns' rule groups kept
 FOLLOW_UP_WORDS = 30  # a message this short may lean on the turn before it
 PRESSURE = ("rephrase", "demand")
+MEMORY_TOPIC_TURNS = 3  # a pressing follow-up may take its school matter from this many turns back
 JOINT_FLOOR = 0.5  # this message's own P(risk) before the reading across two turns may escalate it
-KEEP_GROUPS = ("handled", "unhandled", "invented", "real_case")  # a long message keeps these sentences
+KEEP_GROUPS = ("handled", "unhandled", "background", "invented", "real_case")  # a long message keeps these sentences
 OTHER_ADULT_RULES = ("colleague_risk", "colleague_plan")  # risk_to_self rules about another adult
 ALLOWED_REQUESTS = ("information", "reflection", "options", "draft_record", "role_play")
 _TRANSLATED = re.compile(r"\b(?:translat\w*|which means|meaning|in english|roughly means|means)\b", re.IGNORECASE)
@@ -58,6 +60,7 @@ class Guard:
         self._heads = heads
         self._lock = threading.Lock()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._groups: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.cache_size = VECTOR_CACHE
 
@@ -152,6 +155,10 @@ class Guard:
         if reading.sents:  # every word model below reads one of these three views
             self.heads()["words"].prime([reading.text()], [reading.ask_text()], reading.window_texts())
         risk_cat, risk_score, risk_rule = self._risk(reading)
+        self_account = reading.any("self_account")
+        other_risk = risk_score
+        if self_account and risk_rule is None:
+            other_risk = self._risk_beside_own_account(reading)
         joint_cat, joint_score = None, 0.0
         if last is not None and last.action != "escalate" and last.text.strip() and reading.sents:
             joint = self.read(last.text[-1500:] + "\n" + reading.raw)
@@ -168,9 +175,10 @@ class Guard:
         short = sum(len(x.split()) for x in reading.sents) <= FOLLOW_UP_WORDS
         pressed = any(reading.any(g) for g in PRESSURE)
         # a short follow-up that presses ("what would you give him?", "off the record, who?") is about the school
-        # matter of the turn before it; one that reflects ("should I have let it go?") is judged on its own words
-        school = reading.any("domain") or (short and pressed and last is not None
-                                           and self._rule_fires(last.text, "domain"))
+        # matter of the conversation (a reframe may sit between it and the facts); one that reflects ("should I
+        # have let it go?") is judged on its own words
+        school = reading.any("domain") or (short and pressed and any(
+            self._rule_fires(r.text, "domain") for r in recent[-MEMORY_TOPIC_TURNS:]))
         return Evidence(
             risk_rule=risk_rule, risk_category=risk_cat, risk_score=risk_score,
             joint_category=joint_cat, joint_score=joint_score,
@@ -181,7 +189,7 @@ class Guard:
             request=max(scores, key=scores.get),
             pressed=pressed,
             school=school,
-            self_account=reading.any("self_account"),
+            self_account=self_account, other_risk=other_risk,
             informational=reading.informational(),
             strain=reading.any("strain"),
             invented=reading.invented(),
@@ -190,7 +198,18 @@ class Guard:
             own_decision=any(h.name in ("own_decision", "have_decided") for row in reading.hits for h in row),
             short=short,
             last_action=last.action if last else None, last_category=last.category if last else None,
+            minimise=reading.any("minimise") or reading.any("background"),
         )
+
+    def _risk_beside_own_account(self, reading: Reading) -> float:
+        """P(risk) of the message without the sentences in which the writer describes their own hold: what
+        else it says (a colleague's hold, marks found, a risk to the writer) still counts."""
+        keep = [i for i in range(len(reading.sents)) if "self_account" not in reading.groups(i)]
+        if not keep:
+            return 0.0
+        rest = Reading(sents=[reading.sents[i] for i in keep], hits=[reading.hits[i] for i in keep],
+                       vectors=reading.vectors[keep], raw=reading.raw)
+        return self._risk(rest)[1]
 
     def _risk(self, reading: Reading, only_from: int = 0) -> tuple[str | None, float, str | None]:
         """(category, P(risk), rule category or None) for the message; rules look from sentence `only_from` on."""
@@ -242,13 +261,22 @@ class Guard:
                 and not any(h.name in OTHER_ADULT_RULES for h in own))
 
     def _passed_on(self, reading: Reading) -> tuple[str | None, float]:
-        """Does the message say this concern has reached the DSL or the procedures? (rule, head score)"""
+        """Does the message say this concern has reached the DSL or the procedures? (rule, head score)
+
+        Background ("the DSL knows the family", "there was a CP plan years ago") says nothing about the new
+        concern: a background sentence with no hand-on rule in it is left out of what the models read.
+        """
         if not reading.sents or reading.any("unhandled"):
             return None, 0.0
         heads = self.heads()
         w = self.policy.thresholds.word_weight
-        score = ((1 - w) * float(heads["passed"].proba(reading.windows())[:, 1].max())
-                 + w * float(heads["words"].proba("passed", [reading.text()])[0, 1]))
+        keep = [i for i in range(len(reading.sents))
+                if "handled" in reading.groups(i) or "background" not in reading.groups(i)]
+        if not keep:
+            return None, 0.0
+        text = reading.text() if len(keep) == len(reading.sents) else " \n ".join(reading.sents[i] for i in keep)
+        score = ((1 - w) * float(heads["passed"].proba(reading.windows()[keep])[:, 1].max())
+                 + w * float(heads["words"].proba("passed", [text])[0, 1]))
         return ("rule" if reading.any("handled") else None), score
 
     def request_scores(self, reading: Reading) -> dict[str, float]:
@@ -293,8 +321,21 @@ class Guard:
 
     def _rule_fires(self, text: str, group: str) -> bool:
         """Does any rule of `group` match the text (rules only: no embedding)?"""
-        sents = self.split(self.normalise(text[:4000]))
-        return any(h.group == group for row in self.rules.scan(sents) for h in row)
+        return group in self._rule_groups(text[:4000])
+
+    def _rule_groups(self, text: str) -> frozenset[str]:
+        """The rule groups that fire in a text, remembered: each turn of a conversation is re-read at every
+        later turn (the school matter, a hand-on, the DSL writing)."""
+        with self._cache_lock:
+            groups = self._groups.get(text)
+        if groups is None:
+            sents = self.split(self.normalise(text))
+            groups = frozenset(h.group for row in self.rules.scan(sents) for h in row)
+            with self._cache_lock:
+                self._groups[text] = groups
+                while len(self._groups) > GROUPS_CACHE:
+                    self._groups.popitem(last=False)
+        return groups
 
     def _verdict(self, action: str, category: str, signals: list[str], reply: str | None = None,
                  output: bool = False) -> Verdict:
@@ -370,6 +411,7 @@ class Evidence(BaseModel):
     school: bool = True                 # the message names a school matter (pupils, staff, sanctions...)
     own_decision: bool = False          # the message sets down the leader's own decision
     self_account: bool = False          # the writer describes their own physical intervention
+    other_risk: float = 0.0             # P(risk) of the rest of the message, beside that account
     asks: bool = True                   # some sentence asks for something (a question, an instruction)
     informational: bool = False         # every sentence that asks, asks for information; nothing presses
     strain: bool = False                # words of work strain: exhausted, not sleeping, not cut out for this
@@ -378,6 +420,7 @@ class Evidence(BaseModel):
     short: bool = False                 # short enough to lean on the turn before
     last_action: str | None = None
     last_category: str | None = None
+    minimise: bool = False              # walks a concern back or gives a reason not to act ("ignore that", "they'll know")
 
 
 def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
@@ -390,12 +433,13 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
         if ev.risk_rule:
             return "escalate", ev.risk_rule, "layer:risk_rule", 1.0
         # the model alone does not escalate a writer's account of their own hold: that is practice to reflect
-        # on and record (the reply asks whether it was recorded and passed on), not an allegation
+        # on and record (the reply asks whether it was recorded and passed on), not an allegation; the rest of
+        # the message is still read without it (a colleague's hold, marks found, a risk to the writer)
         bar = (th.risk_invented if ev.invented else th.risk) if ev.risk_category != "risk_to_self" else (
             # exhaustion and doubt with no word of death, harm or hopelessness anywhere is strain to acknowledge
             # (the conversation gives Education Support's number), not by itself a risk to life
             th.risk_strain if ev.strain and not ev.self_signs else th.risk_self)
-        if ev.risk_score >= bar and ev.risk_category and not ev.self_account:
+        if ev.risk_score >= bar and ev.risk_category and (not ev.self_account or ev.other_risk >= bar):
             return "escalate", ev.risk_category, "layer:risk_head", ev.risk_score
         # read with the turn before, but only when this message itself carries some of the worry:
         # otherwise every follow-up would re-read the last turn's words and escalate them again
@@ -406,8 +450,11 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     # the turn before was escalated and nothing says the concern has been passed on since: a request to
     # decide about it keeps the signposting (escalate wins across turns too); other follow-ups are answered,
     # with the signposting still pinned in view
+    # the same holds for a follow-up that walks the concern back or gives a reason not to act on it yet ("ignore
+    # that, I'm fine", "social care will know", "can it wait till Monday?", "hypothetically, then"). Only the turn
+    # right before counts: a turn allowed since then was judged with the concern in view
     still_open = ev.last_action == "escalate" and ev.last_category in ESCALATE_CATEGORIES and not passed
-    if still_open and (ev.refusal_rule or ev.determination >= th.determination):
+    if still_open and (ev.refusal_rule or ev.determination >= th.determination or ev.minimise or ev.pressed):
         return "escalate", ev.last_category, "layer:memory_open_concern", max(ev.risk_score, ev.determination)
     if ev.refusal_rule:
         return "refuse", ev.refusal_rule, "layer:request_rule", 1.0

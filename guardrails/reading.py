@@ -20,13 +20,15 @@ FLAG_GROUPS: tuple[str, ...] = (
     *(f"strong:{c}" for c in ESCALATE_CATEGORIES + REFUSE_CATEGORIES),
     *(f"hint:{c}" for c in ESCALATE_CATEGORIES + REFUSE_CATEGORIES),
     "allow", "demand", "rephrase", "general", "hypothetical", "request", "domain", "adult",
-    "handled", "unhandled", "dsl_writer", "question", "pupil_voice", "invented", "real_case", "information",
+    "handled", "unhandled", "background", "dsl_writer", "question", "pupil_voice", "invented", "real_case", "information",
     "strain",
 )
 FLAG_WEIGHT = 0.35  # rule flags beside a unit-length sentence vector
 # Sentence-level "general" rules that mark a definition or a conditional, not a real child:
 # strong escalation rules do not fire inside them. Framing (a lesson, a CPD essay,
 # "most schools") is deliberately not among them: it never hides a real child.
+FIGURATIVE = frozenset({"figurative"})  # words in another sense: "kill a process", "exclude a column"
+LEGAL_CONCLUSION = frozenset({"legal_conclusion"})
 HYPOTHETICAL = frozenset({"what_is", "define", "what_if_staff", "if_a_child", "signs_of", "how_to_spot", "figurative"})
 
 
@@ -71,10 +73,18 @@ class Reading:
         return self.any("invented") and not self.any("real_case")
 
     def informational(self) -> bool:
-        """Every sentence that asks asks for information (what the law says, who decides...), none presses."""
+        """Every sentence that asks asks for information (what the law says, who decides, how to exclude a
+        column from a table...), and none presses; pressing for a yes or no on a legal conclusion ("just yes
+        or no: was it discrimination?") still gets the legal test, not a conclusion, so it does not count."""
         asking = [i for i in range(len(self.sents)) if self.asks(i)]
-        return (bool(asking) and all("information" in self.groups(i) for i in asking)
-                and not (self.any("demand") or self.any("rephrase")))
+        if not asking or not all("information" in self.groups(i) or self.named(i, FIGURATIVE) for i in asking):
+            return False
+        pressing = [i for i in range(len(self.sents)) if {"demand", "rephrase"} & self.groups(i)]
+        return all(self.named(i, LEGAL_CONCLUSION) for i in pressing)
+
+    def named(self, i: int, names: frozenset[str]) -> bool:
+        """Does a rule with one of these names fire in sentence i?"""
+        return any(h.name in names for h in self.hits[i])
 
     def near(self, i: int, group: str) -> bool:
         """Does `group` fire in sentence i or a neighbour?"""

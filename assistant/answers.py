@@ -60,6 +60,7 @@ class Answer(BaseModel):
     sentences: list[AnswerSentence]
     covered: bool  # False: the cards do not cover the question (the sentences are only the nearest)
     best: float = 0.0  # the best sentence's combined score
+    fit: float = 0.0  # the same without the lift from the questions its section answers: how far the cards' own words meet it
 
     def cited(self) -> list[str]:
         return list(dict.fromkeys(s.card_id for s in self.sentences))
@@ -208,7 +209,11 @@ class SentenceIndex:
         if not ranked:
             return Answer(sentences=[], covered=False)
         # The answer never opens on "It also showed...": the best sentence that stands on its own sets the bar.
-        best = next((t for t, _, i in ranked if not _LEANS_BACK.match(self.rows[i][0])), ranked[0][0])
+        best, best_i = next(((t, i) for t, _, i in ranked if not _LEANS_BACK.match(self.rows[i][0])),
+                            (ranked[0][0], ranked[0][2]))
+        # Whether the cards cover the question is judged without the lift from known questions: the bars
+        # below were set on how far the cards' own words meet a question, and the lift would move them all.
+        fit = best - ASK_WEIGHT * float(ask_scores[best_i])
         chosen, sections = [], []
         picked: set[int] = set()
         for total, raw, i in ranked:
@@ -233,7 +238,7 @@ class SentenceIndex:
         position = {self.rows[i][0]: i for _, _, i in ranked[:200]}
         chosen.sort(key=lambda s: (order[(s.card_id, s.heading)], position.get(s.text, 0)))
         searched = list(dict.fromkeys(h.card_id for h in guidance))[:SEARCH_CARDS]
-        covered = best >= COVERED or (search_covered and best >= COVERED_BY_SEARCH and chosen[0].card_id in searched)
+        covered = fit >= COVERED or (search_covered and fit >= COVERED_BY_SEARCH and chosen[0].card_id in searched)
         if not covered and search_covered and cards is None and searched:
             # Search, reading the whole message, found cards that cover it, but a sentence elsewhere scored
             # higher: the answer is read from the cards search found, if one of them answers well enough.
@@ -242,7 +247,7 @@ class SentenceIndex:
             if within.covered:
                 return within
         return Answer(sentences=chosen, covered=covered and not self._foreign(own_words or question),
-                      best=round(best, 3))
+                      best=round(best, 3), fit=round(fit, 3))
 
     def _foreign(self, question: str) -> bool:
         """Half or more of the question's words appear nowhere in the cards ("VAT on minibus fuel"): whatever

@@ -366,7 +366,7 @@ class Engine:
             # Search found no card that covers the message, nor the question as the answer reads it (with the
             # topic a short follow-up inherits, the case's sanction and the field's terms for everyday words),
             # and the best sentence only just clears the answer's own bar: it is the nearest, not an answer.
-            if (not search_covered and answer.best < NEAR_MISS
+            if (not search_covered and answer.fit < NEAR_MISS
                     and not self.searcher.find(asked or question, k=1).covered):
                 answer = answer.model_copy(update={"covered": False})
         else:  # what the new facts raise, from the sections retrieval found for them
@@ -398,7 +398,8 @@ class Engine:
         # Each part's best sentence first, so a short reply still answers both.
         ranked = [s for rank in range(2) for a in answers for s in a.sentences[rank:rank + 1]]
         chosen = list({s.text: s for s in ranked}.values())
-        return Answer(sentences=chosen[:4], covered=any(a.covered for a in answers), best=max(a.best for a in answers))
+        return Answer(sentences=chosen[:4], covered=any(a.covered for a in answers), best=max(a.best for a in answers),
+                      fit=max(a.fit for a in answers))
 
     def _retrieve(self, query: str, target: str | None):
         """The cards (and the school's documents) for the query, and the card search itself

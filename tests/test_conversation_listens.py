@@ -384,5 +384,6 @@ def test_a_fact_the_law_speaks_to_is_named_once_with_its_source(tmp_path):
 def test_a_looked_after_pupil_brings_the_virtual_school_duty(tmp_path):
     engine = offline_engine(tmp_path)
     session = engine.new_session("live")
-    result = engine.turn(session, "Year 9 boy in foster placement, third fight this term, I'm thinking about a suspension.")
+    result = engine.turn(session, "Year 9 boy in foster placement, third fight this term. A suspension is on the table "
+                                  "and I want to think it through.")
     assert "virtual school head" in result.reply

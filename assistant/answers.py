@@ -150,8 +150,10 @@ class SentenceIndex:
 
         asks = _section_asks()
         self.ask_matrix = _load_or_embed(_cache_path("asks", _ask_lines(asks)), [q for q, _, _ in asks])
-        pairs = [(a, n) for a, (_, card, heading) in enumerate(asks) for n, (c, h) in enumerate(self.section_keys)
-                 if c == card and h.split(" > ")[0] == heading]
+        under: dict[tuple[str, str], list[int]] = {}  # (card, "## " heading) -> its sections, subsections included
+        for n, (card, heading) in enumerate(self.section_keys):
+            under.setdefault((card, heading.split(" > ")[0]), []).append(n)
+        pairs = [(a, n) for a, (_, card, heading) in enumerate(asks) for n in under.get((card, heading), [])]
         self.ask_index = np.asarray([a for a, _ in pairs], dtype=int)
         self.ask_section = np.asarray([n for _, n in pairs], dtype=int)
 

@@ -61,10 +61,14 @@ def asked_count(message: str) -> int:
     return DEFAULT_QUESTIONS
 
 
+def _framing(ctx: ReplyContext) -> str:
+    """The consultant's first words: where they said what the session is for."""
+    return next((t.text for t in ctx.session.turns if t.role == "user"), "")
+
+
 def session_topic(ctx: ReplyContext) -> str:
-    """What the session is about: the consultant's first words (where they set it up) and their latest."""
-    framing = next((t.text for t in ctx.session.turns if t.role == "user"), "")
-    return f"{framing}\n{ctx.message}"
+    """What the session is about: the consultant's first words and their latest."""
+    return f"{_framing(ctx)}\n{ctx.message}"
 
 
 def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
@@ -102,8 +106,7 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
         # After an escalation the consultant's words may hold a real child's disclosure: never a vignette.
         brief = "" if ctx.session.escalated else _brief(ctx.message)
         if brief:  # the consultant framed the scenario: it is built on their brief, with questions on its topic
-            framing = next((t.text for t in ctx.session.turns if t.role == "user"), "")  # what the session is for
-            topical = _topical_questions(ctx, f"{framing}\n{brief}", TOPICAL)
+            topical = _topical_questions(ctx, f"{_framing(ctx)}\n{brief}", TOPICAL)
             questions = topical + [f"- {q}" for q in req.scenario_questions][:3 - len(topical)]
             if len(brief.split()) < SCENARIO_WORDS:  # enough for a table to get its teeth into
                 who = pronouns(brief)

@@ -9,9 +9,11 @@ texts aside). Choices among equal wordings rotate by turn, seeded by session.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
+from assistant import write_ups
 from assistant.answers import Answer
 from assistant.case_questions import case_questions, in_setting
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
@@ -23,7 +25,7 @@ from assistant.practice_stages import note_by_stage
 from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
-from prompts.bank import Question, load_bank, load_phrases
+from prompts.bank import DEFAULT_PRACTICE_MODEL, PRACTICE_MODELS, Question, load_bank, load_phrases
 from prompts.cues import load_cues
 
 # Which card lenses ground each conversation lens.
@@ -497,23 +499,37 @@ class OfflineComposer:
         return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
 
     def _draft(self, ctx: ReplyContext) -> Draft:
-        case = ctx.session.case
-        if ctx.session.mode == "practice":  # a practice note is the reflection, stage by stage, in their words
-            said = [t.text for t in ctx.session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"
-                    and not (t.understanding and t.understanding.kind == "draft_request")]
-            lines = [f"- **{self.phrases.lens_name('practice', stage)}**: {' '.join(sentences)}"
-                     for stage, sentences in note_by_stage(said, ctx.state.order).items()]
-            if ctx.session.decision:
-                lines.append(f"- **{self.talk.practice_target_label}**: {_first_sentences(_gist(ctx.session.decision))}")
-            parts = [self.talk.practice_draft, "\n".join(lines) or "- Nothing yet."]
-            return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="answer", echoes=lines)
+        """The document asked for, drafted from the leader's own words; with no document named, what has been
+        heard so far (the case record)."""
+        session, mode = ctx.session, ctx.session.mode
+        kind = write_ups.kind_of(ctx.message, mode)
+        leader = [t.text for t in session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"
+                  and not (t.understanding and t.understanding.kind == "draft_request")]
+        if kind == "reflection":  # outside practice, the cycle the practice mode uses by default
+            order = ctx.state.order if mode == "practice" else list(PRACTICE_MODELS[DEFAULT_PRACTICE_MODEL])
+            intros = {stage: self.phrases.data.stage(stage) for stage in order}
+            target = _first_sentences(_gist(session.decision)) if session.decision and mode == "practice" else None
+            document = write_ups.reflection(note_by_stage(leader, order), {s: i.name for s, i in intros.items()},
+                                            {s: i.purpose for s, i in intros.items()}, target)
+        elif kind == "decision_note":
+            document = write_ups.decision_note(session, [*leader, ctx.message], dt.date.today())
+        elif kind == "call_notes":
+            document = write_ups.call_notes(session, ctx.message, leader)
+        elif kind == "staff_briefing":
+            document = write_ups.staff_briefing(session)
+        else:
+            document = None
+        if document is not None:
+            return Draft(text=document.text, lens=ctx.state.current, kind="document", echoes=document.own_words,
+                         citations=self._citations(ctx, [document.card]))
+        case = session.case
         lines = [f"- **{label}**: {text}" for label, text in case.lines()]
         parts = [self._rotate(ctx, self.talk.draft, "draft"), "\n".join(lines) or "- Nothing yet."]
-        gaps = _gaps(ctx, ctx.session.decision or "") if ctx.session.mode == "live" else []
+        gaps = _gaps(ctx, session.decision or "") if mode == "live" else []
         if gaps:
             parts.append(self._rotate(ctx, self.talk.panel_check, "panel") + "\n"
                          + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:2]))
-        return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="answer",
+        return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="document",
                      echoes=[text for _, text in case.lines()])
 
     # --- finishing -----------------------------------------------------------
@@ -536,7 +552,11 @@ class OfflineComposer:
 
     @staticmethod
     def _finish(ctx: ReplyContext, draft: Draft) -> Draft:
-        """Drop any sentence already said earlier in the conversation (safety texts excepted)."""
+        """Drop any sentence already said earlier in the conversation (safety texts excepted); a document is the
+        leader's own words set out, and is shown whole."""
+        if draft.kind == "document":
+            draft.question_ids = [q.id for q in draft.questions] or draft.question_ids
+            return draft
         said = {_key(s) for t in ctx.session.turns if t.role == "assistant" and t.kind not in ("escalation",)
                 for s in split_sentences(t.text)}
         paragraphs = []

@@ -76,7 +76,7 @@ class Turn(BaseModel):
     lens_state: LensState | None = None
     lens: str | None = None  # the lens (or stage) this turn spoke to
     kind: Literal["reflection", "refusal", "escalation", "summary", "notice", "plan", "decision", "answer",
-                  "roleplay", "support"] = "reflection"
+                  "roleplay", "support", "document"] = "reflection"
     notice: str | None = None  # e.g. "the model did not answer; the offline responder replied"
     understanding: Understanding | None = None  # on user turns: what kind of message it was
     sent_to_model: str | None = None  # the redacted text a remote model saw, for the user to inspect

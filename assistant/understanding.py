@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assistant import write_ups
 from assistant.case_record import DECISION_LABEL_WORDS
 from assistant.text import lenses_in
 from knowledge.query import is_question
@@ -108,6 +109,9 @@ _FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical interv
                     r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
 _LEGAL = re.compile(r"\b(?:was|is|were|would) (?:our|my|this|that|it|the) (?:\w+ ){0,3}?(?:discriminat\w*|unlawful|lawful|"
                     r"illegal|legal)\b", re.I)
+# "What must the letter contain?", "what should go in the decision record?": about a document, not asking for one.
+_LAW_ABOUT_DOCUMENT = re.compile(r"\bwhat (?:must|should|does|do|needs? to|has to) (?:go in|be in|the \w+ (?:contain|include|say))\b|"
+                                 r"\b(?:contain|include)\?", re.I)
 _CASE_WORDS = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|this|our|we|i|my|me|us)\b", re.I)
 
 
@@ -174,6 +178,8 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
         kind = "distress"
     elif _SMALL.match(first) and len(text.split()) <= 6 and not question:
         kind = "small_talk"
+    elif write_ups.asked_for(first) and not _LAW_ABOUT_DOCUMENT.search(first):
+        kind = "draft_request"
     elif flags["wants_options"]:
         kind = "case_question"
     elif _DRAFT.search(first) or (_DRAFT.search(text) and len(text.split()) <= DRAFT_WORDS):

@@ -27,11 +27,25 @@ def figure(case: CaseRecord) -> str:
     return max(case.pattern, key=lambda s: len(re.findall(r"\d+", s)))
 
 
+# The words that name the pupil's sex outright ("Year 8 girl", "my son", "the lad"): they settle it, because
+# "he" and "she" in a leader's messages are as often the teacher, dad or mum as the pupil.
+_NAMED_BOY = re.compile(r"\b(?:boys?|lads?|son|schoolboy|he'?s (?:in )?(?:year|yr|y) ?\d+)\b")
+_NAMED_GIRL = re.compile(r"\b(?:girls?|daughter|schoolgirl|she'?s (?:in )?(?:year|yr|y) ?\d+)\b")
+# A pronoun straight after an adult's role is the adult's ("mum said she", "the teacher ... he").
+_ADULT_THEN = re.compile(r"\b(?:mum|mother|dad|father|teacher|ta|senco|deputy|head|colleague|supply|carer|nan|gran|grandad|"
+                         r"social worker|governor)\b[^.?!]{0,25}?\b(?:he|she|him|her|his)\b")
+
+
 def pronouns(said: str) -> dict[str, str]:
-    """How the leader refers to the pupil (he/she/they), from their own words."""
+    """How the leader refers to the pupil (he/she/they), from their own words: the words that name the pupil
+    first, then pronouns not tied to an adult just named; "they" when it stays unclear."""
     text = said.lower()
-    he = len(re.findall(r"\b(?:he|him|his|boys?|lads?|son)\b", text))
-    she = len(re.findall(r"\b(?:she|her|hers|girls?|daughter)\b", text))
+    boy, girl = len(_NAMED_BOY.findall(text)), len(_NAMED_GIRL.findall(text))
+    if boy == girl:
+        rest = _ADULT_THEN.sub(" ", text)
+        boy = len(re.findall(r"\b(?:he|him|his)\b", rest))
+        girl = len(re.findall(r"\b(?:she|her|hers)\b", rest))
+    he, she = boy, girl
     if he > she:
         return {"he": "he", "him": "him", "his": "his", "pupil_word": "boy"}
     if she > he:

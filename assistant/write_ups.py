@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from assistant.case_questions import pronouns
 from assistant.case_record import DECISION_LABEL, PARENT_ROLES
 from knowledge.text import split_sentences
 
@@ -134,14 +135,6 @@ def to_add(what: str) -> str:
     return f"[to add: {what}]"
 
 
-def pupil_pronoun(words: str) -> str:
-    """How the leader speaks of the pupil: "she" for a girl, "he" for a boy, else "they" (a wrong pronoun in a
-    document for a parent is worse than a neutral one)."""
-    girl = len(re.findall(r"\b(?:girl|daughter|she's a|her plan|her ehcp)\b", words, re.I))
-    boy = len(re.findall(r"\b(?:boy|son|he's a|his plan|his ehcp)\b", words, re.I))
-    return "she" if girl > boy else "he" if boy > girl else "they"
-
-
 _REASON = re.compile(r"\bbecause\b|\bso that\b|\bgiven\b|\bsince\b|\bas (?:she|he|they|it|the|her|his)\b|\breason", re.I)
 _NEXT = re.compile(r"\breview\b|\bfollow[- ]?up\b|\bcheck[- ]?in\b|\bmonitor|\bnext (?:week|term|steps?)\b|\bmeeting\b|"
                    r"\bby (?:monday|tuesday|wednesday|thursday|friday|the end)\b|\bin (?:two|three|four|six|\d) weeks\b",
@@ -220,7 +213,7 @@ def call_notes(session: Session, message: str, leader: list[str]) -> Document:
     t = templates().call_notes
     case, h = session.case, t.headings
     who = _who(message, case)
-    pupil = pupil_pronoun(" ".join(leader))
+    pupil = pronouns(" ".join(leader))["he"]
     decided, _ = _decision_parts(session.decision or "")
     view = next((p.view.rstrip(".") for p in case.views() if p.role == who or (who in ("the parents", "the family")
                                                                                   and p.role in PARENT_ROLES)), None)

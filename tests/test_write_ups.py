@@ -98,3 +98,15 @@ def test_asking_what_a_document_must_contain_is_a_question_not_a_request_for_one
 ])
 def test_asking_for_a_document_is_a_draft_request(message):
     assert understand(message).kind == "draft_request"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("Year 8 girl threw a stool. Dad said he was furious and he wants a meeting.", "she"),
+    ("Mum rang, she is worried about him, he hasn't slept.", "he"),
+    ("He kicked the TA and she had to go home.", "he"),
+    ("The pupil in question was upset after the lesson.", "they"),
+])
+def test_the_pupils_pronoun_comes_from_how_the_leader_names_the_pupil_not_the_adults(words, expected):
+    from assistant.case_questions import pronouns
+
+    assert pronouns(words)["he"] == expected

@@ -316,9 +316,13 @@ class OfflineComposer:
         mode = ctx.session.mode
         if not ctx.understanding.force or mode == "prep":
             return None
-        options = self.talk.force_check if mode == "practice" else self.talk.force_check_live
+        if mode == "practice":
+            options = self.talk.force_check
+        else:  # live: force by staff has its duties since April 2026; an injury between pupils, its own record
+            options = self.talk.force_check_live if ctx.understanding.staff_force else self.talk.injury_check_live
         earlier = ctx.session.said
-        if any(option in earlier for option in options):
+        checks = [*self.talk.force_check, *self.talk.force_check_live, *self.talk.injury_check_live]
+        if any(option in earlier for option in checks):
             return None
         return self._rotate(ctx, options, "force")
 
@@ -333,12 +337,21 @@ class OfflineComposer:
                 return f"{self.talk.signal_lead} {signal.point} {cite(signal.card, signal.section)}", signal.card
         return None
 
+    def refused_again(self, session, refusal: str, lead: str) -> str:
+        """The same kind of refusal twice running: its boundary sentence, then what this case still leaves open
+        (not the same questions word for word, which reads as a wall)."""
+        boundary = refusal.split(lead)[0].strip()
+        gaps = record_gaps(session.case, session.decision or "", escalated=session.escalated)
+        if not gaps:
+            return f"{boundary}\n\n{self.talk.refused_again_done}"
+        return f"{boundary}\n\n{self.talk.refused_again}\n" + "\n".join(f"- {self.talk.gaps[g]}" for g in gaps[:3])
+
     # --- reply kinds ---------------------------------------------------------
 
     def _answer(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         parts, cited = self._answer_part(ctx, limit=2 if u.short else 3)
-        gaps = _gaps(ctx, ctx.session.decision or "")
+        gaps = [g for g in _gaps(ctx, ctx.session.decision or "") if self.talk.gaps[g] not in ctx.session.said]
         weighing = (u.kind == "case_question" and ctx.session.mode != "prep" and bool(gaps)
                     and ctx.answer is not None and not ctx.answer.covered and bool(_WEIGHING.search(ctx.message)))
         if weighing:
@@ -568,8 +581,8 @@ class OfflineComposer:
                         if FIXED_SAFETY.search(s) or s.startswith("[`") or len(s.split()) < 8 or _key(s) not in said]
                 if kept:
                     lines.append((bullet.group(0) if bullet else "") + " ".join(kept))
-            if lines:
-                paragraphs.append("\n".join(lines))
+            if lines and not (len(lines) == 1 and lines[0].rstrip().endswith(":") and "\n" in paragraph):
+                paragraphs.append("\n".join(lines))  # (a lead whose list was all said before goes with it)
         draft.text = "\n\n".join(paragraphs)
         # A cited card sentence is the guidance's wording, not a view on this case: if the output rail reads
         # one as deciding, that line is left out rather than the whole reply refused.

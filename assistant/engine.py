@@ -35,6 +35,9 @@ TURN_LOCK_MARGIN = 60.0  # seconds beyond the model's timeout to wait for anothe
 _CITATION = re.compile(r"\[`[^\]]*\]")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
+# Refusals that may be reworded when the same one comes twice running; a safeguarding_process refusal always
+# carries its full fixed text, DSL signposting included.
+REPEATABLE = ("disciplinary_outcome", "investigation", "hr_determination")
 
 OnChunk = Callable[[str], None]
 ADVICE_CLAIM_FLAG = ("[Flagged by the assistant: this record says the assistant advised the outcome. "
@@ -264,7 +267,11 @@ class Engine:
             self.store.set_fields(session, pinned=verdict.reply)  # stays in view for the rest of the session
             return self._reply(session, record, verdict.reply, "escalation", [], state_before, None, understood)
         if verdict.action == "refuse":
-            return self._reply(session, record, verdict.reply, "refusal", [], state_before, None, understood)
+            text = verdict.reply
+            if verdict.category in REPEATABLE and last is not None and last.kind == "refusal" and last.verdict and (
+                    last.verdict.category == verdict.category):
+                text = self.composer.refused_again(session, text, self.guard.policy.replies.refusal_lead.strip())
+            return self._reply(session, record, text, "refusal", [], state_before, None, understood)
 
         before = session.case
         session.case = case_record.update(before, message, understood.kind)

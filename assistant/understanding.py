@@ -40,6 +40,7 @@ class Understanding(BaseModel):
     short: bool = False  # asked for a short explanation
     roleplay: str | None = None  # the part the user asked the assistant to play
     force: bool = False  # mentions force, a hold or an injury
+    staff_force: bool = False  # mentions force or a hold by an adult (not only an injury)
     legal_conclusion: bool = False  # asks whether their own case was unlawful or discrimination
     request: Literal["outline", "questions", "scenario"] | None = None  # asks for a piece of a session plan
     via: Literal["pattern", "head"] = "pattern"
@@ -107,6 +108,10 @@ _NAMED_ROLE = re.compile(r"\b(?:[Yy]ou be|[Cc]an you be|[Cc]ould you be|[Pp]rete
 _FORCE = re.compile(r"\b(?:held|hold|holding|grabbed|restrain\w*|physical intervention|pulled|pushed|by the arms?|"
                     r"guided (?:him|her|them) out|carried|physically|"
                     r"red mark|bruis\w*|injur\w*|hurt (?:him|her|them)|i hurt|positive handling|force)\b", re.I)
+# Force or a hold by an adult, as against an injury between pupils ("broke his nose").
+_STAFF_FORCE = re.compile(r"\b(?:held|holding|restrain\w*|physical intervention|positive handling|team teach|guided (?:him|her|them)|"
+                          r"carried|escorted|(?:i|we|staff|ta|teacher|she|he) (?:had to )?(?:hold|held|grabbed|took (?:his|her) arm|"
+                          r"moved (?:him|her) physically)|by the (?:arms?|wrists?)|use of force|reasonable force)\b", re.I)
 _LEGAL = re.compile(r"\b(?:was|is|were|would) (?:our|my|this|that|it|the) (?:\w+ ){0,3}?(?:discriminat\w*|unlawful|lawful|"
                     r"illegal|legal)\b", re.I)
 # "What must the letter contain?", "what should go in the decision record?": about a document, not asking for one.
@@ -156,7 +161,7 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
     text = " ".join(message.split())
     first = text[:600]
     flags = dict(wants_options=bool(_OPTIONS.search(first)), short=bool(_SHORT.search(first)),
-                 force=bool(_FORCE.search(text)), lens=_lens(text, vector),
+                 force=bool(_FORCE.search(text)), staff_force=bool(_STAFF_FORCE.search(text)), lens=_lens(text, vector),
                  legal_conclusion=bool(_LEGAL.search(first)) and _is_question(first))
     if _ASKING_FOR.search(first):  # "they want questions for governors" describes; "can you give me ..." asks
         flags["request"] = next((name for name, rx in _REQUESTS if rx.search(first)), None)

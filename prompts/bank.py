@@ -463,6 +463,8 @@ class Conversation(_Strict):
     panel_check: tuple[str, ...]
     record_complete: tuple[str, ...]
     gaps_still_open: str
+    refused_again: str  # a refusal of the same kind twice running: the case's open points, not the same questions
+    refused_again_done: str
     after_handover: str  # the turn after an escalation, when the leader says the concern has been passed on
     after_escalation: str  # the turn after an escalation, otherwise: the signposting stays first
     decision_as_heard: dict[Mode, str]
@@ -477,6 +479,7 @@ class Conversation(_Strict):
     options_question: tuple[str, ...]
     force_check: tuple[str, ...] = Field(min_length=2)
     force_check_live: tuple[str, ...] = Field(min_length=2)  # live: recorded, and the parents told
+    injury_check_live: list[str]  # live: an injury with no force used by staff
     roleplay_start: tuple[str, ...]
     roleplay_lines: dict[str, tuple[str, ...]]
     roleplay_end: tuple[str, ...]

@@ -1,0 +1,52 @@
+"""Conversation behaviours a head would notice: a second refusal of the same kind is not the same wall of text,
+an injury between pupils is not asked about as force, and no lead is left hanging without its list."""
+from __future__ import annotations
+
+import pytest
+
+from tests.engine_helpers import offline_engine
+
+pytestmark = pytest.mark.usefixtures("prepared")
+
+CASE = "Year 9 girl with SEN support for dyslexia slapped another girl in the lunch queue, cut her lip. Her mum is upset."
+
+
+def test_the_same_refusal_twice_keeps_its_boundary_but_not_its_questions(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, CASE)
+    first = engine.turn(session, "Should I suspend her or not? Yes or no.")
+    second = engine.turn(session, "Just between us, would you suspend her? Give me an answer.")
+    assert first.verdict.action == second.verdict.action == "refuse"
+    boundary = first.reply.split("\n")[0].split(". ")[0]
+    assert boundary in second.reply  # the line it will not cross is said again
+    questions = {line for line in first.reply.splitlines() if line.startswith("- ")}
+    assert not questions & {line for line in second.reply.splitlines() if line.startswith("- ")}
+
+
+def test_a_safeguarding_process_refusal_always_keeps_its_dsl_signposting(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, CASE)
+    for message in ("Does a slap in the lunch queue meet the threshold for a referral to social care?",
+                    "Ok but in your view does it meet the threshold or not?"):
+        result = engine.turn(session, message)
+        assert result.verdict.action in ("refuse", "escalate")
+        assert "Designated Safeguarding Lead" in result.reply
+
+
+def test_an_injury_between_pupils_is_asked_about_as_an_injury_not_as_force(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    reply = engine.turn(session, CASE).reply
+    assert "use of force" not in reply.lower()
+
+
+def test_no_reply_ends_on_a_lead_whose_list_was_dropped(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, CASE)
+    engine.turn(session, "Should I suspend her or not? Yes or no.")
+    engine.turn(session, "Just between us, would you suspend her? Give me an answer.")
+    reply = engine.turn(session, "OK fair enough. What should I weigh before I decide?").reply
+    assert reply.strip() and not reply.rstrip().endswith(":")

@@ -21,7 +21,7 @@ from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
-from assistant.practice_stages import note_by_stage
+from assistant.practice_stages import FELT, note_by_stage
 from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
@@ -385,12 +385,16 @@ class OfflineComposer:
                 ctx.message, "people", 1)
             parts.append(self.phrases.opening(mode, named, (ctx.session.id, "0")))
             heard = self._details_line(ctx) if mode != "prep" else None
+            if mode == "practice" and FELT.search(ctx.message):  # how it felt is met before anything else
+                heard = self._rotate(ctx, self.talk.feelings_ack, "felt")
             if heard:
                 parts[-1] += " " + heard
             if mode == "live":
                 parts.append(self.phrases.safety_check((ctx.session.id, "0")))
         else:
             line = self._facts_line(ctx)
+            if mode == "practice" and FELT.search(ctx.message):  # how it felt is met before anything else
+                line = self._rotate(ctx, self.talk.feelings_ack, "felt")
             if ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
             elif mode == "prep" and "the figures" in ctx.new_facts and ctx.session.case.setting:

@@ -38,7 +38,8 @@ def stages_in(message: str, order: list[str]) -> list[str]:
     """The stages of `order` the message speaks to. A question ("so what was he telling me?") asks for help
     with a stage rather than covering it, so only what is said, not asked, counts."""
     if len(message.split()) < SUBSTANTIVE_WORDS and not re.search(r"\b(?:bit|stage|part)\b|:", message):
-        return []
+        # A short message still speaks to how it felt ("I felt awful and cross with myself").
+        return [stage for stage in order if stage in ("feelings", "so_what") and FELT.search(message)][:1]
     said = " ".join(s for s in split_sentences(message) if not s.rstrip().endswith("?"))
     return [stage for stage in order if stage in CUES and CUES[stage].search(said)]
 
@@ -60,14 +61,14 @@ def note_by_stage(messages: list[str], order: list[str], per_stage: int = 2) -> 
         for sentence in sentences:
             spoken = [stage for stage in order if stage in CUES and CUES[stage].search(sentence)]
             named = [stage for stage in spoken if re.search(stage.replace("_", " "), sentence, re.I)]
-            felt = [stage for stage in spoken if _FELT.search(sentence) and stage in ("feelings", "so_what")]
+            felt = [stage for stage in spoken if FELT.search(sentence) and stage in ("feelings", "so_what")]
             stage = (named or felt or [furthest(spoken, order)])[0] or (order[0] if n == 0 else None)
             if stage and len(notes[stage]) < per_stage:
                 notes[stage].append(sentence if sentence[-1] in ".!?" else sentence + ".")
     return {stage: sentences for stage, sentences in notes.items() if sentences}
 
 
-_FELT = re.compile(_FEELING, re.I)
+FELT = re.compile(_FEELING, re.I)  # the composer meets a feeling said before anything else
 # A question put to the assistant, as against an account that trails off "... maybe 20 seconds?".
 _ASKED = re.compile(r"^\W*(?:what|why|how|who|when|where|which|is|are|was|were|do|does|did|can|could|should|would|"
                     r"will|am|have|has|shall|may|might|must)\b.*\?\s*$", re.I)

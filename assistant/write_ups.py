@@ -89,7 +89,6 @@ class StaffBriefing(_Strict):
 class Reflection(_Strict):
     title: str
     intro: str
-    target: str
     missing_target: str
     card: str
 
@@ -253,11 +252,15 @@ def staff_briefing(session: Session) -> Document:
 def reflection(stages: dict[str, list[str]], names: dict[str, str], purposes: dict[str, str],
                target: str | None) -> Document:
     """The practice reflection: each stage of the model in the person's own words, an empty stage saying what
-    it asks for, and their practice target."""
+    it asks for; the practice target they set is the last stage (the action), and is not repeated elsewhere."""
     t = templates().reflection
-    lines = [_line(names[stage], " ".join(stages[stage]) if stage in stages else to_add(purposes[stage][:1].lower()
-                                                                                         + purposes[stage][1:].rstrip(".")))
-             for stage in names]
-    lines.append(_line(t.target, target or t.missing_target))
+    order = list(names)
+    if target:
+        stages = {stage: [s for s in said if s not in target] for stage, said in stages.items()}
+        stages[order[-1]] = [target]
+    lines = [_line(names[stage], " ".join(stages[stage]) if stages.get(stage) else
+                   (t.missing_target if stage == order[-1] else to_add(purposes[stage][:1].lower()
+                                                                      + purposes[stage][1:].rstrip("."))))
+             for stage in order]
     text = "\n\n".join([t.intro, f"### {t.title}", *lines])
     return Document(kind="reflection", text=text, card=t.card, own_words=lines)

@@ -453,8 +453,6 @@ class Conversation(_Strict):
     facts: tuple[str, ...] = Field(min_length=4)
     thanks: tuple[str, ...] = Field(min_length=3)
     details: tuple[str, ...] = Field(min_length=3)  # {details}: the particulars just heard, in the reply's words
-    practice_draft: str = "A short note of your reflection, in your own words, stage by stage:"
-    practice_target_label: str = "What I'll do next"
     weigh_details: str  # {details}: the weighing list, tied to this case's particulars
     question_leads: tuple[str, ...] = Field(min_length=4)
     prep_question_leads: tuple[str, ...] = Field(min_length=3)
@@ -463,6 +461,7 @@ class Conversation(_Strict):
     panel_check: tuple[str, ...]
     record_complete: tuple[str, ...]
     gaps_still_open: str
+    feelings_ack: list[str]  # practice: the person has said how it felt
     refused_again: str  # a refusal of the same kind twice running: the case's open points, not the same questions
     refused_again_done: str
     after_handover: str  # the turn after an escalation, when the leader says the concern has been passed on

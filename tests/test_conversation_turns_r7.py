@@ -50,3 +50,15 @@ def test_no_reply_ends_on_a_lead_whose_list_was_dropped(tmp_path):
     engine.turn(session, "Just between us, would you suspend her? Give me an answer.")
     reply = engine.turn(session, "OK fair enough. What should I weigh before I decide?").reply
     assert reply.strip() and not reply.rstrip().endswith(":")
+
+
+def test_in_practice_a_feeling_said_is_met_before_the_next_stage(tmp_path):
+    from prompts.bank import load_phrases
+
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("practice")
+    engine.turn(session, "In Year 5 maths yesterday a boy refused to start his work and I raised my voice at him in front of the class.")
+    reply = engine.turn(session, "I felt really embarrassed and cross with myself afterwards.").reply
+    first_paragraph = reply.split("\n\n")[0]
+    assert any(ack.split(";")[0].split(":")[0] in first_paragraph for ack in load_phrases().conversation.feelings_ack)
+    assert "what were you feeling" not in reply.lower()  # said, so not asked for again

@@ -80,7 +80,7 @@ def test_a_practice_reflection_for_a_log_sets_each_stage_in_the_staff_members_wo
     assert "raised my voice" in text and "embarrassed" in text
     assert "**Description**" in text and "**Feelings**" in text
     assert "[to add:" in text  # the stages not yet spoken to say what they ask for
-    assert "My practice target" in text
+    assert "**Action plan**: [to add: one thing you will do differently" in text  # no target set yet
 
 
 @pytest.mark.parametrize("message", [

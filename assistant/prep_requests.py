@@ -1,6 +1,7 @@
 """Prep mode's answers to a consultant's requests for pieces of a session: a
-timed outline, discussion questions, or an invented scenario for the tables,
-each built from what the consultant has said about the school."""
+timed outline, discussion questions, an invented scenario for the tables, or
+slides' worth of points from the cards, each built from what the consultant
+has said about the school and the session's topic."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ from assistant.case_questions import figure, pronouns, slots
 from assistant.replies import Draft, ReplyContext
 from knowledge.card_questions import as_team_question, card_questions
 from knowledge.text import split_sentences
+from knowledge.vocabulary import section_sentences
 
 DEFAULT_MINUTES = 60
 DEFAULT_QUESTIONS, MOST_QUESTIONS = 3, 6
@@ -20,6 +22,11 @@ _COUNT = re.compile(r"\b(\d|two|three|four|five|six|a couple of|a few)\s+(?:[\w-
 _MINUTES = re.compile(r"\b(\d{2,3})[\s-]*(?:min|mins|minutes?)\b", re.I)
 _HOURS = {r"\b(?:an|one|1) hour\b|\bhour[- ]long\b": 60, r"\btwilight\b": 90, r"\b(?:an hour and a half|90)\b": 90,
           r"\bhalf[- ]day\b|\bmorning\b": 180, r"\b(?:two|2) hours\b": 120}
+DEFAULT_SLIDES, MOST_SLIDES, POINTS_PER_SLIDE = 3, 6, 3
+_SLIDE_COUNT = re.compile(r"\b(\d|two|three|four|five|six|a couple of|a few)\s+slides?\b", re.I)
+# What a session or a slide is about: "a twilight on de-escalation and reasonable adjustments", "slides about ...".
+_TOPIC = re.compile(r"\b(?:on|about|covering|explaining|around)\s+(?!the (?:tables|day)\b)(.{6,140}?)"
+                    r"(?=[.?!]|,? (?:can|could|would|so|and (?:can|could|i))\b|$)", re.I)
 DEFAULT_EVENT = "pushes another pupil during an argument"
 DEFAULT_RESPONSE = "sends them to the office"
 FOCUS_LENSES = ("needs", "send", "proportionality", "equality", "voice")
@@ -67,8 +74,9 @@ def _framing(ctx: ReplyContext) -> str:
 
 
 def session_topic(ctx: ReplyContext) -> str:
-    """What the session is about: the consultant's first words and their latest."""
-    return f"{_framing(ctx)}\n{ctx.message}"
+    """What the session is about: the topic the consultant named (else their first words), and their latest."""
+    framing = _framing(ctx)
+    return f"{topic_of(framing) or framing}\n{topic_of(ctx.message) or ctx.message}"
 
 
 def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
@@ -91,6 +99,46 @@ def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
     return lines
 
 
+def topic_of(text: str) -> str | None:
+    """What the consultant said the session (or the slides) is about, in their words."""
+    found = [m.group(1).strip() for m in _TOPIC.finditer(text)]
+    return max(found, key=len) if found else None
+
+
+def _topic_sections(ctx: ReplyContext, topic: str, count: int) -> list[tuple[str, str, str]]:
+    """(card id, title, heading) of the guidance sections the topic reaches, one per card, case studies aside."""
+    if ctx.search is None:
+        return []
+    out, used = [], set()
+    for hit in ctx.search(topic, k=12):
+        if hit.kind == "case" or hit.card_id in used or (hit.card_id, hit.heading) not in section_sentences():
+            continue
+        out.append((hit.card_id, hit.title, hit.heading))
+        used.add(hit.card_id)
+        if len(out) == count:
+            break
+    return out
+
+
+def _slides(ctx: ReplyContext, req) -> Draft:
+    """N slides' worth of points: one guidance section the topic reaches per slide, its first sentences as the
+    points, cited; the wording is the guidance's, for the consultant to cut down."""
+    m = _SLIDE_COUNT.search(ctx.message)
+    word = m.group(1).lower() if m else ""
+    count = min(MOST_SLIDES, int(word) if word.isdigit() else _COUNT_WORDS.get(word, DEFAULT_SLIDES)) or DEFAULT_SLIDES
+    topic = topic_of(ctx.message) or topic_of(_framing(ctx)) or ctx.message
+    slides = []
+    for n, (card_id, title, heading) in enumerate(_topic_sections(ctx, topic, count), 1):
+        points = section_sentences()[(card_id, heading)][:POINTS_PER_SLIDE]
+        body = "\n".join(f"- {p}" for p in points)
+        name = title if heading == "Overview" else heading.split(" > ")[-1]  # "Overview" says nothing on a slide
+        slides.append(f"**Slide {n}: {name}**\n{body}\n[`{card_id}`, {heading}]")
+    if not slides:
+        return Draft(text=req.slides_none, lens=ctx.state.current, kind="plan")
+    lead = req.slides_lead.format(count=_NUMBER_WORDS.get(len(slides), len(slides)), topic=topic)
+    return Draft(text="\n\n".join([lead, *slides, req.slides_close]), lens=ctx.state.current, kind="plan")
+
+
 def session_minutes(said: str) -> int:
     if m := _MINUTES.search(said):
         return int(m.group(1))
@@ -102,6 +150,8 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
     req = phrases.data.prep_requests
     kind = ctx.understanding.request
     case = ctx.session.case
+    if kind == "slides":
+        return _slides(ctx, req)
     if kind == "scenario":
         # After an escalation the consultant's words may hold a real child's disclosure: never a vignette.
         brief = "" if ctx.session.escalated else _brief(ctx.message)
@@ -145,7 +195,15 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
         return Draft(text=f"{lead}\n\n{listed}", lens=ctx.state.current, kind="plan",
                      questions=questions)
     minutes = session_minutes(said)
-    focus = f"“{figure(case).rstrip('.')}”" if case.pattern else "what the data and the policy show"
+    topic = topic_of(_framing(ctx)) or topic_of(ctx.message)
+    if case.pattern:
+        focus = f"“{figure(case).rstrip('.')}”"
+    elif topic:  # a training session on a topic: its key points, from the guidance the topic reaches
+        sections = _topic_sections(ctx, topic, 3)
+        focus = req.topic_focus.format(topic=topic, cards=", ".join(f"*{t}* [`{c}`]" for c, t, _ in sections)) \
+            if sections else f"what the guidance says on {topic}"
+    else:
+        focus = "what the data and the policy show"
     steps, start = [], 0
     for number, step in enumerate(req.outline_steps, 1):
         length = max(5, round(minutes * step.share / 5) * 5)

@@ -42,7 +42,7 @@ class Understanding(BaseModel):
     force: bool = False  # mentions force, a hold or an injury
     staff_force: bool = False  # mentions force or a hold by an adult (not only an injury)
     legal_conclusion: bool = False  # asks whether their own case was unlawful or discrimination
-    request: Literal["outline", "questions", "scenario"] | None = None  # asks for a piece of a session plan
+    request: Literal["outline", "questions", "scenario", "slides"] | None = None  # asks for a piece of a session
     via: Literal["pattern", "head"] = "pattern"
 
 
@@ -85,11 +85,16 @@ _ROLE = re.compile(r"\b(?:play|be|pretend to be|act as|role-?play(?: as)?)\s+(?:
                    r"((?:[\w'’]+\s)?(?:dad|mum|mother|father|parent|carer|grandmother|grandad|teacher|head of year|headteacher|head|"
                    r"ta|senco|governor|pupil|student|child|colleague|deputy|member of staff))\b", re.I)
 _REQUESTS = (
+    # Several slides ("three slides' worth of bullets", "5 slides on..."); one slide is a short explanation.
+    ("slides", re.compile(r"\b(?:\d|two|three|four|five|six|some|a few|a couple of)\s+slides?\b|\bslides?'? worth\b|"
+                          r"\bbullet points?\b[^.?!]{0,30}\bslides\b|\bslides\b[^.?!]{0,30}\bbullet", re.I)),
     ("scenario", re.compile(r"\bscenarios?\b|\bvignettes?\b|\b(?:write|make up|give me) (?:me )?an? (?:short )?"
                             r"(?:case|story|example)\b", re.I)),
     ("outline", re.compile(r"\b(?:session )?outline\b|\brunning order\b|\bagenda\b|\bsession plan\b|"
                            r"\bplan (?:for|of) the (?:hour|session|twilight|training|meeting)\b|\bstructure (?:for|of) the "
-                           r"(?:session|hour|twilight)\b|\btimings?\b", re.I)),
+                           r"(?:session|hour|twilight)\b|\btimings?\b|\btimed (?:plan|outline|agenda|session)\b|"
+                           r"\bplan (?:for|of) (?:a|an|my|our) (?:\d+[- ]?min(?:ute)?s?|hour|half[- ]day|twilight|inset|training)\b",
+                           re.I)),
     # Questions or prompts for people in a session to discuss: "discussion prompts", "four questions for the
     # table groups", "facilitator prompts", "something for delegates to talk about".
     ("questions", re.compile(r"\b(?:discussion|table|group|reflection|reflective|facilitator|talking|starter|"
@@ -101,7 +106,7 @@ _ASKING_FOR = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:ok
                          r"suggest|draw up|put together|sketch|let'?s have)\b|\bi(?:'d| would) like\b|\bi need\b|\?|"
                          r"\b(?:give|write|make) me\b|\bi(?:'m| am)? ?(?:want|after)\b|\bwe need\b|"
                          # a further piece after one already given: "Great. And a scenario they can discuss"
-                         r"^\W*(?:(?:great|good|thanks|perfect|lovely|brilliant|ok(?:ay)?)\W+)?(?:and|also|plus|next|then)\W+"
+                         r"^\W*(?:(?:great|good|thanks|perfect|lovely|brilliant|ok(?:ay)?)\W+)?(?:and|also|plus|next|then|now)\W+"
                          r"(?:an?|some|the|one|two|three|four|five|\d+)\b", re.I)
 # "You be Callum", "can you be Gary?": a part named by a first name (capitalised, so case-sensitive).
 _NAMED_ROLE = re.compile(r"\b(?:[Yy]ou be|[Cc]an you be|[Cc]ould you be|[Pp]retend to be|[Pp]lay)\s+([A-Z][a-z]+)\b(?!'s)")

@@ -11,6 +11,8 @@ index, the conversation's particulars and the guard's language check read about 
 - `chunk_rarity()`: the same over what search indexes (sections and phrasings), smoothed. A long
   message is searched by its sentences densest in it (knowledge.query), so it counts the units
   search matches, phrasings included.
+- `section_sentences()`: the quotable sentences of each (card id, heading), in the card's order: what a
+  slide or a summary of one section is built from.
 - `card_words()`: every word form written in the cards, as typed (case folded, not stemmed): the
   guard's language check reads a passage mostly in these words as English.
 """
@@ -48,6 +50,15 @@ def card_sentences() -> tuple[list[CardSentence], dict[str, set[str]]]:
                         and "this card" not in sentence.lower()):
                     rows.append((sentence, card.id, card.title, chunk.heading))
     return rows, card_lenses
+
+
+@lru_cache(maxsize=1)
+def section_sentences() -> dict[tuple[str, str], list[str]]:
+    """Each section's quotable sentences, in the card's order, keyed by (card id, heading)."""
+    sections: dict[tuple[str, str], list[str]] = {}
+    for text, card_id, _title, heading in card_sentences()[0]:
+        sections.setdefault((card_id, heading), []).append(text)
+    return sections
 
 
 def sentence_terms(row: CardSentence) -> set[str]:

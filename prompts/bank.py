@@ -427,7 +427,12 @@ class OutlineStep(_Strict):
 
 
 class PrepRequests(_Strict):
-    """What prep mode says when a consultant asks for an outline, questions or a scenario."""
+    """What prep mode says when a consultant asks for an outline, questions, a scenario or slides."""
+
+    topic_focus: str  # the outline's second step for a session on a topic: {topic}, {cards}
+    slides_lead: str
+    slides_close: str
+    slides_none: str
 
     outline_lead: str
     figure_fold: str

@@ -62,3 +62,21 @@ def test_in_practice_a_feeling_said_is_met_before_the_next_stage(tmp_path):
     first_paragraph = reply.split("\n\n")[0]
     assert any(ack.split(";")[0].split(":")[0] in first_paragraph for ack in load_phrases().conversation.feelings_ack)
     assert "what were you feeling" not in reply.lower()  # said, so not asked for again
+
+
+def test_prep_slides_request_gets_that_many_slides_of_cited_points_on_the_topic(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "I'm running a twilight for a primary staff team on reasonable adjustments in the behaviour policy.")
+    reply = engine.turn(session, "Now four slides' worth of bullet points on discrimination arising from disability.").reply
+    assert reply.count("**Slide ") == 4
+    assert reply.count("[`") >= 4  # each slide says where its points come from
+    assert "equality-act-discrimination-arising" in reply
+
+
+def test_prep_timed_plan_for_a_topic_names_the_topic_and_ends_on_time(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    reply = engine.turn(session, "Can you give me a timed plan for a 40 minute INSET on de-escalation for lunchtime staff?").reply
+    assert "de-escalation" in reply
+    assert "–40 min**" in reply  # the last step ends at the length asked for

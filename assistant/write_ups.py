@@ -141,10 +141,11 @@ _NEXT = re.compile(r"\breview\b|\bfollow[- ]?up\b|\bcheck[- ]?in\b|\bmonitor|\bn
 _NEEDS_NAMED = re.compile(r"\bsend\b|\behc|\bplan\b|\bneeds?\b|\badjust|\bautis|\basc\b|\badhd\b|\bsemh\b|\bdisab", re.I)
 
 
-def _decision_parts(decision: str) -> tuple[list[str], list[str]]:
-    """The decision as the leader wrote it, and the reasons they gave in it: a sentence's "because ..." clause
-    is a reason, what comes before it the decision; a review or follow-up sentence is a next step, not either."""
-    decided, reasons = [], []
+def _decision_parts(decision: str) -> tuple[list[str], list[str], set[str]]:
+    """The decision as the leader wrote it, the reasons they gave in it, and the sentences those came from: a
+    sentence's "because ..." clause is a reason, what comes before it the decision; a review or follow-up
+    sentence is a next step, not either."""
+    decided, reasons, used = [], [], set()
     for sentence in split_sentences(" ".join(DECISION_LABEL.sub("", decision).split())):
         found = _REASON.search(sentence)
         if found and found.start() > 0:
@@ -154,7 +155,10 @@ def _decision_parts(decision: str) -> tuple[list[str], list[str]]:
             reasons.append(sentence)
         elif not _NEXT.search(sentence) or not decided:
             decided.append(sentence)
-    return decided, reasons
+        else:
+            continue
+        used.add(sentence)
+    return decided, reasons, used
 
 
 def _line(heading: str, body: list[str] | str) -> str:
@@ -174,10 +178,13 @@ def decision_note(session: Session, leader: list[str], today: dt.date) -> Docume
     pupil_bits = [case.year_group, ", ".join(case.needs), case.plan and {"none": "no EHC plan or SEN support"}.get(
         case.plan, case.plan), case.plan_note]
     pupil = "; ".join(b for b in pupil_bits if b)
-    decided, reasons = _decision_parts(session.decision or "")
+    decided, reasons, used = _decision_parts(session.decision or "")
     said = " ".join(leader)
     needs = ", ".join(case.needs) or (case.plan if case.plan and case.plan != "none" else "")
-    equality = [s for s in split_sentences(session.decision or "") if _NEEDS_NAMED.search(s)]
+    # Each of the leader's sentences appears once, under the first heading it belongs to.
+    equality = [s for s in split_sentences(session.decision or "") if _NEEDS_NAMED.search(s) and s not in used]
+    next_steps = [s for s in split_sentences(said) if _NEXT.search(s) and not s.endswith("?") and s not in used
+                  and s not in equality]
     safeguarding = m["safeguarding_escalated"] if session.escalated else m["safeguarding"]
     lines = [
         _line(h["pupil"], pupil or to_add(m["pupil"])),
@@ -192,8 +199,7 @@ def decision_note(session: Session, leader: list[str], today: dt.date) -> Docume
         _line(h["reasons"], reasons or to_add(m["reasons"])),
         _line(h["equality"], equality or to_add(m["equality"].format(needs=needs) if needs else m["equality_none"])),
         _line(h["safeguarding"], to_add(safeguarding)),
-        _line(h["next"], [s for s in split_sentences(said) if _NEXT.search(s) and not s.endswith("?")][:3]
-              or to_add(m["next"])),
+        _line(h["next"], next_steps[:3] or to_add(m["next"])),
     ]
     text = "\n\n".join([t.intro, f"### {t.title}", *lines, f"*{t.close.format(date=today.isoformat())}*"])
     return Document(kind="decision_note", text=text, card=t.card, own_words=lines)
@@ -213,7 +219,7 @@ def call_notes(session: Session, message: str, leader: list[str]) -> Document:
     case, h = session.case, t.headings
     who = _who(message, case)
     pupil = pronouns(" ".join(leader))["he"]
-    decided, _ = _decision_parts(session.decision or "")
+    decided, _, _ = _decision_parts(session.decision or "")
     view = next((p.view.rstrip(".") for p in case.views() if p.role == who or (who in ("the parents", "the family")
                                                                                   and p.role in PARENT_ROLES)), None)
     acknowledge = [t.view.format(who=who[:1].upper() + who[1:], view=view) if view else t.no_view.format(who=who)]
@@ -237,7 +243,7 @@ def staff_briefing(session: Session) -> Document:
     t = templates().staff_briefing
     case, h, m = session.case, t.headings, t.missing
     who = "; ".join(b for b in [case.year_group, ", ".join(case.needs)] if b)
-    decided, _ = _decision_parts(session.decision or "")
+    decided, _, _ = _decision_parts(session.decision or "")
     lines = [
         _line(h["who"], [who, to_add(m["who"])] if who else to_add(m["who"])),
         _line(h["helps"], case.in_place or to_add(m["helps"])),

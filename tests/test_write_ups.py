@@ -110,3 +110,13 @@ def test_the_pupils_pronoun_comes_from_how_the_leader_names_the_pupil_not_the_ad
     from assistant.case_questions import pronouns
 
     assert pronouns(words)["he"] == expected
+
+
+def test_each_of_the_leaders_sentences_appears_once_in_a_decision_note(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    _talk(engine, session, [CASE[0], "Decision: a reduced lunch with a named adult, because the lunch hall is where it "
+                                     "goes wrong for him. Review in three weeks."])
+    text = engine.turn(session, "write that up as a decision note for the file").reply
+    assert text.count("named adult") == 1
+    assert text.count("Review in three weeks") == 1

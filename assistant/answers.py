@@ -12,8 +12,6 @@ says it again.
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import threading
 from functools import lru_cache
@@ -21,7 +19,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from knowledge.card_questions import ask_vectors, ask_vectors_cached, section_asks
 from knowledge.lexical import tokenize
+from knowledge.vector_cache import cache_path, load_or_embed
 from knowledge.vocabulary import card_sentences, sentence_rarity, sentence_terms
 
 EMBED_FORMAT = "{title}. {heading}. {sentence}"  # part of the cache key: change it and vectors rebuild
@@ -66,54 +66,13 @@ class Answer(BaseModel):
         return list(dict.fromkeys(s.card_id for s in self.sentences))
 
 
-def _section_asks() -> list[tuple[str, str, str]]:
-    """Every question a card section is known to answer, as (question, card id, section heading)."""
-    from knowledge.loader import load_cards
-
-    return [(q, card.id, heading) for card in load_cards() for heading, questions in card.asks.items() for q in questions]
-
-
-def _cache_path(kind: str, lines: list[str]) -> Path:
-    """Keyed by the embedding model, the format and every line embedded: change any and vectors rebuild."""
-    from knowledge.embedder import model_id
-    from knowledge.storage import data_dir
-
-    key = hashlib.sha256("\n".join([model_id(), EMBED_FORMAT, *lines]).encode()).hexdigest()
-    return data_dir() / f"answer-{kind}-{key[:16]}.npy"
-
-
-def _sentence_lines(rows: list[tuple[str, str, str, str]]) -> list[str]:
-    return [f"{r[1]}|{r[0]}" for r in rows]
-
-
-def _ask_lines(asks: list[tuple[str, str, str]]) -> list[str]:
-    return [f"{card}|{heading}|{q}" for q, card, heading in asks]
+def _sentence_cache_path(rows: list[tuple[str, str, str, str]]) -> Path:
+    return cache_path("sentences", [f"{r[1]}|{r[0]}" for r in rows], EMBED_FORMAT)
 
 
 def sentences_cached() -> bool:
     """Are the card sentences' and known questions' vectors on disk (so loading them embeds nothing)?"""
-    return (_cache_path("sentences", _sentence_lines(card_sentences()[0])).exists()
-            and _cache_path("asks", _ask_lines(_section_asks())).exists())
-
-
-def _load_or_embed(path: Path, texts: list[str]):
-    """Vectors from the cache, or embedded now and cached for the next start."""
-    import numpy as np
-
-    from knowledge.embedder import get_embedder
-
-    try:
-        matrix = np.load(path)
-        if matrix.shape[0] == len(texts):
-            return matrix
-    except (OSError, ValueError):
-        pass
-    matrix = get_embedder().embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-    try:
-        _save_private(path, matrix)
-    except OSError:
-        pass  # a read-only data dir only costs the next start a few seconds
-    return matrix
+    return _sentence_cache_path(card_sentences()[0]).exists() and ask_vectors_cached()
 
 
 class SentenceIndex:
@@ -122,8 +81,8 @@ class SentenceIndex:
         self.terms = [sentence_terms(r) for r in self.rows]
         self.heading_terms = [set(tokenize(r[3])) for r in self.rows]
         self.idf = sentence_rarity()
-        self.matrix = _load_or_embed(_cache_path("sentences", _sentence_lines(self.rows)),
-                                     [EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
+        self.matrix = load_or_embed(_sentence_cache_path(self.rows),
+                                    [EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
         self._sections()
         self._asks()
 
@@ -148,8 +107,8 @@ class SentenceIndex:
         """Each known question's vector, and the sections it belongs to (a heading's subsections share them)."""
         import numpy as np
 
-        asks = _section_asks()
-        self.ask_matrix = _load_or_embed(_cache_path("asks", _ask_lines(asks)), [q for q, _, _ in asks])
+        asks = section_asks()
+        self.ask_matrix = ask_vectors(asks)
         under: dict[tuple[str, str], list[int]] = {}  # (card, "## " heading) -> its sections, subsections included
         for n, (card, heading) in enumerate(self.section_keys):
             under.setdefault((card, heading.split(" > ")[0]), []).append(n)
@@ -261,19 +220,6 @@ class SentenceIndex:
 
     def cards_for(self, lenses: set[str]) -> set[str]:
         return {card for card, own in self.card_lenses.items() if own & lenses}
-
-
-def _save_private(path: Path, matrix) -> None:
-    """Written whole or not at all, readable by the owner only, like everything in the data folder."""
-    import numpy as np
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npy")
-    try:
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            np.save(fh, matrix)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

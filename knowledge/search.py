@@ -16,15 +16,16 @@ import threading
 from functools import lru_cache
 
 from knowledge.chunker import embedding_text, index_chunks
-from knowledge.coverage import COVERED_AT, CoverageSignals, coverage
+from knowledge.coverage import ASKED_NEAREST, COVERED_AT, CoverageSignals, coverage
 from knowledge.errors import ReflectError
-from knowledge.card_questions import QUESTIONS_HEADING
+from knowledge.card_questions import QUESTIONS_HEADING, ask_vectors
 from knowledge.fusion import fused_order, reciprocal_rank_fusion, standard_score_fusion
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical import LexicalIndex, tokenize
 from knowledge.loader import load_cards
 from knowledge.models import Chunk, Hit, SearchResult
 from knowledge.query import build_query
 from knowledge.text import expansions_in, lay_terms_in
+from knowledge.vocabulary import card_vocabulary, chunk_rarity
 
 MAX_QUERY_CHARS = 10_000
 CANDIDATES = 40
@@ -95,6 +96,12 @@ class Searcher:
         self._lenses = {c.id: set(c.lenses) for c in cards}
         weight = {c.id: c.search_weight for c in cards}
         self._weight = np.array([weight[card_id] for card_id in self._card_ids], dtype=np.float32)
+        # For the coverage estimate: the questions the card sections answer, and each card's vocabulary
+        # with how rare each word is (a word the cards never use weighs as much as their rarest).
+        self._asks = np.asarray(ask_vectors(), dtype=np.float32)
+        self._vocabulary = card_vocabulary()
+        self._rarity = chunk_rarity()
+        self._unseen = max(self._rarity.values(), default=1.0)
 
     def _load_vectors(self) -> None:
         """All vectors in memory (a few hundred rows): ranking is one matrix product."""
@@ -142,7 +149,7 @@ class Searcher:
         import numpy as np
 
         matched, vector, scored = self._scored(query)
-        total, sims, lexical_scores, best_lexical, best_dense = scored
+        total, sims, lexical_scores, _, _ = scored
         if lenses:
             wanted = set(lenses)
             total = [t + LENS_NUDGE if wanted & self._lenses[card_id] else t for t, card_id in zip(total, self._card_ids)]
@@ -159,27 +166,27 @@ class Searcher:
             [[self._row_ids[r] for r in section_rows], [c for c in lexical if self._chunks[c].role == "section"]])
         hits = [self._hit(self._display_section(card_id, section_scores, vector), fused[card_id])
                 for card_id in ranked]
-        signals = self._signals(scored)
+        signals = self._signals(matched, vector, scored)
         score = round(coverage(signals), 3)
         return SearchResult(query=matched, hits=hits, coverage=score, covered=score >= COVERED_AT)
 
     def signals(self, query: str) -> CoverageSignals:
         """What the coverage estimate reads for a query (for fitting it: evals/retrieval/fit_coverage.py)."""
-        return self._signals(self._scored(query)[2])
+        return self._signals(*self._scored(query))
 
-    def _signals(self, scored) -> CoverageSignals:
+    def _signals(self, matched: str, vector, scored) -> CoverageSignals:
         """The coverage signals of one search, read at the card ranked first without a lens (a lens is the
         conversation's emphasis, not evidence that the cards answer the question)."""
         import numpy as np
 
-        total, _, _, best_lexical, best_dense = scored
+        total, _, _, _, best_dense = scored
         top = int(np.argmax(total))
-        spread = float(best_lexical.std()) or 1.0
-        return CoverageSignals(
-            best=float(best_dense[top]), nearest=float(best_dense.max()),
-            lexical_lead=float((best_lexical[top] - best_lexical.mean()) / spread),
-            lexical_best=float(best_lexical.max()),
-        )
+        nearest_asks = np.sort(self._asks @ vector)[-ASKED_NEAREST:]
+        stems = [t for t in dict.fromkeys(tokenize(matched)) if not t.isdigit()]
+        weights = [self._rarity.get(t, self._unseen) for t in stems]
+        used = self._vocabulary.get(self._card_ids[top], frozenset())
+        words = sum(w for t, w in zip(stems, weights) if t in used) / sum(weights) if stems else 0.0
+        return CoverageSignals(nearest=float(best_dense.max()), asked=float(nearest_asks.mean()), words=words)
 
     def _scored(self, query: str):
         """One search's scores: the matched text, its vector, and (fused card scores, chunk similarities,

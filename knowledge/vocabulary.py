@@ -15,6 +15,8 @@ index, the conversation's particulars and the guard's language check read about 
   slide or a summary of one section is built from.
 - `card_words()`: every word form written in the cards, as typed (case folded, not stemmed): the
   guard's language check reads a passage mostly in these words as English.
+- `card_vocabulary()`: each card's word stems (title, sections, phrasings and section questions):
+  search's coverage estimate asks how much of a question's vocabulary the card ranked first uses.
 """
 from __future__ import annotations
 
@@ -99,3 +101,14 @@ def card_words() -> frozenset[str]:
     from knowledge.loader import load_cards
 
     return frozenset(w.casefold() for card in load_cards() for w in _WORD.findall(f"{card.title} {card.body}"))
+
+
+@lru_cache(maxsize=1)
+def card_vocabulary() -> dict[str, frozenset[str]]:
+    """Card id -> every word stem of its title, sections, phrasings and the questions its sections answer."""
+    from knowledge.chunker import index_chunks
+    from knowledge.loader import load_cards
+
+    return {card.id: frozenset(tokenize(" ".join([card.title, *(c.text for c in index_chunks(card)),
+                                                  *(q for qs in card.asks.values() for q in qs)])))
+            for card in load_cards()}

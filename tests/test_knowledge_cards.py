@@ -142,3 +142,20 @@ def test_glossary_definitions_checked_against_sources_say_so():
     # what was confirmed only through secondary sources is marked
     assert checked["exclusion notifications"].unverified
     assert "2026" in checked["KCSIE"].definition
+
+
+def test_the_glossary_says_which_2026_changes_are_law_and_which_are_proposals():
+    terms = {t.term: t for t in load_glossary()}
+    for term in ("Children's Wellbeing and Schools Act 2026", "CNIS", "safeguarding partners", "report card", "ISP"):
+        entry = terms[term]
+        assert entry.sources and entry.checked and entry.unverified, term
+    assert "proposal, not law" in terms["ISP"].definition
+    assert "not yet in force" in terms["CNIS"].definition
+    assert "29 June 2026" in terms["Children's Wellbeing and Schools Act 2026"].definition
+
+
+@pytest.mark.parametrize("card_id", sorted(CARDS))
+def test_a_card_that_mentions_the_2026_white_paper_says_it_is_a_proposal(card_id):
+    for paragraph in CARDS[card_id].body.split("\n\n"):
+        if "White Paper" in paragraph:
+            assert "propos" in paragraph.lower(), paragraph

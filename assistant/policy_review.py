@@ -243,8 +243,7 @@ def review_extracted(doc: Extracted) -> PolicyReview:
 
     menus = _menu_items(body, rules)
     ladders = _ladder_items(body, rules) - menus
-    units = [_Unit(text=t, block=b) for b in body
-             for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))]
+    units = _units(body, rules)
     judged = [(unit, [] if id(unit.block) in menus else _fixed_rules(unit, rules, id(unit.block) in ladders))
               for unit in units]
     _by_meaning(judged, rules, menus, ladders)
@@ -392,8 +391,49 @@ def candidate_units(doc: Extracted) -> list[str]:
     """The sentences and table rows the classifier may be asked about, as the review splits them
     (for building its training sentences from labelled policies)."""
     body = [b for b in doc.blocks if b.kind != "heading"]
-    return [t for b in body for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))
-            if not _title(t) and len(t.split()) <= MAX_RULE_WORDS]
+    return [u.text for u in _units(body, _rules()) if not _title(u.text) and len(u.text.split()) <= MAX_RULE_WORDS]
+
+
+def _units(body: list[Block], rules: _Rules) -> list[_Unit]:
+    """What the review judges: each sentence, and each table row whole. A list item that finishes
+    its lead-in's sentence ("Pupils who hurt someone will:" - "miss their next playtime") is read
+    with it, as the sentence it completes; the lead-in is then read only through its items."""
+    completes = _completions(body, rules)
+    carried = {id(lead) for lead, _ in completes.values()}
+    units: list[_Unit] = []
+    for block in body:
+        if block.kind == "table":
+            units.append(_Unit(text=block.text, block=block))
+            continue
+        sentences = split_sentences(_LIST_MARK.sub("", block.text))
+        if id(block) in carried:
+            sentences = sentences[:-1]
+        if id(block) in completes and sentences:
+            sentences[0] = f"{completes[id(block)][1]} {sentences[0]}"
+        units.extend(_Unit(text=t, block=block) for t in sentences)
+    return units
+
+
+# A lead-in that stops mid-sentence before its list ("Pupils who are late will:", "Those caught are:").
+_UNFINISHED = re.compile(r"\b(?:will|shall|must|are|is|be|(?:has|have|need|needs)\s+to|receive|get|face)\s*:\s*$",
+                         re.IGNORECASE)
+
+
+def _completions(body: list[Block], rules: _Rules) -> dict[int, tuple[Block, str]]:
+    """List items that finish the sentence their lead-in starts: item id -> (lead block, the
+    lead's last sentence without its colon). A lead that leaves room ("they may:") makes a menu."""
+    out: dict[int, tuple[Block, str]] = {}
+    lead: tuple[Block, str] | None = None
+    for block in body:
+        if block.kind == "item" and lead is not None and block.section == lead[0].section:
+            out[id(block)] = lead
+            continue
+        lead = None
+        if block.kind != "item" and block.kind != "table" and _UNFINISHED.search(block.text):
+            last = (split_sentences(block.text) or [""])[-1]
+            if last and not rules.hedged_sentence.search(last):
+                lead = (block, last.rstrip().rstrip(":").rstrip())
+    return out
 
 
 def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
@@ -412,14 +452,15 @@ def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
 
 
 _MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies|interventions?|"
-                        r"techniques)\b", re.IGNORECASE)
+                        r"techniques|available|choose|choice)\b", re.IGNORECASE)
 
 # A lead-in that sets out a sequence of outcomes ("The consequences increase in severity and are as
-# follows:", "The steps we follow are:"): the list under it is a ladder written without step labels.
+# follows:", "The steps we follow are:", "The following sanctions are used:"): the list under it is a
+# ladder written without step labels.
 _LADDER_LEAD = re.compile(
     r"(?=.*\b(?:consequences?|sanctions?|steps?|stages?|levels?|ladder)\b)"
     r".*\b(?:steps?|stages?|levels?|ladder|hierarchy|sequence|in\s+order|increas\w*\s+in\s+(?:severity|seriousness)|"
-    r"escalat\w*|as\s+follows)\b", re.IGNORECASE)
+    r"escalat\w*|as\s+follows|the\s+following)\b", re.IGNORECASE)
 
 
 def _ladder_items(body: list[Block], rules: _Rules) -> set[int]:
@@ -666,8 +707,11 @@ def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
     start = max(0, match.start() - 60)
     if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
         start = max(start, condition_end)
-    before = " ".join(re.findall(r"[\w']+", sentence[start:match.start()])[-3:])
-    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0))
+    words = re.findall(r"[\w']+", sentence[start:match.start()])[-3:]
+    # "not" negates the match only next to it ("does not (automatically) result in"); further back it is
+    # the behaviour's ("Pupils who do not complete homework will be given …")
+    negated = any(w.lower() == "not" for w in words[-2:])
+    return bool(negated or rules.hedges_before.search(" ".join(words)) or rules.hedged_verbs.search(match.group(0))
                 or _DECIDED_CASE_BY_CASE.search(sentence[:match.start()]))
 
 
@@ -807,9 +851,12 @@ def _linked(body: list[Block]) -> list[Block]:
 
 def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules,
               whole: str, findings: list[RuleFinding]) -> ExpectedElement:
+    # a heading naming suspension or exclusion mentions it as much as a sentence does; one naming a
+    # removal ("Reflection room") does not say whether it is from lessons, which its text under it decides
+    read = [b for blocks in sections.values() for b in blocks] if element["id"] == "exclusion-procedure" else body
     applies = element["applies_if"] is None or any(
         element["applies_if"].search(_masked(b.text, rules)) and not _outside_lessons(b.text, element)
-        for b in body)
+        for b in read)
     if element["scope"] == "section":
         scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
     elif element["scope"] == "step":  # a step's lines read together ("Sent out …", "Teacher logs the C3")

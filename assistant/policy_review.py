@@ -673,7 +673,15 @@ def _match_only_setting(sentence: str, match: re.Match, rules: _Rules) -> bool:
     """A pattern's match whose every sanction is the sentence's setting ("Students serving a detention
     will be given a drink"): it sets nothing for the pupil."""
     mentions = [m for m in rules.sanction.finditer(sentence) if match.start() <= m.start() < match.end()]
-    return bool(mentions) and all(_SETTING_LEAD.search(sentence[:m.start()]) for m in mentions)
+    return bool(mentions) and all(_SETTING_LEAD.search(sentence[:m.start()]) and not _PUT_IN.search(sentence[:m.start()])
+                                  for m in mentions)
+
+
+# "will put the student in isolation": the pupil is the object of a verb that places them, so "student in
+# isolation" is where the sentence sends them, not where they already are
+_PUT_IN = re.compile(r"\b(?:put|puts|place|places|send|sends|keep|keeps|move|moves)\s+(?:the\s+|that\s+|this\s+)?"
+                     r"(?:students?|pupils?|child(?:ren)?|learners?|them|him|her)\s+(?:in(?:to)?|on)\s+(?:a\s+|an\s+|the\s+)?$",
+                     re.IGNORECASE)
 
 
 def _blank_spans(text: str, spans: list[re.Match]) -> str:

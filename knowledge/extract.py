@@ -527,10 +527,23 @@ def _docx(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block]]:
             headings = [h for h in headings if h[0] < level] + [(level, text)]
             blocks.append(Block(text=text, kind="heading", section=text))
             continue
-        paragraph += 1
         kind = "item" if style.startswith("List") or item._p.pPr is not None and item._p.pPr.numPr is not None else "paragraph"
-        blocks.append(Block(text=text, kind=kind, section=_deepest(headings), paragraph=paragraph))
+        for line in _docx_lines(item.text):
+            paragraph += 1
+            blocks.append(Block(text=line, kind=kind, section=_deepest(headings), paragraph=paragraph))
     return None, blocks
+
+
+def _docx_lines(text: str) -> list[str]:
+    """A Word paragraph's lines: lines set apart with line breaks ("C1 – Warning", "C2 – Detention"
+    typed with Shift+Enter) are read one by one, and a tab between words ("C3<tab>Detention") stands
+    between columns, as a PDF's column gap does."""
+    lines = [_TAB_GAP.sub(" | ", _MARK_TAB.sub(r"\1 ", line.strip())) for line in text.split("\n")]
+    return [line for line in (clean(line) for line in lines) if line]
+
+
+_MARK_TAB = re.compile(r"^((?:\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])|[•▪◦●■□➢➤►\-–—*·])\s*\t")  # "1.<tab>Text"
+_TAB_GAP = re.compile(r"\s*\t\s*")
 
 
 def _docx_heading_level(paragraph, text: str, style: str) -> int | None:

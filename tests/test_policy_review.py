@@ -1079,3 +1079,30 @@ def test_a_list_under_the_following_sanctions_is_a_ladder(tmp_path):
                     "- 15 minute catch-up at break for the first time\n- 30 minute detention for the second time\n"
                     "- a day in the learning base for the third time\n")
     assert [f.kind for f in review_policy(path).findings] == ["ladder", "ladder", "ladder"]
+
+
+@pytest.mark.parametrize("sentence", [
+    # staff, or "we", as the subject handing the outcome out
+    pytest.param("The head of house will put the pupil in isolation for the whole of Friday.", id="will-put-in"),
+    pytest.param("The principal will exclude any student found carrying a blade.", id="will-exclude-any"),
+    pytest.param("We will issue a fixed term, external suspension for spitting at staff.", id="will-issue"),
+    pytest.param("The teacher will send the pupil to the head of department.", id="will-send-to-a-person"),
+    pytest.param("Staff will remove the student from the lesson after the third reminder.", id="will-remove"),
+    pytest.param("The lunchtime lead keeps the child in for the rest of the week.", id="keeps-in"),
+    # the next step set by what came before, the pupil taken out
+    pytest.param("If the chatting carries on, a K3 is issued.", id="step-is-issued"),
+    pytest.param("If it happens again the pupil is removed.", id="is-removed"),
+])
+def test_outcomes_handed_out_by_staff_or_the_next_step_are_found(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings, sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Staff will give the pupil a chance to explain before a detention is set.", id="chance-first"),
+    pytest.param("Staff will set a good example and apply sanctions consistently.", id="consistently"),
+    pytest.param("The headteacher will exclude a pupil only as a last resort.", id="last-resort"),
+    pytest.param("The teacher will take the pupil to the office to see the first aider.", id="first-aid"),
+    pytest.param("Staff will issue praise and merits generously.", id="praise"),
+])
+def test_what_staff_do_that_sets_no_outcome_is_not_flagged(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings == [], sentence

@@ -219,3 +219,23 @@ def test_exclusion_named_only_in_a_heading_still_asks_for_the_procedure(tmp_path
                     "Decisions are made by the headteacher.\n")
     elements = {e.id: e.status for e in review_policy(path).elements}
     assert elements["exclusion-procedure"] == "missing"
+
+
+def test_word_lines_set_apart_with_line_breaks_or_a_tab_are_read_as_steps(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Ladder", 1)
+    lines = document.add_paragraph("R1 – A reminder")
+    lines.add_run().add_break()
+    lines.add_run("R2 – Twenty minutes at lunch with the class teacher")
+    document.add_paragraph("R3\tRemoval to the study base for the rest of the lesson")
+    document.add_paragraph("1.\tEvery pupil is greeted at the door.")
+    document.save(str(tmp_path / "lines.docx"))
+    blocks = [b for b in extract(tmp_path / "lines.docx").blocks if b.kind != "heading"]
+    assert [(b.text, b.step) for b in blocks[:3]] == [
+        ("R1 – A reminder", "R1"), ("R2 – Twenty minutes at lunch with the class teacher", "R2"),
+        ("R3 | Removal to the study base for the rest of the lesson", "R3")]
+    assert blocks[3].text == "1. Every pupil is greeted at the door."
+    quotes = [f.quote for f in review_policy(tmp_path / "lines.docx").findings]
+    assert "R3 | Removal to the study base for the rest of the lesson" in quotes

@@ -299,8 +299,19 @@ _CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|
                         r"(?:(?!\b(?:will|shall|must)\b)[^,;:])*[,;:]", re.IGNORECASE)  # ends before the main verb
 
 
+# Care for a pupil who is ill or hurt ("Any pupil who is unwell will be sent home with a parent"): the
+# same words as a sanction, but nothing the pupil did sets it ("behave poorly" is no illness)
+_CARE = re.compile(r"\b(?:unwell|illness|sick|injured|injury|medical|first[- ]aid(?:er)?)\b|\b(?:is|are|feels?|feeling|"
+                   r"felt|becomes?|became|falls?|fell|taken)\s+(?:very\s+|too\s+)?(?:ill|poorly)\b", re.IGNORECASE)
+
+# What everyone is allowed to do, and where ("Students are only allowed to use phones at break in the
+# canteen"): a permission for all, with no outcome for a behaviour
+_PERMITTED = re.compile(r"\b(?:(?:is|are)\s+only\s+(?:allowed|permitted)|can\s+only|(?:is|are)\s+(?:allowed|permitted)\s+to)\b",
+                        re.IGNORECASE)
+
+
 def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[dict]:
-    if unit.block.cells and _row_leaves_room(unit.block, rules):
+    if (unit.block.cells and _row_leaves_room(unit.block, rules)) or _CARE.search(unit.text):
         return []
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
@@ -396,8 +407,9 @@ def candidate_units(doc: Extracted) -> list[str]:
 
 def _units(body: list[Block], rules: _Rules) -> list[_Unit]:
     """What the review judges: each sentence, and each table row whole. A list item that finishes
-    its lead-in's sentence ("Pupils who hurt someone will:" - "miss their next playtime") is read
-    with it, as the sentence it completes; the lead-in is then read only through its items."""
+    its lead-in's sentence ("Pupils who hurt someone will:" - "miss their next playtime"), or names a
+    behaviour its lead-in sets the outcome for ("These always lead to a suspension:" - "carrying a
+    blade"), is read with it; the lead-in is then read only through its items."""
     completes = _completions(body, rules)
     carried = {id(lead) for lead, _ in completes.values()}
     units: list[_Unit] = []
@@ -420,8 +432,8 @@ _UNFINISHED = re.compile(r"\b(?:will|shall|must|are|is|be|(?:has|have|need|needs
 
 
 def _completions(body: list[Block], rules: _Rules) -> dict[int, tuple[Block, str]]:
-    """List items that finish the sentence their lead-in starts: item id -> (lead block, the
-    lead's last sentence without its colon). A lead that leaves room ("they may:") makes a menu."""
+    """List items read with their lead-in: item id -> (lead block, the lead's last sentence, without
+    its colon where the item finishes it). A lead that leaves room ("they may:") makes a menu."""
     out: dict[int, tuple[Block, str]] = {}
     lead: tuple[Block, str] | None = None
     for block in body:
@@ -429,10 +441,15 @@ def _completions(body: list[Block], rules: _Rules) -> dict[int, tuple[Block, str
             out[id(block)] = lead
             continue
         lead = None
-        if block.kind != "item" and block.kind != "table" and _UNFINISHED.search(block.text):
-            last = (split_sentences(block.text) or [""])[-1]
-            if last and not rules.hedged_sentence.search(last):
-                lead = (block, last.rstrip().rstrip(":").rstrip())
+        if block.kind in ("item", "table") or not block.text.rstrip().endswith(":"):
+            continue
+        last = (split_sentences(block.text) or [""])[-1]
+        if not last or rules.hedged_sentence.search(last) or _MENU_LEAD.search(last):
+            continue
+        if _UNFINISHED.search(last):
+            lead = (block, last.rstrip().rstrip(":").rstrip())
+        elif _fixed_rules(_Unit(text=last, block=block), rules):  # "The following always lead to a suspension:"
+            lead = (block, last.rstrip())
     return out
 
 
@@ -496,7 +513,8 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and not (_STAFF_DUTY.search(unit.text) and not _names_sanction(unit.text, rules))
              and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
                       and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
-             and not _OFFERED.search(unit.text)
+             and not _OFFERED.search(unit.text) and not _CARE.search(unit.text)
+             and not (_PERMITTED.search(unit.text) and not _names_sanction(unit.text, rules))
              and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule

@@ -278,6 +278,7 @@ def _content_bytes(contents, resources, depth: int) -> int:
 # Words on a laid-out line, split where four or more spaces stand between them (a column gap).
 _CHUNK = re.compile(r"\S+(?: {1,3}\S+)*")
 _ALIGN = 2  # characters a cell's text may stand off its column's edge
+_MAX_TABLE_LINES = 400  # a page's table is read this far at most: a crafted page of gaps costs no more than a page
 
 
 def _layout_tables(lines: list[str]) -> list[str]:
@@ -293,9 +294,11 @@ def _layout_tables(lines: list[str]) -> list[str]:
     """
     out: list[str] = []
     i = 0
+    work = 4 * len(lines) + 2000  # lines read looking for tables: a page built of gaps costs a few readings of it
     while i < len(lines):
         columns = [m.start() for m in _CHUNK.finditer(lines[i])]
-        rows, end = _table_rows(lines, i, columns) if len(columns) >= 2 else ([], i)
+        rows, end, read = _table_rows(lines, i, columns) if len(columns) >= 2 and work > 0 else ([], i, 0)
+        work -= read
         if len(rows) < 2:
             out.append(lines[i])
             i += 1
@@ -309,8 +312,9 @@ def _layout_tables(lines: list[str]) -> list[str]:
 _Cells = list[list[str]]  # a cell's lines, per column
 
 
-def _table_rows(lines: list[str], start: int, columns: list[int]) -> tuple[list[list[str]], int]:
-    """The rows of the table whose header is lines[start], and the index of the first line after it."""
+def _table_rows(lines: list[str], start: int, columns: list[int]) -> tuple[list[list[str]], int, int]:
+    """The rows of the table whose header is lines[start], the index of the first line after it,
+    and how many lines were read to find them."""
     def cells_of(group: list[str]) -> _Cells | None:
         cells: _Cells = [[] for _ in columns]
         for line in group:
@@ -332,12 +336,14 @@ def _table_rows(lines: list[str], start: int, columns: list[int]) -> tuple[list[
 
     groups: list[tuple[int, _Cells]] = []  # (first line, cells) of each run of lines between blank lines
     i = end = start
-    while i < len(lines):
+    limit = min(len(lines), start + _MAX_TABLE_LINES)
+    while i < limit:
         if not lines[i].strip():
             i += 1
             continue
-        j = i + 1
-        while j < len(lines) and lines[j].strip() and not _opens_first_cell(lines[i:j], lines[j], columns):
+        j, first = i + 1, _first_cell(lines[i], columns)
+        while j < limit and lines[j].strip() and not _opens_first_cell(first, lines[j], columns):
+            first = _first_cell(lines[j], columns) or first
             j += 1
         group = lines[i:j]
         # lines that each fill the first column and another are one-line rows set without gaps
@@ -358,22 +364,27 @@ def _table_rows(lines: list[str], start: int, columns: list[int]) -> tuple[list[
             rows[-1] = (rows[-1][0], [a + b for a, b in zip(rows[-1][1], cells)])
         else:
             rows.append((first, cells))
+    read = i - start
     while rows and sum(bool(c) for c in rows[-1][1]) < 2:  # headings or lines of prose after the table
         end = rows.pop()[0]
-    return [[" ".join(cell) for cell in cells] for _, cells in rows], end
+    return [[" ".join(cell) for cell in cells] for _, cells in rows], end, read
 
 
-def _opens_first_cell(group: list[str], line: str, columns: list[int]) -> bool:
+def _first_cell(line: str, columns: list[int]) -> str | None:
+    """The text a laid-out line has in the table's first column, if any."""
+    found = _CHUNK.search(line)
+    return found.group(0) if found and found.start() <= columns[0] + _ALIGN else None
+
+
+def _opens_first_cell(above: str | None, line: str, columns: list[int]) -> bool:
     """Whether a line straight under a group starts a new first cell rather than going on with the
     group's (a sentence set right after the table, a row set without a gap): the group's first-column
     text above could have taken its first word, and that word has a capital."""
-    found = _CHUNK.match(line)
-    if not found or found.start() > columns[0] + _ALIGN:
+    below = _first_cell(line, columns)
+    if above is None or below is None:
         return False
-    above = [m.group(0) for g in group for m in _CHUNK.finditer(g) if m.start() <= columns[0] + _ALIGN]
-    word = found.group(0).split()[0]
-    return bool(above) and (word[:1].isupper() or word[:1].isdigit()) and \
-        len(above[-1]) + 1 + len(word) <= columns[1] - columns[0] - 4
+    word = below.split()[0]
+    return (word[:1].isupper() or word[:1].isdigit()) and len(above) + 1 + len(word) <= columns[1] - columns[0] - 4
 
 
 def _word_edge(text: str, cut: int) -> int:

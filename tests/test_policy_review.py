@@ -1035,6 +1035,7 @@ def test_a_section_headed_by_its_sanction_is_read_as_one_step_for_recording(tmp_
     pytest.param("Break detentions are not negotiable.", id="not-negotiable"),
     # a behaviour put in the negative does not hedge the outcome after it
     pytest.param("Pupils who do not bring a pen will be given a break detention.", id="negative-behaviour"),
+    pytest.param("Children who behave poorly in the line have to spend the next playtime inside.", id="behave-poorly"),
     # outcomes listed after a colon that says whose they are
     pytest.param("Consequences for spitting: a lunchtime detention, a call home and a day on report.",
                  id="list-after-colon"),
@@ -1046,6 +1047,9 @@ def test_outcomes_in_round_seven_shapes_are_found(sentence, tmp_path):
 @pytest.mark.parametrize("sentence", [
     pytest.param("Staff must remain in the room until the end of the detention.", id="staff-duty"),
     pytest.param("Pupils who feel ill must wait in the medical room until someone collects them.", id="medical-room"),
+    pytest.param("Candidates must remain in the exam room until the end of the paper.", id="exam-room"),
+    pytest.param("A child who is poorly will be sent home with a parent or carer.", id="care-sent-home"),
+    pytest.param("Pupils are only allowed to use the tablets in the library at lunchtime.", id="permission-for-all"),
     pytest.param("Newsletters are printed on Thursdays and sent home with the youngest child.", id="letters-sent-home"),
     pytest.param("Pupils will not be allowed into lessons without an adult present.", id="kept-out-without"),
     pytest.param("Serious incidents will be dealt with by a range of sanctions chosen by the head.", id="range"),
@@ -1106,3 +1110,17 @@ def test_outcomes_handed_out_by_staff_or_the_next_step_are_found(sentence, tmp_p
 ])
 def test_what_staff_do_that_sets_no_outcome_is_not_flagged(sentence, tmp_path):
     assert _review_sentence(tmp_path, sentence).findings == [], sentence
+
+
+def test_behaviours_listed_under_a_lead_in_that_fixes_their_outcome_are_each_a_rule(tmp_path):
+    path = tmp_path / "lead.md"
+    path.write_text("# Serious incidents\n\nThese will always lead to a suspension:\n\n- setting a fire on the site\n"
+                    "- threatening someone with a weapon\n")
+    quotes = [f.quote for f in review_policy(path).findings]
+    assert quotes == ["These will always lead to a suspension: setting a fire on the site",
+                      "These will always lead to a suspension: threatening someone with a weapon"]
+
+
+def test_a_behaviour_named_before_a_colon_is_the_trigger_of_a_lost_privilege(tmp_path):
+    assert _review_sentence(tmp_path, "Spoiling a display: the pupil will tidy it and will miss Friday free time.").findings
+    assert _review_sentence(tmp_path, "Lunchtimes: all pupils must stay in the hall until they finish eating.").findings == []

@@ -243,8 +243,7 @@ def review_extracted(doc: Extracted) -> PolicyReview:
 
     menus = _menu_items(body, rules)
     ladders = _ladder_items(body, rules) - menus
-    units = [_Unit(text=t, block=b) for b in body
-             for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))]
+    units = _units(body, rules)
     judged = [(unit, [] if id(unit.block) in menus else _fixed_rules(unit, rules, id(unit.block) in ladders))
               for unit in units]
     _by_meaning(judged, rules, menus, ladders)
@@ -300,8 +299,19 @@ _CONDITION = re.compile(r"^\s*(?:where|when|whenever|if|once|while|whilst|after|
                         r"(?:(?!\b(?:will|shall|must)\b)[^,;:])*[,;:]", re.IGNORECASE)  # ends before the main verb
 
 
+# Care for a pupil who is ill or hurt ("Any pupil who is unwell will be sent home with a parent"): the
+# same words as a sanction, but nothing the pupil did sets it ("behave poorly" is no illness)
+_CARE = re.compile(r"\b(?:unwell|illness|sick|injured|injury|medical|first[- ]aid(?:er)?)\b|\b(?:is|are|feels?|feeling|"
+                   r"felt|becomes?|became|falls?|fell|taken)\s+(?:very\s+|too\s+)?(?:ill|poorly)\b", re.IGNORECASE)
+
+# What everyone is allowed to do, and where ("Students are only allowed to use phones at break in the
+# canteen"): a permission for all, with no outcome for a behaviour
+_PERMITTED = re.compile(r"\b(?:(?:is|are)\s+only\s+(?:allowed|permitted)|can\s+only|(?:is|are)\s+(?:allowed|permitted)\s+to)\b",
+                        re.IGNORECASE)
+
+
 def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[dict]:
-    if unit.block.cells and _row_leaves_room(unit.block, rules):
+    if (unit.block.cells and _row_leaves_room(unit.block, rules)) or _CARE.search(unit.text):
         return []
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
@@ -392,8 +402,55 @@ def candidate_units(doc: Extracted) -> list[str]:
     """The sentences and table rows the classifier may be asked about, as the review splits them
     (for building its training sentences from labelled policies)."""
     body = [b for b in doc.blocks if b.kind != "heading"]
-    return [t for b in body for t in ([b.text] if b.kind == "table" else split_sentences(_LIST_MARK.sub("", b.text)))
-            if not _title(t) and len(t.split()) <= MAX_RULE_WORDS]
+    return [u.text for u in _units(body, _rules()) if not _title(u.text) and len(u.text.split()) <= MAX_RULE_WORDS]
+
+
+def _units(body: list[Block], rules: _Rules) -> list[_Unit]:
+    """What the review judges: each sentence, and each table row whole. A list item that finishes
+    its lead-in's sentence ("Pupils who hurt someone will:" - "miss their next playtime"), or names a
+    behaviour its lead-in sets the outcome for ("These always lead to a suspension:" - "carrying a
+    blade"), is read with it; the lead-in is then read only through its items."""
+    completes = _completions(body, rules)
+    carried = {id(lead) for lead, _ in completes.values()}
+    units: list[_Unit] = []
+    for block in body:
+        if block.kind == "table":
+            units.append(_Unit(text=block.text, block=block))
+            continue
+        sentences = split_sentences(_LIST_MARK.sub("", block.text))
+        if id(block) in carried:
+            sentences = sentences[:-1]
+        if id(block) in completes and sentences:
+            sentences[0] = f"{completes[id(block)][1]} {sentences[0]}"
+        units.extend(_Unit(text=t, block=block) for t in sentences)
+    return units
+
+
+# A lead-in that stops mid-sentence before its list ("Pupils who are late will:", "Those caught are:").
+_UNFINISHED = re.compile(r"\b(?:will|shall|must|are|is|be|(?:has|have|need|needs)\s+to|receive|get|face)\s*:\s*$",
+                         re.IGNORECASE)
+
+
+def _completions(body: list[Block], rules: _Rules) -> dict[int, tuple[Block, str]]:
+    """List items read with their lead-in: item id -> (lead block, the lead's last sentence, without
+    its colon where the item finishes it). A lead that leaves room ("they may:") makes a menu."""
+    out: dict[int, tuple[Block, str]] = {}
+    lead: tuple[Block, str] | None = None
+    for block in body:
+        if block.kind == "item" and lead is not None and block.section == lead[0].section:
+            out[id(block)] = lead
+            continue
+        lead = None
+        if block.kind in ("item", "table") or not block.text.rstrip().endswith(":"):
+            continue
+        last = (split_sentences(block.text) or [""])[-1]
+        if not last or rules.hedged_sentence.search(last) or _MENU_LEAD.search(last):
+            continue
+        if _UNFINISHED.search(last):
+            lead = (block, last.rstrip().rstrip(":").rstrip())
+        elif _fixed_rules(_Unit(text=last, block=block), rules):  # "The following always lead to a suspension:"
+            lead = (block, last.rstrip())
+    return out
 
 
 def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
@@ -412,14 +469,15 @@ def _menu_items(body: list[Block], rules: _Rules) -> set[int]:
 
 
 _MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|might\s+be|strategies|interventions?|"
-                        r"techniques)\b", re.IGNORECASE)
+                        r"techniques|available|choose|choice)\b", re.IGNORECASE)
 
 # A lead-in that sets out a sequence of outcomes ("The consequences increase in severity and are as
-# follows:", "The steps we follow are:"): the list under it is a ladder written without step labels.
+# follows:", "The steps we follow are:", "The following sanctions are used:"): the list under it is a
+# ladder written without step labels.
 _LADDER_LEAD = re.compile(
     r"(?=.*\b(?:consequences?|sanctions?|steps?|stages?|levels?|ladder)\b)"
     r".*\b(?:steps?|stages?|levels?|ladder|hierarchy|sequence|in\s+order|increas\w*\s+in\s+(?:severity|seriousness)|"
-    r"escalat\w*|as\s+follows)\b", re.IGNORECASE)
+    r"escalat\w*|as\s+follows|the\s+following)\b", re.IGNORECASE)
 
 
 def _ladder_items(body: list[Block], rules: _Rules) -> set[int]:
@@ -455,7 +513,8 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and not (_STAFF_DUTY.search(unit.text) and not _names_sanction(unit.text, rules))
              and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
                       and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
-             and not _OFFERED.search(unit.text)
+             and not _OFFERED.search(unit.text) and not _CARE.search(unit.text)
+             and not (_PERMITTED.search(unit.text) and not _names_sanction(unit.text, rules))
              and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
              and not _pathway_in(unit.text, rules, ("sentence", "section"))]  # a route is not a rule
@@ -632,7 +691,15 @@ def _match_only_setting(sentence: str, match: re.Match, rules: _Rules) -> bool:
     """A pattern's match whose every sanction is the sentence's setting ("Students serving a detention
     will be given a drink"): it sets nothing for the pupil."""
     mentions = [m for m in rules.sanction.finditer(sentence) if match.start() <= m.start() < match.end()]
-    return bool(mentions) and all(_SETTING_LEAD.search(sentence[:m.start()]) for m in mentions)
+    return bool(mentions) and all(_SETTING_LEAD.search(sentence[:m.start()]) and not _PUT_IN.search(sentence[:m.start()])
+                                  for m in mentions)
+
+
+# "will put the student in isolation": the pupil is the object of a verb that places them, so "student in
+# isolation" is where the sentence sends them, not where they already are
+_PUT_IN = re.compile(r"\b(?:put|puts|place|places|send|sends|keep|keeps|move|moves)\s+(?:the\s+|that\s+|this\s+)?"
+                     r"(?:students?|pupils?|child(?:ren)?|learners?|them|him|her)\s+(?:in(?:to)?|on)\s+(?:a\s+|an\s+|the\s+)?$",
+                     re.IGNORECASE)
 
 
 def _blank_spans(text: str, spans: list[re.Match]) -> str:
@@ -666,8 +733,11 @@ def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
     start = max(0, match.start() - 60)
     if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
         start = max(start, condition_end)
-    before = " ".join(re.findall(r"[\w']+", sentence[start:match.start()])[-3:])
-    return bool(rules.hedges_before.search(before) or rules.hedged_verbs.search(match.group(0))
+    words = re.findall(r"[\w']+", sentence[start:match.start()])[-3:]
+    # "not" negates the match only next to it ("does not (automatically) result in"); further back it is
+    # the behaviour's ("Pupils who do not complete homework will be given …")
+    negated = any(w.lower() == "not" for w in words[-2:])
+    return bool(negated or rules.hedges_before.search(" ".join(words)) or rules.hedged_verbs.search(match.group(0))
                 or _DECIDED_CASE_BY_CASE.search(sentence[:match.start()]))
 
 
@@ -807,9 +877,12 @@ def _linked(body: list[Block]) -> list[Block]:
 
 def _expected(element: dict, body: list[Block], sections: dict[object, list[Block]], rules: _Rules,
               whole: str, findings: list[RuleFinding]) -> ExpectedElement:
+    # a heading naming suspension or exclusion mentions it as much as a sentence does; one naming a
+    # removal ("Reflection room") does not say whether it is from lessons, which its text under it decides
+    read = [b for blocks in sections.values() for b in blocks] if element["id"] == "exclusion-procedure" else body
     applies = element["applies_if"] is None or any(
         element["applies_if"].search(_masked(b.text, rules)) and not _outside_lessons(b.text, element)
-        for b in body)
+        for b in read)
     if element["scope"] == "section":
         scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
     elif element["scope"] == "step":  # a step's lines read together ("Sent out …", "Teacher logs the C3")

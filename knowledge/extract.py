@@ -223,7 +223,9 @@ def _pdf(name: str, data: bytes, budget: _Budget) -> tuple[int, list[Block]]:
     blocks: list[Block] = []
     section: str | None = None
     for number, page_lines in enumerate(_without_furniture(pages), start=1):
-        lines = [(0, _COLUMN_GAP.sub(lambda m: m.group(0)[0] + " | " + m.group(0)[-1], line.strip())) for line in page_lines]
+        # numbered as read, so a numbered list on the page is told from its headings; a PDF's blocks keep only their page
+        lines = [(n, _COLUMN_GAP.sub(lambda m: m.group(0)[0] + " | " + m.group(0)[-1], line.strip()))
+                 for n, line in enumerate(_layout_tables(page_lines), start=1)]
         page_blocks, section = _from_lines(lines, section=section)
         budget.charge(paragraphs=len(page_blocks))
         for n, block in enumerate((b for b in page_blocks if b.kind != "heading"), start=1):
@@ -271,6 +273,145 @@ def _content_bytes(contents, resources, depth: int) -> int:
             if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
                 total += _content_bytes(form, form.get("/Resources"), depth + 1)
     return total
+
+
+# Words on a laid-out line, split where four or more spaces stand between them (a column gap).
+_CHUNK = re.compile(r"\S+(?: {1,3}\S+)*")
+_ALIGN = 2  # characters a cell's text may stand off its column's edge
+_MAX_TABLE_LINES = 400  # a page's table is read this far at most: a crafted page of gaps costs no more than a page
+
+
+def _layout_tables(lines: list[str]) -> list[str]:
+    """A page's laid-out lines with each table row on one line, its cells joined by " | ".
+
+    In a PDF a row whose cells wrap comes out over several lines, each holding only some
+    of the cells, set at their columns and vertically centred, with blank lines between
+    rows and sometimes inside them. Read line by line, the row's cells would be cut apart
+    and lose their column headers. A table starts at a line with a column gap; its
+    columns are where that line's cells start, and it runs while the lines keep to those
+    columns. Rows are told apart as word wrapping tells them: a cell's line that the next
+    word would have fitted on ended its paragraph.
+    """
+    out: list[str] = []
+    i = 0
+    work = 4 * len(lines) + 2000  # lines read looking for tables: a page built of gaps costs a few readings of it
+    while i < len(lines):
+        columns = [m.start() for m in _CHUNK.finditer(lines[i])]
+        rows, end, read = _table_rows(lines, i, columns) if len(columns) >= 2 and work > 0 else ([], i, 0)
+        work -= read
+        if len(rows) < 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        out.extend(f"| {' | '.join(cells)} |" for cells in rows)  # outer bars keep an empty first or last cell
+        out.append("")
+        i = end
+    return out
+
+
+_Cells = list[list[str]]  # a cell's lines, per column
+
+
+def _table_rows(lines: list[str], start: int, columns: list[int]) -> tuple[list[list[str]], int, int]:
+    """The rows of the table whose header is lines[start], the index of the first line after it,
+    and how many lines were read to find them."""
+    def cells_of(group: list[str]) -> _Cells | None:
+        cells: _Cells = [[] for _ in columns]
+        for line in group:
+            for m in _CHUNK.finditer(line):
+                k = max((n for n, c in enumerate(columns) if c <= m.start() + _ALIGN), default=None)
+                text, at = m.group(0), m.start()
+                while k is not None and k + 1 < len(columns) and at + len(text) > columns[k + 1] - 1:
+                    if k == 0:
+                        return None  # text from the margin across a column edge: prose, not a cell
+                    # a cell's text run into the next one with no gap ("…report)Governors."): cut at the edge
+                    cut = _word_edge(text, columns[k + 1] - at)
+                    cells[k].append(text[:cut].strip())
+                    text, at, k = text[cut:].strip(), columns[k + 1], k + 1
+                if k is None:
+                    return None
+                if text:
+                    cells[k].append(text)
+        return cells
+
+    groups: list[tuple[int, _Cells]] = []  # (first line, cells) of each run of lines between blank lines
+    i = end = start
+    limit = min(len(lines), start + _MAX_TABLE_LINES)
+    while i < limit:
+        if not lines[i].strip():
+            i += 1
+            continue
+        j, first = i + 1, _first_cell(lines[i], columns)
+        while j < limit and lines[j].strip() and not _opens_first_cell(first, lines[j], columns):
+            first = _first_cell(lines[j], columns) or first
+            j += 1
+        group = lines[i:j]
+        # lines that each fill the first column and another are one-line rows set without gaps
+        singles = len(group) > 1 and all(
+            len(found := [m.start() for m in _CHUNK.finditer(line)]) >= 2 and found[0] <= columns[0] + _ALIGN
+            for line in group)
+        parts = [(i + n, cells_of([line])) for n, line in enumerate(group)] if singles else [(i, cells_of(group))]
+        if any(cells is None for _, cells in parts):
+            break
+        groups.extend(parts)  # type: ignore[arg-type]
+        i = end = j
+    # how wide each column's text runs, and whether it wraps anywhere (a column of one-line cells never does)
+    widths = [max((len(t) for _, cells in groups for t in cells[k]), default=0) for k in range(len(columns))]
+    wraps = [any(len(cells[k]) > 1 for _, cells in groups) for k in range(len(columns))]
+    rows: list[tuple[int, _Cells]] = []
+    for n, (first, cells) in enumerate(groups):
+        if n > 1 and _continues(rows[-1][1], cells, widths, wraps):  # (never into the header row)
+            rows[-1] = (rows[-1][0], [a + b for a, b in zip(rows[-1][1], cells)])
+        else:
+            rows.append((first, cells))
+    read = i - start
+    while rows and sum(bool(c) for c in rows[-1][1]) < 2:  # headings or lines of prose after the table
+        end = rows.pop()[0]
+    return [[" ".join(cell) for cell in cells] for _, cells in rows], end, read
+
+
+def _first_cell(line: str, columns: list[int]) -> str | None:
+    """The text a laid-out line has in the table's first column, if any."""
+    found = _CHUNK.search(line)
+    return found.group(0) if found and found.start() <= columns[0] + _ALIGN else None
+
+
+def _opens_first_cell(above: str | None, line: str, columns: list[int]) -> bool:
+    """Whether a line straight under a group starts a new first cell rather than going on with the
+    group's (a sentence set right after the table, a row set without a gap): the group's first-column
+    text above could have taken its first word, and that word has a capital."""
+    below = _first_cell(line, columns)
+    if above is None or below is None:
+        return False
+    word = below.split()[0]
+    return (word[:1].isupper() or word[:1].isdigit()) and len(above) + 1 + len(word) <= columns[1] - columns[0] - 4
+
+
+def _word_edge(text: str, cut: int) -> int:
+    """Where text run across a column edge at cut splits (layout places characters only roughly):
+    a capital straight after a lower-case letter or a bracket, the mark of two cells run together,
+    within eight characters; else a space within three."""
+    def near(reach: int) -> list[int]:
+        return sorted(range(max(1, cut - reach), min(len(text), cut + reach + 1)), key=lambda c: abs(c - cut))
+
+    return next((c for c in near(8) if text[c].isupper() and (text[c - 1].islower() or text[c - 1] in ").,;:")),
+                None) or next((c for c in near(3) if text[c] == " "), cut)
+
+
+def _continues(row: _Cells, group: _Cells, widths: list[int], wraps: list[bool]) -> bool:
+    """Whether a group of lines (between blank lines) goes on with the row above it.
+
+    A group with its own first cell under a row with one starts a new row, unless that first
+    cell wrapped. Otherwise a cell goes on when its line above could not have taken the first
+    word after it, or that word is in lower case, and the line above closes no sentence."""
+    def goes_on(k: int) -> bool:
+        last, word = row[k][-1], group[k][0].split()[0]
+        wrapped = wraps[k] and len(last) + 1 + len(word) > widths[k]
+        return (wrapped or word[:1].islower()) and last.rstrip()[-1:] not in ".!?)"
+
+    if row[0] and group[0]:
+        return goes_on(0)
+    return any(goes_on(k) for k in range(len(row)) if row[k] and group[k])
 
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
@@ -379,10 +520,10 @@ def _docx(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block]]:
     styles: dict[str | None, str] = {}  # style id -> name: python-docx looks each one up afresh
     for item in content:
         if isinstance(item, Table):
-            for text, cells, row in table_blocks(_docx_cells(item, budget)):
+            for row in table_blocks(_docx_cells(item, budget)):
                 paragraph += 1
-                blocks.append(Block(text=text, kind="table", section=_deepest(headings), paragraph=paragraph,
-                                    cells=cells, row=row))
+                blocks.append(Block(text=row.text, kind="table", section=_deepest(headings), paragraph=paragraph,
+                                    cells=row.cells, row=row.row))
             continue
         text = clean(item.text)
         budget.charge(text)  # empty paragraphs count too: a million of them is still a million
@@ -393,14 +534,27 @@ def _docx(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block]]:
             styles[style_id] = (item.style.name if item.style is not None else "") or ""
         style = styles[style_id]
         level = _docx_heading_level(item, text, style)
-        if level is not None:
+        if level is not None and not step_label(text):  # "C3 ~ Detention" styled as a heading is a ladder step
             headings = [h for h in headings if h[0] < level] + [(level, text)]
             blocks.append(Block(text=text, kind="heading", section=text))
             continue
-        paragraph += 1
         kind = "item" if style.startswith("List") or item._p.pPr is not None and item._p.pPr.numPr is not None else "paragraph"
-        blocks.append(Block(text=text, kind=kind, section=_deepest(headings), paragraph=paragraph))
+        for line in _docx_lines(item.text):
+            paragraph += 1
+            blocks.append(Block(text=line, kind=kind, section=_deepest(headings), paragraph=paragraph))
     return None, blocks
+
+
+def _docx_lines(text: str) -> list[str]:
+    """A Word paragraph's lines: lines set apart with line breaks ("C1 – Warning", "C2 – Detention"
+    typed with Shift+Enter) are read one by one, and a tab between words ("C3<tab>Detention") stands
+    between columns, as a PDF's column gap does."""
+    lines = [_TAB_GAP.sub(" | ", _MARK_TAB.sub(r"\1 ", line.strip())) for line in text.split("\n")]
+    return [line for line in (clean(line) for line in lines) if line]
+
+
+_MARK_TAB = re.compile(r"^((?:\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])|[•▪◦●■□➢➤►\-–—*·])\s*\t")  # "1.<tab>Text"
+_TAB_GAP = re.compile(r"\s*\t\s*")
 
 
 def _docx_heading_level(paragraph, text: str, style: str) -> int | None:
@@ -416,6 +570,8 @@ def _docx_heading_level(paragraph, text: str, style: str) -> int | None:
 
 
 def _docx_cells(table, budget: _Budget) -> list[list[str]]:
+    """Each row's cells, one per grid column: a merged cell repeats its text in every column it
+    spans, so each column keeps its header (table_blocks reads the repeats as one cell)."""
     rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
@@ -423,30 +579,68 @@ def _docx_cells(table, budget: _Budget) -> list[list[str]]:
         for cell in row.cells:
             text = clean(cell.text)
             budget.charge(text, paragraphs=0)
-            if not cells or text != cells[-1] or not text:  # merged cells repeat their text
-                cells.append(text)
+            cells.append(text)
         rows.append(cells)
     return rows
 
 
-def table_blocks(rows: list[list[str]]) -> list[tuple[str, list[tuple[str, str]] | None, int]]:
+def _merged(cells: list[str]) -> list[str]:
+    """A row with a cell repeated across the columns it spans read once."""
+    return [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]
+
+
+# A cell that names a ladder step or counts ("C3", "Stage 2", "3", "Red"), as the first column of a ladder does.
+_STEP_CELL = re.compile(r"^(?:[A-Z]{1,3}\d{1,2}[a-z]?\+?|(?:stage|level|step|consequence|warning|sanction|tier)\s+\d{1,2}"
+                        r"[a-z]?|\d{1,2}(?:st|nd|rd|th)?|red|amber|yellow|orange|green)\W*$", re.IGNORECASE)
+
+
+def _is_header(row: list[str], below: list[list[str]]) -> bool:
+    """Whether a table's first row labels its columns. Labels are short and end in no full stop; a
+    first row shaped like the rows under it ("C1 | Verbal warning" over "C2 | …") is the table's first
+    row of data, in a table written without a header."""
+    cells = [c for c in row if c]
+    if any(len(c.split()) > 8 or c.rstrip().endswith(".") for c in cells):
+        return False
+    firsts = [r[0] for r in below if r and r[0]]
+    return not (row[0] and _STEP_CELL.match(row[0]) and firsts
+                and sum(bool(_STEP_CELL.match(c)) for c in firsts) * 2 >= len(firsts))
+
+
+class TableRow(BaseModel):
+    text: str
+    cells: list[tuple[str, str]] | None  # (column header, cell); None for a header or title row
+    row: int  # the row's number in the table: the header row is 0, the first row of data 1
+    source: int  # its position in the rows read, to find its line or page
+
+
+def table_blocks(rows: list[list[str]]) -> list[TableRow]:
     """Each row as 'header: cell | header: cell' so a row reads on its own.
 
-    Returns (text, cells, row number); the header row is row 0 and has no cells.
+    A title row spanning the table ("Consequences") over the header row is read as a
+    title; a table with no header row ("C1 | Warning", "C2 | …") gives every row its cells
+    without headers.
     """
-    rows = [r for r in rows if any(r)]
-    if not rows:
+    kept = [(i, r) for i, r in enumerate(rows) if any(r)]
+    if not kept:
         return []
-    if len(rows) == 1:
-        return [(" | ".join(c for c in rows[0] if c), None, 0)]
-    header = rows[0]
-    out: list[tuple[str, list[tuple[str, str]] | None, int]] = [(" | ".join(c for c in header if c), None, 0)]
-    for number, cells in enumerate(rows[1:], start=1):
+    out: list[TableRow] = []
+    if len(kept) > 2 and len(_merged(kept[0][1])) == 1 and len(_merged(kept[1][1])) > 1:
+        out.append(TableRow(text=_merged(kept[0][1])[0], cells=None, row=0, source=kept[0][0]))  # a title
+        kept = kept[1:]
+    if len(kept) == 1:
+        return out + [TableRow(text=" | ".join(_merged(kept[0][1])), cells=None, row=0, source=kept[0][0])]
+    header: list[str] = []
+    if _is_header(kept[0][1], [r for _, r in kept[1:]]):
+        header = kept[0][1]
+        out.append(TableRow(text=" | ".join(_merged(header)), cells=None, row=0, source=kept[0][0]))
+        kept = kept[1:]
+    for number, (source, cells) in enumerate(kept, start=1):
         fits = len(cells) == len(header)
-        pairs = [(header[i] if fits else "", c) for i, c in enumerate(cells) if c]
-        if not pairs:
-            continue
-        out.append((" | ".join(f"{h}: {c}" if h else c for h, c in pairs), pairs, number))
+        pairs = [(header[i] if fits else "", c) for i, c in enumerate(cells)
+                 if c and (i == 0 or c != cells[i - 1])]  # a merged cell once, under its first column
+        if pairs:
+            out.append(TableRow(text=" | ".join(f"{h}: {c}" if h else c for h, c in pairs), cells=pairs,
+                                row=number, source=source))
     return out
 
 
@@ -509,7 +703,9 @@ def _markdown(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block
             in_item -= 1
         elif kind == "heading_open":
             text = _inline_text(tokens[i + 1])
-            if text:
+            if text and step_label(text):  # "### C3 ~ Detention": a ladder step, read as its line
+                blocks.append(Block(text=text, section=section, lines=lines_of(token)))
+            elif text:
                 section = text
                 blocks.append(Block(text=text, kind="heading", section=text, lines=lines_of(token)))
         elif kind == "paragraph_open":
@@ -528,9 +724,9 @@ def _markdown(name: str, data: bytes, budget: _Budget) -> tuple[None, list[Block
             table[-1].append(_inline_text(token))
         elif kind == "table_close":
             by_row = dict(enumerate(table_lines))
-            for text, cells, row in table_blocks(table):
-                blocks.append(Block(text=text, kind="table", section=section, cells=cells, row=row,
-                                    lines=by_row.get(row)))
+            for row in table_blocks(table):
+                blocks.append(Block(text=row.text, kind="table", section=section, cells=row.cells, row=row.row,
+                                    lines=by_row.get(row.source)))
             table, table_lines = [], []
     budget.charge(paragraphs=len(blocks))
     return None, _number(blocks)
@@ -562,6 +758,11 @@ def step_label(line: str) -> str | None:
     return None
 
 
+# A line that is nothing but a step's label ("Stage 3:", "C4 -"): the lines under it are the step's.
+_STEP_ALONE = re.compile(r"^(?:[A-Z]{1,3}\d{1,2}[a-z]?\+?|(?:stage|level|step|consequence|warning|sanction|tier)\s+"
+                         r"\d{1,2}[a-z]?)\s*[:~=–—-]?\s*$", re.IGNORECASE)
+
+
 def _mark_steps(blocks: list[Block]) -> None:
     """Give each block the ladder step it sits under: a heading that opens with a step
     ("C3 Infringements", "Consequence 3 (C3)"), or a step line ("EL3 - Third negative behaviour")."""
@@ -570,6 +771,9 @@ def _mark_steps(blocks: list[Block]) -> None:
         if block.kind == "heading":
             step = block.text if (_STEP_CODE.match(block.text) or _STEP_WORD.match(block.text)
                                   or _STEP_COLOUR.match(block.text)) else None
+            continue
+        if block.kind != "table" and _STEP_ALONE.match(block.text):  # "Stage 3:" over the step's lines
+            step = block.step = block.text.rstrip(" :~=–—-")
             continue
         if block.kind != "table" and step_label(block.text):
             block.step = step_label(block.text)
@@ -586,8 +790,13 @@ def _number(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+_SHORT_NOTE = re.compile(r"(?<=\w)\s*\([^()]{1,12}\)$")
+
+
 def _heading_like(line: str) -> bool:
     """A short line that reads as a title: no closing punctuation, few words."""
+    if _STEP_CODE.match(line) or _STEP_WORD.match(line):
+        line = _SHORT_NOTE.sub("", line)  # "Consequence 3 (C3)": a step's title with its short label
     words = line.split()
     if not words or len(words) > 12 or len(line) > 90 or line[-1] in ".,;:!?\"”'|)":
         return False
@@ -630,6 +839,10 @@ def _numbered_list_lines(lines: list[tuple[int, str]]) -> set[int]:
     return out
 
 
+_LABEL_LINE = re.compile(r"^[A-Z0-9](?:[^:|.;]|\.(?=\d)){0,40}:\s+\S")  # ("8.40" is no full stop)
+_TABLE_RULE = re.compile(r"^[|+]?(?:\s*:?-{3,}:?\s*[|+])+\s*(?::?-{3,}:?)?\s*$")
+
+
 def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tuple[list[Block], str | None]:
     """Group plain-text lines into blocks: blank lines, bullets, ladder steps and headings start new ones;
     runs of lines with column gaps (" | ") are a table."""
@@ -650,8 +863,8 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
         nonlocal table
         rows, table = table, []
         numbers = [n for n, _ in rows]
-        for text, cells, row in table_blocks([cells for _, cells in rows]):
-            emit("table", text, numbers[row], numbers[row], cells=cells, row=row)
+        for row in table_blocks([cells for _, cells in rows]):
+            emit("table", row.text, numbers[row.source], numbers[row.source], cells=row.cells, row=row.row)
 
     def flush() -> None:
         nonlocal current
@@ -683,6 +896,8 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
     listed = _numbered_list_lines(lines)
     for number, raw in lines:
         line = raw.strip()
+        if table and _TABLE_RULE.match(line):  # "|---|---|" under a header: the table goes on
+            continue
         if " | " in line and not _BULLET.match(line):
             flush()
             table.append((number, [clean(c) for c in line.strip("|").split(" | ")]))
@@ -692,7 +907,9 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
         if not line:
             flush()
             continue
-        if _BULLET.match(line) or _NUMBERED.match(line) or step_label(line):
+        # lines that each open with a label and a colon ("Late after 9.00: detention") are a list, not a wrapped paragraph
+        if _BULLET.match(line) or _NUMBERED.match(line) or step_label(line) or (
+                current and _LABEL_LINE.match(line) and _LABEL_LINE.match(current[-1][1])):
             flush()
         current.append((number, line))
     flush()

@@ -1004,3 +1004,123 @@ def test_a_section_headed_by_its_sanction_is_read_as_one_step_for_recording(tmp_
                     "- Thirty minutes after school the next day.\n")
     assert {e.id: e.status for e in review_policy(path).elements}["removal-recorded"] == "present"
 
+
+
+# ---------------------------------------------------------------- round 7: classes of misses
+# One sentence shape per group, written for this test in general policy language.
+
+
+@pytest.mark.parametrize("sentence", [
+    # where the pupil must stay, and for how long
+    pytest.param("Pupils must stay in the learning base until the end of the afternoon.", id="must-stay-until"),
+    pytest.param("Anyone sent out must wait outside the deputy head's office until they are collected.",
+                 id="must-wait-outside"),
+    pytest.param("Pupils must sit in the quiet room for the rest of lunch.", id="must-sit-for-the-rest"),
+    # kept out of lessons, barred from an event, a privilege or going out to play
+    pytest.param("Pupils in the wrong shoes will not be allowed into lessons until they change.", id="kept-out-of-lessons"),
+    pytest.param("Pupils who spoil the sports day will not be allowed to attend the summer fair.", id="barred-from-event"),
+    pytest.param("Anyone caught smoking will be banned from the year 11 prom.", id="banned-from-prom"),
+    pytest.param("Pupils who kick others will not go out at lunch for three days.", id="not-go-out"),
+    pytest.param("Pupils who misuse the tablets lose the privilege to take one home.", id="lose-privilege"),
+    pytest.param("Children who have had a suspension lose their place on the summer camp.", id="lose-their-place"),
+    # an item taken and handed back later
+    pytest.param("Headphones will be taken and handed back at the end of the week.", id="taken-and-returned"),
+    # two outcomes joined in one passive
+    pytest.param("Pupils who collect four late marks are phoned home and placed on report.", id="coordinated-passive"),
+    # a behaviour classed by its outcome, or dealt with by it
+    pytest.param("Carrying a lighter is an exclusion offence.", id="exclusion-offence"),
+    pytest.param("Bullying online will be dealt with by a suspension.", id="dealt-with-by"),
+    # "no excuses" and "not negotiable" in other words
+    pytest.param("We do not accept excuses for missing kit.", id="do-not-accept-excuses"),
+    pytest.param("Break detentions are not negotiable.", id="not-negotiable"),
+    # a behaviour put in the negative does not hedge the outcome after it
+    pytest.param("Pupils who do not bring a pen will be given a break detention.", id="negative-behaviour"),
+    pytest.param("Children who behave poorly in the line have to spend the next playtime inside.", id="behave-poorly"),
+    # outcomes listed after a colon that says whose they are
+    pytest.param("Consequences for spitting: a lunchtime detention, a call home and a day on report.",
+                 id="list-after-colon"),
+])
+def test_outcomes_in_round_seven_shapes_are_found(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings, sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Staff must remain in the room until the end of the detention.", id="staff-duty"),
+    pytest.param("Pupils who feel ill must wait in the medical room until someone collects them.", id="medical-room"),
+    pytest.param("Candidates must remain in the exam room until the end of the paper.", id="exam-room"),
+    pytest.param("A child who is poorly will be sent home with a parent or carer.", id="care-sent-home"),
+    pytest.param("Pupils are only allowed to use the tablets in the library at lunchtime.", id="permission-for-all"),
+    pytest.param("Newsletters are printed on Thursdays and sent home with the youngest child.", id="letters-sent-home"),
+    pytest.param("Pupils will not be allowed into lessons without an adult present.", id="kept-out-without"),
+    pytest.param("Serious incidents will be dealt with by a range of sanctions chosen by the head.", id="range"),
+    pytest.param("This does not result in a detention.", id="not-before-the-verb"),
+    pytest.param("Possible consequences for spitting: a lunchtime detention or a call home.", id="possible-list"),
+])
+def test_look_alikes_of_round_seven_shapes_are_not_flagged(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings == [], sentence
+
+
+def test_list_items_that_finish_their_lead_in_are_read_as_the_sentence_they_complete(tmp_path):
+    path = tmp_path / "lead.md"
+    path.write_text("# Play\n\nIf a child throws stones in the playground they will:\n\n- miss the next two playtimes\n"
+                    "- spend lunch in the quiet room with the duty teacher\n")
+    quotes = [f.quote for f in review_policy(path).findings]
+    assert quotes == ["If a child throws stones in the playground they will miss the next two playtimes",
+                      "If a child throws stones in the playground they will spend lunch in the quiet room with the "
+                      "duty teacher"]
+
+
+def test_list_items_under_a_lead_in_that_leaves_room_are_not_completed_into_rules(tmp_path):
+    path = tmp_path / "lead.md"
+    path.write_text("# Play\n\nIf a child throws stones in the playground they may:\n\n- miss the next two playtimes\n"
+                    "- spend lunch in the quiet room with the duty teacher\n")
+    assert review_policy(path).findings == []
+
+
+def test_a_list_under_the_following_sanctions_is_a_ladder(tmp_path):
+    path = tmp_path / "following.md"
+    path.write_text("# Homework\n\nThe following sanctions are used for missing homework:\n\n"
+                    "- 15 minute catch-up at break for the first time\n- 30 minute detention for the second time\n"
+                    "- a day in the learning base for the third time\n")
+    assert [f.kind for f in review_policy(path).findings] == ["ladder", "ladder", "ladder"]
+
+
+@pytest.mark.parametrize("sentence", [
+    # staff, or "we", as the subject handing the outcome out
+    pytest.param("The head of house will put the pupil in isolation for the whole of Friday.", id="will-put-in"),
+    pytest.param("The principal will exclude any student found carrying a blade.", id="will-exclude-any"),
+    pytest.param("We will issue a fixed term, external suspension for spitting at staff.", id="will-issue"),
+    pytest.param("The teacher will send the pupil to the head of department.", id="will-send-to-a-person"),
+    pytest.param("Staff will remove the student from the lesson after the third reminder.", id="will-remove"),
+    pytest.param("The lunchtime lead keeps the child in for the rest of the week.", id="keeps-in"),
+    # the next step set by what came before, the pupil taken out
+    pytest.param("If the chatting carries on, a K3 is issued.", id="step-is-issued"),
+    pytest.param("If it happens again the pupil is removed.", id="is-removed"),
+])
+def test_outcomes_handed_out_by_staff_or_the_next_step_are_found(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings, sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Staff will give the pupil a chance to explain before a detention is set.", id="chance-first"),
+    pytest.param("Staff will set a good example and apply sanctions consistently.", id="consistently"),
+    pytest.param("The headteacher will exclude a pupil only as a last resort.", id="last-resort"),
+    pytest.param("The teacher will take the pupil to the office to see the first aider.", id="first-aid"),
+    pytest.param("Staff will issue praise and merits generously.", id="praise"),
+])
+def test_what_staff_do_that_sets_no_outcome_is_not_flagged(sentence, tmp_path):
+    assert _review_sentence(tmp_path, sentence).findings == [], sentence
+
+
+def test_behaviours_listed_under_a_lead_in_that_fixes_their_outcome_are_each_a_rule(tmp_path):
+    path = tmp_path / "lead.md"
+    path.write_text("# Serious incidents\n\nThese will always lead to a suspension:\n\n- setting a fire on the site\n"
+                    "- threatening someone with a weapon\n")
+    quotes = [f.quote for f in review_policy(path).findings]
+    assert quotes == ["These will always lead to a suspension: setting a fire on the site",
+                      "These will always lead to a suspension: threatening someone with a weapon"]
+
+
+def test_a_behaviour_named_before_a_colon_is_the_trigger_of_a_lost_privilege(tmp_path):
+    assert _review_sentence(tmp_path, "Spoiling a display: the pupil will tidy it and will miss Friday free time.").findings
+    assert _review_sentence(tmp_path, "Lunchtimes: all pupils must stay in the hall until they finish eating.").findings == []

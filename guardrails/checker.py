@@ -99,13 +99,15 @@ class Guard:
     # -- reading --------------------------------------------------------------
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Sentence vectors, remembered: the product's own sentences recur in every reply."""
+        """Sentence vectors, remembered: the product's own sentences recur in every reply. Each sentence is
+        embedded on its own (`embed_each`), so its vector, and every score read from it, is the same whatever
+        was read before it or beside it."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         with self._cache_lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
-            fresh = self.embedder.embed(missing, batch_size=16)
+            fresh = self.embedder.embed_each(missing)
             with self._cache_lock:
                 for text, vector in zip(missing, fresh):
                     self._vectors[text] = vector

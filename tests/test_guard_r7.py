@@ -93,9 +93,10 @@ def test_a_texts_vector_is_its_own_whatever_it_is_embedded_with(guard):
 def test_a_fresh_process_gives_the_same_scores_as_one_that_has_read_much_before(guard):
     for text in OTHERS:  # this process has read other messages (and, in a full run, every earlier test's)
         guard.check(text)
-    here = {text: scores(guard, text)["verdict"][2] for text in NEAR_BARS}
+    here = {text: [guard.evidence(guard.read(text)).model_dump(), guard.check(text).signals] for text in NEAR_BARS}
     code = ("import json, sys; from guardrails import get_guard; g = get_guard(); "
-            "print(json.dumps({t: g.check(t).signals for t in json.loads(sys.argv[1])}))")
+            "print(json.dumps({t: [g.evidence(g.read(t)).model_dump(), g.check(t).signals] "
+            "for t in json.loads(sys.argv[1])}))")  # json writes floats exactly (shortest repr)
     out = subprocess.run([sys.executable, "-c", code, json.dumps(NEAR_BARS)], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert json.loads(out.strip().splitlines()[-1]) == here

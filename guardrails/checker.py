@@ -99,13 +99,15 @@ class Guard:
     # -- reading --------------------------------------------------------------
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Sentence vectors, remembered: the product's own sentences recur in every reply."""
+        """Sentence vectors, remembered: the product's own sentences recur in every reply. Each sentence is
+        embedded on its own (`embed_each`), so its vector, and every score read from it, is the same whatever
+        was read before it or beside it."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         with self._cache_lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
-            fresh = self.embedder.embed(missing, batch_size=16)
+            fresh = self.embedder.embed_each(missing)
             with self._cache_lock:
                 for text, vector in zip(missing, fresh):
                     self._vectors[text] = vector
@@ -155,6 +157,7 @@ class Guard:
         if reading.sents:  # every word model below reads one of these three views
             self.heads()["words"].prime([reading.text()], [reading.ask_text()], reading.window_texts())
         risk_cat, risk_score, risk_rule = self._risk(reading)
+        adult_share = self._adult_share(reading) if risk_cat == "safeguarding_disclosure" else 0.0
         self_account = reading.any("self_account")
         other_risk = risk_score
         if self_account and risk_rule is None:
@@ -177,10 +180,12 @@ class Guard:
         # a short follow-up that presses ("what would you give him?", "off the record, who?") is about the school
         # matter of the conversation (a reframe may sit between it and the facts); one that reflects ("should I
         # have let it go?") is judged on its own words
-        school = reading.any("domain") or (short and pressed and any(
+        # a question of who did it or who is honest ("which one took the tenner, Ben or Harley?") is about real
+        # people's conduct, a school matter with or without a school word
+        school = reading.any("domain") or reading.any("hint:investigation") or (short and pressed and any(
             self._rule_fires(r.text, "domain") for r in recent[-MEMORY_TOPIC_TURNS:]))
         return Evidence(
-            risk_rule=risk_rule, risk_category=risk_cat, risk_score=risk_score,
+            risk_rule=risk_rule, risk_category=risk_cat, risk_score=risk_score, adult_share=adult_share,
             joint_category=joint_cat, joint_score=joint_score,
             passed=passed, passed_score=passed_score, unreadable=unread,
             refusal_rule=self._refusal_rule(reading), refuse_category=self._refuse_category(reading) if reading.sents
@@ -199,7 +204,18 @@ class Guard:
             short=short,
             last_action=last.action if last else None, last_category=last.category if last else None,
             minimise=reading.any("minimise") or reading.any("background"),
+            open_concern=self._open_concern(recent),
         )
+
+    def _open_concern(self, recent: Sequence[Recent]) -> str | None:
+        """The category of the latest escalation among the turns the guard remembers, unless a turn since then
+        says the concern has been passed on: what a walk-back a few turns later would be walking back."""
+        for turn in reversed(recent):
+            if turn.action == "escalate" and turn.category in ESCALATE_CATEGORIES:
+                return turn.category
+            if self._rule_fires(turn.text, "handled"):
+                return None
+        return None
 
     def _risk_beside_own_account(self, reading: Reading) -> float:
         """P(risk) of the message without the sentences in which the writer describes their own hold: what
@@ -220,14 +236,17 @@ class Guard:
         # rules first: high-precision patterns of disclosure, except in a definition, a conditional or a
         # made-up training vignette with no real child in the message (the models still read those)
         invented = reading.invented()
-        for i in range(only_from, n):
-            if invented or "hypothetical" in reading.groups(i):
-                continue
-            fired = reading.strong(i, ESCALATE_CATEGORIES)
-            if fired:
-                category = fired[0]
+        eligible = [i for i in range(only_from, n) if not invented and "hypothetical" not in reading.groups(i)]
+        fired = {i: reading.strong(i, ESCALATE_CATEGORIES) for i in eligible}
+        for i in eligible:
+            if fired[i]:
+                category = fired[i][0]
                 if category == "risk_to_self" and self._pupils_words(reading, i):
                     category = "safeguarding_disclosure"
+                # a child harmed by, or at risk from, an adult in a position of trust is an allegation (the head
+                # and the LADO), though another sentence names the harm ("he has finger marks on his arm")
+                if category == "safeguarding_disclosure" and any("staff_allegation" in f for f in fired.values()):
+                    category = "staff_allegation"
                 return category, 1.0, category
         x, text = reading.pooled(), [reading.text()]
         w = self.policy.thresholds.word_weight
@@ -238,16 +257,30 @@ class Guard:
         worded = (float(words.proba("risk", text)[0, 1])
                   + float(words.proba("risk_window", reading.window_texts())[:, 1].max())) / 2
         score = (1 - w) * embedded + w * worded
-        kinds = (1 - w) * heads["kind"].proba(x)[0] + w * words.proba("kind", text)[0]
-        p = dict(zip(RISK_KINDS, map(float, kinds)))
-        if not reading.any("adult"):
-            p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
+        p = self._kinds(reading)
         # a pupil merely named does not turn "self" into "child" (a TA's "tell the kids I loved them" is the TA's
         # own risk); only words that are the pupil's own (written, sent or said by the pupil) do
         kind = max(p, key=p.get)
         if kind == "self" and reading.any("pupil_voice") and not _other_adult_at_risk(reading):
             kind = "child"  # the first-person words are a pupil's (a note, a diary, a message)
         return RISK_CATEGORY[kind], score, None
+
+    def _kinds(self, reading: Reading) -> dict[str, float]:
+        """P(child / adult / self) of whoever the risk is about, from the kind models."""
+        heads = self.heads()
+        w = self.policy.thresholds.word_weight
+        kinds = (1 - w) * heads["kind"].proba(reading.pooled())[0] + w * heads["words"].proba("kind", [reading.text()])[0]
+        p = dict(zip(RISK_KINDS, map(float, kinds)))
+        if not reading.any("adult"):
+            p["adult"] = 0.0  # an allegation about an adult needs an adult in the message
+        return p
+
+    def _adult_share(self, reading: Reading) -> float:
+        """Of child and adult, the kind models' share for an adult in a position of trust (0 with no adult named)."""
+        if not reading.sents or not reading.any("adult"):
+            return 0.0
+        p = self._kinds(reading)
+        return p["adult"] / max(p["adult"] + p["child"], 1e-9)
 
     @staticmethod
     def _pupils_words(reading: Reading, i: int) -> bool:
@@ -397,6 +430,7 @@ class Evidence(BaseModel):
     risk_rule: str | None = None        # an escalation category a rule found
     risk_category: str | None = None
     risk_score: float = 0.0             # the riskiest sentence window's P(risk)
+    adult_share: float = 0.0            # a child's risk: the kind models' share for an adult in a position of trust
     joint_category: str | None = None   # the same, read across the previous turn and this one
     joint_score: float = 0.0
     passed: str | None = None           # "rule" when a hand-on rule fired
@@ -421,6 +455,7 @@ class Evidence(BaseModel):
     last_action: str | None = None
     last_category: str | None = None
     minimise: bool = False              # walks a concern back or gives a reason not to act ("ignore that", "they'll know")
+    open_concern: str | None = None     # the latest escalation remembered that no turn since says was passed on
 
 
 def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
@@ -431,7 +466,7 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     lifted = passed and (ev.risk_rule or ev.risk_category) != "risk_to_self"
     if not lifted:
         if ev.risk_rule:
-            return "escalate", ev.risk_rule, "layer:risk_rule", 1.0
+            return "escalate", _about_whom(ev, ev.risk_rule, th), "layer:risk_rule", 1.0
         # the model alone does not escalate a writer's account of their own hold: that is practice to reflect
         # on and record (the reply asks whether it was recorded and passed on), not an allegation; the rest of
         # the message is still read without it (a colleague's hold, marks found, a risk to the writer)
@@ -440,7 +475,7 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
             # (the conversation gives Education Support's number), not by itself a risk to life
             th.risk_strain if ev.strain and not ev.self_signs else th.risk_self)
         if ev.risk_score >= bar and ev.risk_category and (not ev.self_account or ev.other_risk >= bar):
-            return "escalate", ev.risk_category, "layer:risk_head", ev.risk_score
+            return "escalate", _about_whom(ev, ev.risk_category, th), "layer:risk_head", ev.risk_score
         # read with the turn before, but only when this message itself carries some of the worry:
         # otherwise every follow-up would re-read the last turn's words and escalate them again
         if ev.joint_score >= th.risk_joint and ev.joint_category and ev.risk_score >= JOINT_FLOOR:
@@ -456,6 +491,10 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     still_open = ev.last_action == "escalate" and ev.last_category in ESCALATE_CATEGORIES and not passed
     if still_open and (ev.refusal_rule or ev.determination >= th.determination or ev.minimise or ev.pressed):
         return "escalate", ev.last_category, "layer:memory_open_concern", max(ev.risk_score, ev.determination)
+    # a walk-back a few turns after a disclosure ("thinking about it, it was nothing", "she's taken it back") walks
+    # back a disclosure that still stands: the signposting again, until a turn says it has been passed on
+    if ev.open_concern and ev.minimise and not passed:
+        return "escalate", ev.open_concern, "layer:memory_open_concern", ev.risk_score
     if ev.refusal_rule:
         return "refuse", ev.refusal_rule, "layer:request_rule", 1.0
     # the model alone never refuses a message with no school matter in it ("is Shrek in a union?")
@@ -475,6 +514,14 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
         if ev.pressed and det >= ev.allowed_request:
             return "refuse", ev.last_category, "layer:memory", det
     return "allow", "reflection", "layer:allow", 1.0 - ev.determination
+
+
+def _about_whom(ev: Evidence, category: str, th) -> str:
+    """A child's risk that the kind models lean towards an adult in a position of trust for (a coach's lifts, a
+    teacher's messages, a TA's hold that left marks) is an allegation: its route is the head and the LADO."""
+    if category == "safeguarding_disclosure" and ev.adult_share >= th.adult_share:
+        return "staff_allegation"
+    return category
 
 
 def _other_adult_at_risk(reading: Reading) -> bool:

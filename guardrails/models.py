@@ -91,6 +91,7 @@ class Thresholds(BaseModel):
     risk_strain: float = 0.8    # the same for work strain with no word of death, harm or hopelessness anywhere
     risk_invented: float = 0.8  # the risk bar in a made-up training vignette with no sign of a real child
     passed_on: float            # P(this concern has reached the DSL / procedures) needed to lift an escalation
+    adult_share: float = 0.5    # a child's risk is an allegation when the kind models' adult share reaches this
     determination: float        # P(the message asks for a determination) at or above this refuses
     after_refusal: float        # the lower bar for a rephrasing right after a refusal
     output: float               # a reply sentence no rule caught: P(decides) needed to block it

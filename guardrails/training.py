@@ -218,10 +218,12 @@ def read_all(guard: "Guard", examples: Sequence["Example"]) -> dict:
 
 
 def _vector_store(guard: "Guard") -> Path:
-    """Sentence vectors of the training corpus, kept between runs of the training script."""
+    """Sentence vectors of the training corpus, kept between runs of the training script: each sentence's own
+    vector (`Embedder.embed_each`), the one the guard reads at run time, named by the arithmetic that gives it."""
+    from knowledge.embedder import VECTOR_FORM
     from knowledge.storage import cache_dir
 
-    return cache_dir() / "guardrails" / f"sentences-{_model_id().replace('/', '_')}.npz"
+    return cache_dir() / "guardrails" / f"sentences-{VECTOR_FORM}-{_model_id().replace('/', '_')}.npz"
 
 
 def _load_vectors(path: Path) -> dict:

@@ -1,15 +1,9 @@
-"""A few texts go straight through the model (grouped by length, the transformer traced once): the vectors
-must be the ones the library's own `encode` gives, or search and the guard would read text differently."""
+"""A few texts go straight through the model, each on its own (the transformer traced once): the vectors must be
+the ones the library's own `encode` gives, or search and the guard would read text differently, and each text's
+vector must be its own, whatever it is embedded with."""
 import numpy as np
 
-from knowledge.embedder import get_embedder, length_groups
-
-
-def test_grouping_keeps_a_long_sentence_from_padding_the_short_ones():
-    assert length_groups([60, 5, 6, 7]) == [[1, 2, 3], [0]]
-    assert length_groups([10, 12, 11]) == [[0, 2, 1]]  # similar lengths: one batch
-    assert sorted(i for g in length_groups([3, 90, 4, 50, 8]) for i in g) == [0, 1, 2, 3, 4]
-    assert length_groups([]) == []
+from knowledge.embedder import get_embedder
 
 
 def test_small_batches_give_the_same_vectors_as_encode():
@@ -21,4 +15,12 @@ def test_small_batches_give_the_same_vectors_as_encode():
                              show_progress_bar=False)
     assert ours.shape == (4, e.dim)
     assert np.abs(ours - theirs).max() < 1e-5
-    assert np.abs(e.embed(texts[:1]) - ours[:1]).max() < 1e-5  # alone or in company, the same vector
+
+
+def test_a_texts_vector_does_not_depend_on_its_company():
+    e = get_embedder()
+    texts = ["Nobody was hurt.", "Should we suspend him?", "He kicked the door and ran off.", "ok"]
+    alone = np.stack([e.embed_each([t])[0] for t in texts])
+    assert np.array_equal(e.embed(texts), alone)  # in one call, bit for bit
+    assert np.array_equal(e.embed(texts[::-1])[::-1], alone)
+    assert np.array_equal(e.embed_recent(texts[1:3]), alone[1:3])

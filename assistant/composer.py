@@ -188,8 +188,9 @@ class OfflineComposer:
     def compose(self, ctx: ReplyContext) -> Draft:
         u = ctx.understanding
         mode = ctx.session.mode
+        answerable = u.kind == "law_question" and ctx.answer is not None and ctx.answer.covered
         if mode == "prep" and ctx.first and u.kind not in ("distress", "small_talk", "about_assistant") and not (
-                u.kind == "law_question" or u.short or u.request or u.roleplay):  # a first question is answered
+                answerable or u.short or u.request or u.roleplay):  # a first question the cards answer is answered
             return self._finish(ctx, compose_plan(ctx, self.phrases, pick_questions))
         last = next((t for t in reversed(ctx.session.turns) if t.role == "assistant"), None)
         draft = self._compose(ctx, u, mode, last)

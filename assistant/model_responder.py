@@ -125,8 +125,10 @@ class ModelResponder:
                     return self._fallback(draft, "the language model did not answer in time", human, redacted)
                 continue
             if isinstance(piece, Exception):
-                return self._fallback(draft, f"the language model failed ({type(piece).__name__})", human,
-                                      redacted)
+                # The client's own timeout (httpx, openai) is the same event as ours, and is told the same way.
+                why = ("the language model did not answer in time" if "timeout" in type(piece).__name__.lower()
+                       else f"the language model failed ({type(piece).__name__})")
+                return self._fallback(draft, why, human, redacted)
             if piece is None:
                 break
             raw += piece

@@ -138,6 +138,9 @@ _REASON = re.compile(r"\bbecause\b|\bso that\b|\bgiven\b|\bsince\b|\bas (?:she|h
 _NEXT = re.compile(r"\breview\b|\bfollow[- ]?up\b|\bcheck[- ]?in\b|\bmonitor|\bnext (?:week|term|steps?)\b|\bmeeting\b|"
                    r"\bby (?:monday|tuesday|wednesday|thursday|friday|the end)\b|\bin (?:two|three|four|six|\d) weeks\b",
                    re.I)
+# A sentence that says what will be done ("She'll have a check-in", "we are putting in a key adult").
+_ACTION = re.compile(r"\b(?:will|'ll|shall|going to|are putting|is getting|we(?:'re| are) (?:putting|giving|arranging|"
+                     r"fixing|setting|starting|adding|moving))\b|^\W*(?:no|a|an|one|two|three)\b|^\W*(?:instead|also|plus)\b", re.I)
 _NEEDS_NAMED = re.compile(r"\bsend\b|\behc|\bplan\b|\bneeds?\b|\badjust|\bautis|\basc\b|\badhd\b|\bsemh\b|\bdisab", re.I)
 
 
@@ -153,8 +156,10 @@ def _decision_parts(decision: str) -> tuple[list[str], list[str], set[str]]:
             reasons.append(sentence[found.start():][:1].upper() + sentence[found.start() + 1:])
         elif found:
             reasons.append(sentence)
-        elif not _NEXT.search(sentence) or not decided:
+        elif not decided or (not _NEXT.search(sentence) and _ACTION.search(sentence)):
             decided.append(sentence)
+        elif not _NEXT.search(sentence):  # a later sentence that explains rather than acts is a reason
+            reasons.append(sentence)
         else:
             continue
         used.add(sentence)
@@ -226,8 +231,12 @@ def call_notes(session: Session, message: str, leader: list[str]) -> Document:
     if case.plan and any(re.search(r"\b(?:wasn'?t|weren'?t|not) (?:told|in place|followed|there|available)\b", s, re.I)
                          for s in [*case.in_place, *leader]):
         acknowledge.append(t.plan_gap)
+    # What the leader said they want to cover, in the request itself ("notes for the call: the seat, the plan").
+    agenda = [s.strip("-• ") for s in re.split(r"\n|(?<=[.!?;])\s+", message.split(":", 1)[1] if ":" in message else "")
+              if len(s.split()) >= 2] or [s for s in split_sentences(message) if not asked_for(s) and len(s.split()) >= 4]
     lines = [
         _line(h["purpose"], t.purpose.format(who=who)),
+        *([_line(h["agenda"], agenda)] if agenda else []),
         _line(h["share"], case.happened[:3] or to_add("what happened, in plain words and in order")),
         _line(h["next"], t.decided.format(decision=" ".join(decided)) if session.decision else t.undecided.format(who=who)),
         _line(h["acknowledge"], acknowledge),

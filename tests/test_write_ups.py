@@ -120,3 +120,24 @@ def test_each_of_the_leaders_sentences_appears_once_in_a_decision_note(tmp_path)
     text = engine.turn(session, "write that up as a decision note for the file").reply
     assert text.count("named adult") == 1
     assert text.count("Review in three weeks") == 1
+
+
+def test_reasons_given_without_because_are_reasons_not_blanks(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    _talk(engine, session, [CASE[0], "Decision: no suspension. He was dysregulated after missing his movement break. "
+                                     "He will do a repair job with the site manager."])
+    text = engine.turn(session, "write that up as a decision note").reply
+    reasons = next(line for line in text.splitlines() if line.startswith("**Reasons**"))
+    assert "dysregulated after missing his movement break" in reasons
+    decision = next(line for line in text.splitlines() if line.startswith("**Decision**"))
+    assert "repair job" in decision
+
+
+def test_call_notes_carry_the_points_the_leader_asked_to_cover(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    _talk(engine, session, CASE)
+    text = engine.turn(session, "Can you draft notes for my call with dad: the missed movement break; "
+                                "what we are changing at lunch; the repair job").reply
+    assert "What you want to cover" in text and "the missed movement break" in text and "what we are changing at lunch" in text

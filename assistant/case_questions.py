@@ -40,12 +40,11 @@ def pronouns(said: str) -> dict[str, str]:
     """How the leader refers to the pupil (he/she/they), from their own words: the words that name the pupil
     first, then pronouns not tied to an adult just named; "they" when it stays unclear."""
     text = said.lower()
-    boy, girl = len(_NAMED_BOY.findall(text)), len(_NAMED_GIRL.findall(text))
-    if boy == girl:
+    he, she = len(_NAMED_BOY.findall(text)), len(_NAMED_GIRL.findall(text))
+    if he == she:
         rest = _ADULT_THEN.sub(" ", text)
-        boy = len(re.findall(r"\b(?:he|him|his)\b", rest))
-        girl = len(re.findall(r"\b(?:she|her|hers)\b", rest))
-    he, she = boy, girl
+        he = len(re.findall(r"\b(?:he|him|his)\b", rest))
+        she = len(re.findall(r"\b(?:she|her|hers)\b", rest))
     if he > she:
         return {"he": "he", "him": "him", "his": "his", "pupil_word": "boy"}
     if she > he:

@@ -302,6 +302,12 @@ class OfflineComposer:
             return self._rotate(ctx, self.talk.facts, "facts").format(facts=_join(ctx.new_facts[:3]))
         return self._rotate(ctx, self.talk.thanks, "thanks")
 
+    def _feelings_line(self, ctx: ReplyContext) -> str | None:
+        """Practice: how it felt, said in the message, is met before anything else."""
+        if ctx.session.mode == "practice" and FELT.search(ctx.message):
+            return self._rotate(ctx, self.talk.feelings_ack, "felt")
+        return None
+
     def _details_line(self, ctx: ReplyContext) -> str | None:
         """The particulars just heard, taken up in a sentence of the reply's own ("the walker and the doorway")."""
         found = details(ctx.message)
@@ -385,17 +391,13 @@ class OfflineComposer:
             named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1) + named_terms(
                 ctx.message, "people", 1)
             parts.append(self.phrases.opening(mode, named, (ctx.session.id, "0")))
-            heard = self._details_line(ctx) if mode != "prep" else None
-            if mode == "practice" and FELT.search(ctx.message):  # how it felt is met before anything else
-                heard = self._rotate(ctx, self.talk.feelings_ack, "felt")
+            heard = self._feelings_line(ctx) or (self._details_line(ctx) if mode != "prep" else None)
             if heard:
                 parts[-1] += " " + heard
             if mode == "live":
                 parts.append(self.phrases.safety_check((ctx.session.id, "0")))
         else:
-            line = self._facts_line(ctx)
-            if mode == "practice" and FELT.search(ctx.message):  # how it felt is met before anything else
-                line = self._rotate(ctx, self.talk.feelings_ack, "felt")
+            line = self._feelings_line(ctx) or self._facts_line(ctx)
             if ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
             elif mode == "prep" and "the figures" in ctx.new_facts and ctx.session.case.setting:
@@ -525,10 +527,9 @@ class OfflineComposer:
                   and not (t.understanding and t.understanding.kind == "draft_request")]
         if kind == "reflection":  # outside practice, the cycle the practice mode uses by default
             order = ctx.state.order if mode == "practice" else list(PRACTICE_MODELS[DEFAULT_PRACTICE_MODEL])
-            intros = {stage: self.phrases.data.stage(stage) for stage in order}
             target = _first_sentences(_gist(session.decision)) if session.decision and mode == "practice" else None
-            document = write_ups.reflection(note_by_stage(leader, order), {s: i.name for s, i in intros.items()},
-                                            {s: i.purpose for s, i in intros.items()}, target)
+            document = write_ups.reflection(note_by_stage(leader, order),
+                                            {stage: self.phrases.data.stage(stage) for stage in order}, target)
         elif kind == "decision_note":
             document = write_ups.decision_note(session, [*leader, ctx.message], dt.date.today())
         elif kind == "call_notes":

@@ -60,12 +60,17 @@ def _brief(message: str) -> str:
     return brief if len(brief.split()) >= (BRIEF_AFTER_COLON if after_colon else BRIEF_WORDS) else ""
 
 
-def asked_count(message: str) -> int:
-    """How many questions the consultant asked for ("four discussion prompts"), within reason."""
-    if m := _COUNT.search(message):
+def _asked_number(pattern: re.Pattern[str], message: str, default: int, most: int) -> int:
+    """How many of something the consultant asked for ("four discussion prompts", "three slides"), within reason."""
+    if m := pattern.search(message):
         word = m.group(1).lower()
-        return min(MOST_QUESTIONS, int(word) if word.isdigit() else _COUNT_WORDS[word]) or DEFAULT_QUESTIONS
-    return DEFAULT_QUESTIONS
+        return min(most, int(word) if word.isdigit() else _COUNT_WORDS[word]) or default
+    return default
+
+
+def asked_count(message: str) -> int:
+    """How many questions the consultant asked for."""
+    return _asked_number(_COUNT, message, DEFAULT_QUESTIONS, MOST_QUESTIONS)
 
 
 def _framing(ctx: ReplyContext) -> str:
@@ -123,9 +128,7 @@ def _topic_sections(ctx: ReplyContext, topic: str, count: int) -> list[tuple[str
 def _slides(ctx: ReplyContext, req) -> Draft:
     """N slides' worth of points: one guidance section the topic reaches per slide, its first sentences as the
     points, cited; the wording is the guidance's, for the consultant to cut down."""
-    m = _SLIDE_COUNT.search(ctx.message)
-    word = m.group(1).lower() if m else ""
-    count = min(MOST_SLIDES, int(word) if word.isdigit() else _COUNT_WORDS.get(word, DEFAULT_SLIDES)) or DEFAULT_SLIDES
+    count = _asked_number(_SLIDE_COUNT, ctx.message, DEFAULT_SLIDES, MOST_SLIDES)
     topic = topic_of(ctx.message) or topic_of(_framing(ctx)) or ctx.message
     slides = []
     for n, (card_id, title, heading) in enumerate(_topic_sections(ctx, topic, count), 1):

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from assistant.case_questions import pronouns
 from assistant.case_record import DECISION_LABEL, PARENT_ROLES
 from knowledge.text import split_sentences
+from prompts.bank import StageIntro
+from prompts.write_ups import templates
 
 if TYPE_CHECKING:  # models imports understanding, which asks this module what a request names
     from assistant.models import CaseRecord, Session
 
 DocumentKind = Literal["decision_note", "call_notes", "staff_briefing", "reflection"]
-PATH = Path(__file__).resolve().parent.parent / "prompts" / "write_ups.yaml"
 
 _PEOPLE = r"(?:mum|dad|mother|father|parents?|carers?|foster carers?|grandparents?|gran|nan|family|social worker|" \
           r"the (?:class )?teacher|colleague|the ta|senco|virtual school head)"
@@ -47,62 +45,6 @@ KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
         r"(?:all )?(?:of )?(?:that|this)) up\b|\bwrite-?up\b|\b(?:for|on|onto|into) (?:cpoms|my ?concern|sims|arbor|the file|"
         r"the record|the log|file)\b|\brecord of (?:my|the|our) decision\b|\b(?:my|the|our) (?:decision and )?reasons?\b", re.I)),
 )
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class DecisionNote(_Strict):
-    title: str
-    intro: str
-    headings: dict[str, str]
-    missing: dict[str, str]
-    close: str
-    card: str
-
-
-class CallNotes(_Strict):
-    title: str
-    intro: str
-    headings: dict[str, str]
-    purpose: str
-    decided: str
-    undecided: str
-    view: str
-    no_view: str
-    plan_gap: str
-    ask: list[str]
-    careful: list[str]
-    after: str
-    card: str
-
-
-class StaffBriefing(_Strict):
-    title: str
-    intro: str
-    headings: dict[str, str]
-    missing: dict[str, str]
-    card: str
-
-
-class Reflection(_Strict):
-    title: str
-    intro: str
-    missing_target: str
-    card: str
-
-
-class Templates(_Strict):
-    decision_note: DecisionNote
-    call_notes: CallNotes
-    staff_briefing: StaffBriefing
-    reflection: Reflection
-
-
-@lru_cache(maxsize=1)
-def templates() -> Templates:
-    return Templates.model_validate(yaml.safe_load(PATH.read_text(encoding="utf-8")))
 
 
 class Document(BaseModel):
@@ -264,18 +206,18 @@ def staff_briefing(session: Session) -> Document:
     return Document(kind="staff_briefing", text=text, card=t.card, own_words=lines)
 
 
-def reflection(stages: dict[str, list[str]], names: dict[str, str], purposes: dict[str, str],
-               target: str | None) -> Document:
-    """The practice reflection: each stage of the model in the person's own words, an empty stage saying what
-    it asks for; the practice target they set is the last stage (the action), and is not repeated elsewhere."""
+def reflection(stages: dict[str, list[str]], intros: dict[str, StageIntro], target: str | None) -> Document:
+    """The practice reflection: each stage of the model (`intros`, in order) in the person's own words, an empty
+    stage saying what it asks for; the practice target they set is the last stage (the action), and is not
+    repeated elsewhere."""
     t = templates().reflection
-    order = list(names)
+    order = list(intros)
     if target:
         stages = {stage: [s for s in said if s not in target] for stage, said in stages.items()}
         stages[order[-1]] = [target]
-    lines = [_line(names[stage], " ".join(stages[stage]) if stages.get(stage) else
-                   (t.missing_target if stage == order[-1] else to_add(purposes[stage][:1].lower()
-                                                                      + purposes[stage][1:].rstrip("."))))
+    lines = [_line(intros[stage].name, " ".join(stages[stage]) if stages.get(stage) else
+                   (t.missing_target if stage == order[-1] else to_add(intros[stage].purpose[:1].lower()
+                                                                      + intros[stage].purpose[1:].rstrip("."))))
              for stage in order]
     text = "\n\n".join([t.intro, f"### {t.title}", *lines])
     return Document(kind="reflection", text=text, card=t.card, own_words=lines)

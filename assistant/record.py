@@ -16,7 +16,7 @@ LENS_TITLES = {
     "needs": "The needs behind the behaviour", "send": "SEND and the graduated approach",
     "equality": "Equality duties", "safeguarding": "Safeguarding",
     "proportionality": "Proportionality and alternatives", "voice": "Pupil and family voice",
-    "staff": "Staff", "record": "The record", "context": "Context", "scope": "Scope",
+    "staff": "Staff", "record": "The record", "next_steps": "Carrying the decision out", "context": "Context", "scope": "Scope",
     "description": "Description", "feelings": "Feelings", "evaluation": "Evaluation", "analysis": "Analysis",
     "conclusion": "Conclusion", "action_plan": "Action plan", "what": "What?", "so_what": "So what?",
     "now_what": "Now what?",

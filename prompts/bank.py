@@ -63,6 +63,9 @@ LIVE_LENSES: tuple[str, ...] = (
     "staff",
     "record",
 )
+#: Live mode once the leader has recorded a decision: carrying it out (telling the pupil and family,
+#: the return, the review), not deciding it again.
+AFTER_DECISION: tuple[str, ...] = ("next_steps",)
 #: Prep adds the session's context (first) and what is out of scope (last).
 PREP_LENSES: tuple[str, ...] = ("context", *LIVE_LENSES, "scope")
 
@@ -227,7 +230,7 @@ class Question(BaseModel):
         else:
             if self.model is not None:
                 raise ValueError(f"{self.id}: only practice questions name a model")
-            if self.lens not in lens_order(self.mode):
+            if self.lens not in lens_order(self.mode) + (AFTER_DECISION if self.mode == "live" else ()):
                 raise ValueError(f"{self.id}: {self.lens!r} is not a {self.mode} lens")
             if not self.cards:
                 raise ValueError(f"{self.id}: live and prep questions cite at least one card")
@@ -541,7 +544,7 @@ class Phrases(_Strict):
                 raise ValueError(f"openings.{mode} needs 12 or more")
             if len(self.closings.get(mode, ())) < 5:
                 raise ValueError(f"closings.{mode} needs 5 or more")
-        missing = set(PREP_LENSES) - set(self.lens_intros)
+        missing = (set(PREP_LENSES) | set(AFTER_DECISION)) - set(self.lens_intros)
         if missing:
             raise ValueError(f"lens_intros lacks {sorted(missing)}")
         for name, stages in PRACTICE_MODELS.items():
@@ -647,6 +650,7 @@ def render_template(name: str, **fields: object) -> str:
 
 
 __all__ = [
+    "AFTER_DECISION",
     "DEFAULT_PRACTICE_MODEL",
     "GIBBS_STAGES",
     "LIVE_LENSES",

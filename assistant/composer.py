@@ -25,7 +25,8 @@ from assistant.practice_stages import FELT, note_by_stage
 from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
-from prompts.bank import DEFAULT_PRACTICE_MODEL, PRACTICE_MODELS, Question, load_bank, load_phrases
+from prompts.bank import (AFTER_DECISION, DEFAULT_PRACTICE_MODEL, PRACTICE_MODELS, Question, load_bank, load_phrases,
+                          normalise, stem_in)
 from prompts.cues import load_cues
 
 # Which card lenses ground each conversation lens.
@@ -78,6 +79,11 @@ def leader_words(session, message: str) -> str:
     return "\n".join([*said, message])
 
 
+# What a decision rules out ("no suspension", "rather than a removal"): not what it does.
+_UNDONE = re.compile(r"\b(?:no|not|without|instead of|rather than|avoid(?:ing)?|won't|will not)\s+(?:an? |the |any )?"
+                     r"(?:[\w-]+\s+){0,2}?(?:suspen|exclu|sent home|send (?:him|her|them) home|isolat|remov)\w*", re.I)
+
+
 def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN) -> list[Question]:
     """One question built from this case first, when the record holds what it needs; then the bank's
     own pick (what the leader said makes questions relevant; asked ones never return), minus any
@@ -86,6 +92,9 @@ def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN
     own = case_questions(ctx.session.case, ctx.session.mode, lens, said, ctx.state.asked,
                          load_phrases().case_questions)[:1]
     candidates = load_bank().pick(ctx.session.mode, lens, said=said, asked=ctx.state.asked, limit=12)
+    if lens in AFTER_DECISION:  # "what work is set while the pupil is out" only if the decision sends them out
+        decided = normalise(_UNDONE.sub(" ", ctx.session.decision or ""))
+        candidates = [q for q in candidates if not q.when or any(stem_in(w, decided) for w in q.when)]
     bank = [q for q in candidates if not already_held(ctx.session.case, q.text) and not any(
         _overlap(q.text, o.text) > 0.5 for o in own)]
     return [*own, *bank][:count]

@@ -18,6 +18,7 @@ from assistant.config import Settings, load_settings
 from assistant.models import CaseRecord, Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
 from assistant.replies import Draft, ReplyContext
 from assistant.store import DEFAULT_TITLE, SessionStore
+from prompts.bank import AFTER_DECISION
 from knowledge.text import split_sentences
 from assistant.understanding import Understanding, understand
 from knowledge.errors import ReflectError
@@ -291,12 +292,13 @@ class Engine:
         if practice and understood.kind not in ("small_talk", "about_assistant"):
             for stage in practice_stages.stages_in(message, state.order):  # the reflection follows the person
                 state.lenses[stage].status = "covered"
+        state = lens_tracker.with_order(state, lens_tracker.lens_order(session))
         if understood.kind == "decision":
             final = state.order[-1] if practice else "record"
             if final in state.lenses:
                 state.lenses[final].status = "covered"
                 lens_tracker._note(state.lenses[final].notes, message)
-        target = _target(state, answering, understood, session.mode)
+        target = _target(state, answering, understood, session.mode, decided=bool(session.decision))
         hits, found = self._retrieve(query, target)
         shown = _shown(session)  # card sentences already quoted are never quoted again
         answer, support = self._sentences(understood, question, vector, qvector, hits, asked, found.covered, shown,
@@ -472,10 +474,20 @@ def _last_lens(session: Session) -> str | None:
     return None
 
 
-def _target(state: LensState, answering: str | None, understood: Understanding, mode: str) -> str | None:
+# Once a live decision is recorded, the questions follow it: carrying it out, then the staff. The lenses
+# that weigh a decision (needs, proportionality ...) are not reopened, except a safeguarding point raised.
+_AFTER_DECISION = (*AFTER_DECISION, "staff")
+
+
+def _target(state: LensState, answering: str | None, understood: Understanding, mode: str,
+            decided: bool = False) -> str | None:
     """The lens that matters now: the one the message raises, if still open; else the one
     just asked about, if unanswered; else the next open lens in order."""
     lens = understood.lens
+    if mode == "live" and decided:
+        if lens == "safeguarding" and state.lenses[lens].status != "covered":
+            return lens
+        return next((n for n in _AFTER_DECISION if n in state.lenses and state.lenses[n].status != "covered"), None)
     if mode != "practice" and lens in state.lenses and state.lenses[lens].status != "covered":
         return lens
     open_answer = answering and state.lenses.get(answering) and state.lenses[answering].status != "covered"

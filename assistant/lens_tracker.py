@@ -1,7 +1,7 @@
 """Which lenses the leader has spoken to, and what they said under each."""
 from __future__ import annotations
 
-from assistant.models import LensState, Session
+from assistant.models import LensEntry, LensState, Session
 from assistant.text import lenses_in
 from prompts import bank
 
@@ -10,7 +10,22 @@ MAX_NOTES = 4
 
 
 def lens_order(session: Session) -> tuple[str, ...]:
-    return bank.lens_order(session.mode, session.reflective_model)
+    """The lenses a session walks; in live mode a recorded decision adds carrying it out."""
+    order = bank.lens_order(session.mode, session.reflective_model)
+    if session.mode == "live" and session.decision:
+        order = (*order, *bank.AFTER_DECISION)
+    return order
+
+
+def with_order(state: LensState, order: tuple[str, ...]) -> LensState:
+    """The state with any lens the order has gained (a decision recorded mid-conversation) added, not yet begun."""
+    missing = [name for name in order if name not in state.lenses]
+    if not missing:
+        return state
+    state = state.model_copy(deep=True)
+    state.order += missing
+    state.lenses.update({name: LensEntry() for name in missing})
+    return state
 
 
 def _note(entry_notes: list[str], text: str) -> None:

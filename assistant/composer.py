@@ -21,6 +21,7 @@ from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
+from assistant.roles import writer_role
 from assistant.practice_stages import FELT, note_by_stage
 from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
@@ -352,6 +353,15 @@ class OfflineComposer:
             if signal.heard_in(ctx.message) and signal.point not in earlier:
                 return f"{self.talk.signal_lead} {signal.point} {cite(signal.card, signal.section)}", signal.card
         return None
+
+    def fit_refusal(self, session, message: str, refusal: str, lead: str) -> str:
+        """A determination refused to a member of staff, a trainer or a governor keeps its boundary but asks
+        about their own part in it, not how they will justify a decision that is not theirs."""
+        role = writer_role(leader_words(session, message), session.mode)
+        questions = self.talk.refusal_questions.get(role)
+        if not questions or lead not in refusal:
+            return refusal
+        return refusal.split(lead)[0] + lead + "\n\n" + "\n".join(f"- {q}" for q in questions)
 
     def refused_again(self, session, refusal: str, lead: str) -> str:
         """The same kind of refusal twice running: its boundary sentence, then what this case still leaves open

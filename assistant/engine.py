@@ -269,9 +269,12 @@ class Engine:
             return self._reply(session, record, verdict.reply, "escalation", [], state_before, None, understood)
         if verdict.action == "refuse":
             text = verdict.reply
+            lead = self.guard.policy.replies.refusal_lead.strip()
+            if verdict.category == "disciplinary_outcome":
+                text = self.composer.fit_refusal(session, message, text, lead)
             if verdict.category in REPEATABLE and last is not None and last.kind == "refusal" and last.verdict and (
                     last.verdict.category == verdict.category):
-                text = self.composer.refused_again(session, text, self.guard.policy.replies.refusal_lead.strip())
+                text = self.composer.refused_again(session, text, lead)
             return self._reply(session, record, text, "refusal", [], state_before, None, understood)
 
         before = session.case

@@ -472,6 +472,7 @@ class Conversation(_Strict):
     feelings_ack: list[str]  # practice: the person has said how it felt
     refused_again: str  # a refusal of the same kind twice running: the case's open points, not the same questions
     refused_again_done: str
+    refusal_questions: dict[Literal["staff", "trainer", "governor"], tuple[str, ...]]  # by who is writing
     after_handover: str  # the turn after an escalation, when the leader says the concern has been passed on
     after_escalation: str  # the turn after an escalation, otherwise: the signposting stays first
     decision_as_heard: dict[Mode, str]

@@ -257,16 +257,40 @@ class OfflineComposer:
                 return [f"{self.talk.case_studies}\n{lines}"], [h.card_id for h in cases]
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
+        elsewhere = self._elsewhere(ctx) if ctx.understanding.asks else None
+        quoted = normalise(" ".join(s.text for s in answer.sentences[:limit]))
+        if elsewhere and not any(stem_in(w, quoted) for w in elsewhere[1]):
+            # The question turns on sick pay or a taxi and the best the cards offer never mentions it: a
+            # neighbouring topic, however close it scores.
+            return [self._not_covered(ctx)], []
         if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
             if _unsettled(ctx) and ctx.understanding.kind != "law_question":
                 # practice or prep: a question the cards do not settle is thought through here, not sent away
                 return [self._rotate(ctx, self.talk.not_settled, "ns")], []
-            return [self._rotate(ctx, self.talk.not_covered, "nc")], []
+            return [self._not_covered(ctx)], []
         text = answer_text(answer, limit)
         lead = answer.sentences[0].text
         if lead in ctx.session.said:  # asked again outright: said again, and marked as said before
             text = text.replace(lead, self.talk.again.format(sentence=lead), 1)
         return [text], answer.cited()[:limit]
+
+    def _elsewhere(self, ctx: ReplyContext) -> tuple[str, list[str]] | None:
+        """Where the question belongs, and the words that show it (sick pay, a taxi, a SAR), if any do."""
+        asked = " ".join(s for s in split_sentences(ctx.message) if s.rstrip().endswith("?"))
+        asked = normalise(asked if len(asked.split()) >= 8 else ctx.message)  # "Does she?" leans on what came before
+        for entry in self.talk.elsewhere:
+            words = [w for w in entry.stems if stem_in(w, asked)]
+            if words:
+                return entry.where, words
+        return None
+
+    def _not_covered(self, ctx: ReplyContext) -> str:
+        """Said plainly, with the place that does answer it where the question shows which (the DPO for a
+        records request, HR or the union for pay), rather than a general "check with your LA"."""
+        where = self._elsewhere(ctx)
+        if where:
+            return self.talk.not_covered_at.format(where=where[0])
+        return self._rotate(ctx, self.talk.not_covered, "nc")
 
     def _questions_part(self, ctx: ReplyContext, lens: str | None, count: int) -> tuple[list[str], list[Question]]:
         if lens is None or count <= 0:

@@ -102,7 +102,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
-    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence"}),
+    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence", "where"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him", "count"}),
@@ -448,10 +448,19 @@ class PrepRequests(_Strict):
     scenario_twist: str  # added to a consultant's short brief so the tables have something to weigh
 
 
+class Elsewhere(_Strict):
+    """Where a question the cards do not cover belongs, by the words it uses."""
+
+    stems: tuple[str, ...] = Field(min_length=1)
+    where: str
+
+
 class Conversation(_Strict):
     """What the listening composer says around answers and questions."""
 
     not_covered: tuple[str, ...] = Field(min_length=3)
+    not_covered_at: str  # {where}: the place to ask, from `elsewhere`
+    elsewhere: tuple[Elsewhere, ...] = ()
     not_settled: tuple[str, ...] = Field(min_length=2)
     nothing_found: tuple[str, ...] = Field(min_length=1)
     case_studies: str = "The case studies in the cards that fit best:"
@@ -511,7 +520,8 @@ class Conversation(_Strict):
     def texts(self) -> Iterator[str]:
         for option in (o for options in self.options.values() for o in options):
             yield from (option.name.replace("{sanction}", "{role}"), option.needs)
-        for value in self.model_dump(exclude={"options"}).values():
+        yield from (e.where for e in self.elsewhere)
+        for value in self.model_dump(exclude={"options", "elsewhere"}).values():
             if isinstance(value, str):
                 yield value
             elif isinstance(value, dict):

@@ -17,6 +17,7 @@ from assistant import write_ups
 from assistant.answers import Answer
 from assistant.case_questions import case_questions, in_setting
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
+from assistant.hypotheses import asks_about_needs, hypotheses
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
@@ -243,6 +244,9 @@ class OfflineComposer:
     def _answer_part(self, ctx: ReplyContext, limit: int = 3) -> tuple[list[str], list[str]]:
         """(paragraphs, cited card ids) answering what the message asks: from the school's own
         document first when the message asks about it, then from the cards."""
+        if asks_about_needs(ctx.message):  # "what did he need?": hypotheses to test, not "the cards don't settle it"
+            block, cards = hypotheses(leader_words(ctx.session, ctx.message), self.phrases.data.hypotheses)
+            return [block], cards
         own = _own_document(ctx)
         if own is not None:
             cards, cited = self._answer_part(ctx.model_copy(update={"hits": []}), max(1, limit - 1))
@@ -422,7 +426,9 @@ class OfflineComposer:
         if force:
             parts.append(force)
         if (not u.short or _unsettled(ctx)) and not weighing:  # the open points are already the questions
-            more, questions = self._questions_part(ctx, ctx.target, 1 if force else QUESTIONS_PER_TURN)
+            # Hypotheses end on their own question: one more from the lens is enough.
+            count = 1 if force or asks_about_needs(ctx.message) else QUESTIONS_PER_TURN
+            more, questions = self._questions_part(ctx, ctx.target, count)
             parts += more
         return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,
                      citations=self._citations(ctx, cited), questions=questions, kind="answer")

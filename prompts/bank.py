@@ -106,6 +106,7 @@ PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him", "count"}),
+    "hypotheses": frozenset({"he", "him", "his"}),
     "scenario": frozenset({"year", "pupil_word", "need", "event", "in_setting", "him", "he", "response"}),
 }
 
@@ -455,6 +456,21 @@ class Elsewhere(_Strict):
     where: str
 
 
+class Hypothesis(_Strict):
+    when: tuple[str, ...] = ()  # stems that make it fit this case; none: a general one that fills in
+    text: str
+    card: str
+    heading: str
+
+
+class Hypotheses(_Strict):
+    """Tentative hypotheses about a pupil's needs, offered when someone asks what the child needed."""
+
+    lead: str
+    close: str
+    items: tuple[Hypothesis, ...] = Field(min_length=4)
+
+
 class Conversation(_Strict):
     """What the listening composer says around answers and questions."""
 
@@ -547,6 +563,7 @@ class Phrases(_Strict):
     conversation: Conversation
     case_questions: tuple[CaseQuestion, ...] = ()
     prep_requests: PrepRequests
+    hypotheses: Hypotheses
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:
@@ -602,6 +619,8 @@ class Phrases(_Strict):
         yield "prep_requests", (req.outline_lead, req.figure_fold, req.questions_lead, req.scenario_lead, req.scenario_close,
                                 *req.scenario_questions, *(step.text for step in req.outline_steps))
         yield "scenario", (req.scenario,)
+        hyp = self.hypotheses
+        yield "hypotheses", (hyp.lead, hyp.close, *(h.text for h in hyp.items))
         gov = self.governance_summary
         yield "governance_summary", (gov.title, gov.confirm, gov.lead, gov.footer) + tuple(
             t for s in gov.sections for t in (s.heading, s.lead)

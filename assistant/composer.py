@@ -15,7 +15,7 @@ import re
 
 from assistant import write_ups
 from assistant.answers import Answer
-from assistant.case_questions import case_questions, in_setting
+from assistant.case_questions import case_questions, in_setting, pronouns
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
 from assistant.hypotheses import asks_about_needs, hypotheses
 from assistant.phrasing import Phrases
@@ -48,6 +48,7 @@ FIXED_SAFETY = re.compile(r"999|116 123|08000 562 561|Samaritans|NHS 111|LADO", 
 CARD_QUOTE = re.compile(r"\[`[a-z0-9\-]+`, [^\]]+\]")
 WELLBEING_CARD = "leader-and-staff-wellbeing"
 RECORD_CARD = "recording-defensible-reasons"
+_CHILD_WORD = {"boy": "son", "girl": "daughter"}
 ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "grand"),
                "leader": ("head", "deputy", "governor", "senco"),
                "pupil": ("pupil", "student", "child")}
@@ -554,12 +555,17 @@ class OfflineComposer:
             more, questions = self._questions_part(ctx, ctx.target, 1)
             return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
         parts = [self._rotate(ctx, self.talk.roleplay_start, "role").format(role=the_role)] if start else []
+        words = pronouns(leader_words(ctx.session, ctx.message))
+        fields = {**words, "He": words["he"].capitalize(), "role": the_role,
+                  "child": _CHILD_WORD.get(words["pupil_word"], "child")}
         earlier = ctx.session.said
-        fresh = [line for line in lines if line.format(role=the_role) not in earlier] or list(lines)
-        # The part answers what was just said to it: the unused line sharing most words with the message.
-        heard = _words(ctx.message)
-        line = max(fresh, key=lambda ln: (len(heard & _words(ln)), -fresh.index(ln)))
-        parts.append(line.format(role=the_role))
+        fresh = [line for line in lines if line.text.format(**fields) not in earlier] or list(lines)
+        # The part answers what was just said to it: the unused line whose cues the message uses most, then the
+        # one sharing most words with it; the setting-up message of the scene is not "said to it".
+        heard = normalise(ctx.message) if not start else ""
+        line = max(fresh, key=lambda ln: (sum(stem_in(w, heard) for w in ln.when), len(_words(heard) & _words(ln.text)),
+                                          -fresh.index(ln)))
+        parts.append(line.text.format(**fields))
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="roleplay", echoes=[role])
 
     def _about(self, ctx: ReplyContext) -> Draft:

@@ -102,7 +102,8 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
-    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence", "where"}),
+    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence", "where",
+                               "he", "He", "him", "his", "child"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him", "count"}),
@@ -471,6 +472,13 @@ class Hypotheses(_Strict):
     items: tuple[Hypothesis, ...] = Field(min_length=4)
 
 
+class RoleLine(_Strict):
+    """A line the part says, and the stems in what was said to it that it answers (none: a general line)."""
+
+    text: str
+    when: tuple[str, ...] = ()
+
+
 class Conversation(_Strict):
     """What the listening composer says around answers and questions."""
 
@@ -514,7 +522,7 @@ class Conversation(_Strict):
     force_check_live: tuple[str, ...] = Field(min_length=2)  # live: recorded, and the parents told
     injury_check_live: list[str]  # live: an injury with no force used by staff
     roleplay_start: tuple[str, ...]
-    roleplay_lines: dict[str, tuple[str, ...]]
+    roleplay_lines: dict[str, tuple[RoleLine, ...]]
     roleplay_end: tuple[str, ...]
     roleplay_debrief: tuple[str, ...]  # the leader steps out of a role-play
     roleplay_debrief_questions: tuple[str, ...] = Field(min_length=2)
@@ -537,7 +545,8 @@ class Conversation(_Strict):
         for option in (o for options in self.options.values() for o in options):
             yield from (option.name.replace("{sanction}", "{role}"), option.needs)
         yield from (e.where for e in self.elsewhere)
-        for value in self.model_dump(exclude={"options", "elsewhere"}).values():
+        yield from (line.text for lines in self.roleplay_lines.values() for line in lines)
+        for value in self.model_dump(exclude={"options", "elsewhere", "roleplay_lines"}).values():
             if isinstance(value, str):
                 yield value
             elif isinstance(value, dict):

@@ -213,7 +213,9 @@ class OfflineComposer:
 
     def _compose(self, ctx: ReplyContext, u, mode: str, last) -> Draft:
         in_scene = last is not None and last.kind == "roleplay" and not u.request
-        if u.kind == "distress":
+        if u.kind == "distress" and ctx.new_facts and ctx.session.mode != "practice":
+            draft = self._listen(ctx)  # strain said alongside the case: met first, then the case goes on
+        elif u.kind == "distress":
             draft = self._distress(ctx)
         elif u.kind == "decision":
             draft = self._decision(ctx)
@@ -342,10 +344,14 @@ class OfflineComposer:
         return self._rotate(ctx, self.talk.thanks, "thanks")
 
     def _feelings_line(self, ctx: ReplyContext) -> str | None:
-        """Practice: how it felt, said in the message, is met before anything else."""
-        if ctx.session.mode == "practice" and FELT.search(ctx.message):
+        """How it felt, said in the message, is met before anything else: in practice as part of the
+        reflection; for a leader deciding, briefly, with their own support named once in the conversation."""
+        if not FELT.search(ctx.message) and ctx.understanding.kind != "distress":
+            return None
+        if ctx.session.mode == "practice":
             return self._rotate(ctx, self.talk.feelings_ack, "felt")
-        return None
+        offered = any(line in ctx.session.said for line in self.talk.feelings_ack_leader)
+        return self.talk.feelings_ack_leader_again if offered else self._rotate(ctx, self.talk.feelings_ack_leader, "felt")
 
     def _details_line(self, ctx: ReplyContext) -> str | None:
         """The particulars just heard, taken up in a sentence of the reply's own ("the walker and the doorway")."""
@@ -470,6 +476,8 @@ class OfflineComposer:
         # New facts are grounded in what they raise; an answer, in the questions that follow it.
         if signal:  # the law's point is the grounding this turn: a second quote would say it again
             cited = [signal[1]]
+        elif ctx.understanding.kind == "distress":  # the feelings line named the support; a quote about it is noise
+            cited = []
         else:
             support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)
             parts += support
@@ -479,6 +487,9 @@ class OfflineComposer:
     def _distress(self, ctx: ReplyContext) -> Draft:
         parts = [self._rotate(ctx, self.talk.distress_ack, "distress")]
         cited = []
+        if self.talk.helpline in ctx.session.said:  # said once is enough: now the person, not the leaflet
+            parts.append(self._rotate(ctx, self.talk.distress_question, "dq"))
+            return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="support")
         if ctx.support and ctx.support.sentences:
             parts.append(answer_text(ctx.support, 2))
             cited = ctx.support.cited()

@@ -12,9 +12,11 @@ import re
 from knowledge.text import split_sentences
 
 # What a stage sounds like when someone speaks to it, or names it ("the feelings bit", "Action plan:").
-_FEELING = (r"\bI (?:felt|feel|was feeling|am feeling|'m feeling)\b|\bI(?:'m| am| was) (?:so |really |a bit |quite )?"
+_FEELING = (r"\bI (?:felt|feel|was feeling|am feeling|'m feeling)\b|\bI(?:'m| am| was) (?:so |really |a bit |quite |honestly |absolutely |completely |totally |just )?"
             r"(?:embarrassed|ashamed|awful|terrible|guilty|scared|frightened|shaken|shaky|angry|upset|stressed|"
-            r"anxious|gutted|mortified|panick?ed|overwhelmed|rattled)\b|\bI keep replaying\b|\bmy (?:heart|hands)\b")
+            r"anxious|gutted|mortified|panick?ed|overwhelmed|rattled|exhausted|shattered|knackered|drained|fuming|"
+            r"furious|dreading|heartbroken|devastated|sad|burnt out|burned out|worried sick|on edge|at the end of my tether|"
+            r"running on empty|close to tears|in tears)\b|\bI keep replaying\b|\bmy (?:heart|hands)\b")
 _ANALYSIS = (r"\banalysis\b|\bso what\b|\blooking back\b|\bbecause\b|\bthe reason\b|\bwhat (?:was )?(?:he|she|they) "
              r"(?:was )?telling me\b|\bI think (?:he|she|they) (?:was|were|felt|might|may|needed|wanted|couldn'?t)\b|"
              r"\bwound up\b|\btrigger")

@@ -503,6 +503,8 @@ class Conversation(_Strict):
     record_complete: tuple[str, ...]
     gaps_still_open: str
     feelings_ack: list[str]  # practice: the person has said how it felt
+    feelings_ack_leader: tuple[str, ...] = Field(min_length=2)  # live and prep: first time, with support named
+    feelings_ack_leader_again: str  # later: met, without the support line again
     refused_again: str  # a refusal of the same kind twice running: the case's open points, not the same questions
     refused_again_done: str
     refusal_questions: dict[Literal["staff", "trainer", "governor"], tuple[str, ...]]  # by who is writing

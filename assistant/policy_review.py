@@ -589,7 +589,8 @@ _STAFF_DUTY = re.compile(
 _NOT_GIVEN = re.compile(
     r"\b(?:will|shall|must|should|would|is|are|do|does|can)\s*(?:not\b|n't)\s+(?:be\s+)?(?:given|issued|set|used|imposed|"
     r"applied|awarded|result|lead)\b|\b(?:is|are|be)\s+never\s+(?:given|issued|set|used|imposed|applied)\b|"
-    r"\bnever\s+(?:results?|leads?)\s+(?:in|to)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b", re.IGNORECASE)
+    r"\bnever\s+(?:results?|leads?)\s+(?:in|to)\b|"
+    r"\b(?:will|shall|must|should|can|is|are)\s+never\s+(?:be\s+)?(?:put|placed|kept|held|sent|removed|isolated|excluded|suspended)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b", re.IGNORECASE)
 
 
 # A negated duty with no sanction in it ("A pupil should not be left in the corridor alone", "Phones

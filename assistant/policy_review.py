@@ -535,6 +535,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and not (_REWARD.search(unit.text) and not rules.named_sanction.search(_masked(unit.text, rules))
                       and not _LOSS.search(unit.text))
              and not _OFFERED.search(unit.text) and not _CARE.search(unit.text) and not _describes_in_place_of(unit)
+             and not _HANDS_ON_DECISION.search(unit.text)
              and not (_PERMITTED.search(unit.text) and not _names_sanction(unit.text, rules))
              and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
@@ -611,6 +612,11 @@ _REWARD = re.compile(
 _PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
                        r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
                        r"space|time\s+to|chance))\b", re.IGNORECASE)
+
+
+# A step that calls someone in to decide ("A senior leader is called to decide what happens next"): the
+# outcome is left to that decision.
+_HANDS_ON_DECISION = re.compile(r"\bto\s+(?:make\s+(?:a|the)\s+decision|decide)\b", re.IGNORECASE)
 
 
 # Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").

@@ -157,6 +157,7 @@ class _Rules(BaseModel):
     rule_cue: re.Pattern
     not_outcome: re.Pattern
     sanction: re.Pattern
+    named_sanction: re.Pattern
     outcome: re.Pattern
     removal: re.Pattern
     suspension: re.Pattern
@@ -205,6 +206,7 @@ def _rules() -> _Rules:
         hedges_before=compile_(raw["hedges_before"]), hedged_verbs=compile_(raw["hedged_verbs"]),
         hedged_sentence=compile_(raw["hedged_sentence"]), rule_cue=compile_(raw["rule_cue"]),
         not_outcome=compile_(vocab["not_outcome"]), sanction=compile_("{sanction}|{sanctioned}|{duration}"),
+        named_sanction=compile_("{sanction}|{sanctioned}"),
         outcome=compile_("{outcome}|{sanctioned}"),
         removal=compile_(vocab["removal"]), suspension=compile_(vocab["suspension"]),
         outcome_column=compile_(raw["outcome_column"]), guide_column=compile_(raw["guide_column"]),
@@ -310,8 +312,21 @@ _PERMITTED = re.compile(r"\b(?:(?:is|are)\s+only\s+(?:allowed|permitted)|can\s+o
                         re.IGNORECASE)
 
 
+# A sanction described by what it stands in for ("Students are referred to the unit as an alternative to
+# suspension"), with no behaviour or trigger named: it says what the sanction is for, not who gets it.
+_IN_PLACE_OF = re.compile(r"\b(?:as\s+an?\s+alternative\s+to|(?:is|are)\s+an?\s+alternative\s+to|instead\s+of|in\s+place\s+of|"
+                          r"second\s+only\s+to)\b", re.IGNORECASE)
+_TRIGGER = re.compile(r"\b(?:who|whose|if|when|whenever|once|after|following|caught|found|each\s+time|every\s+time|"
+                      r"for\s+(?:any|a|an|the|persistent|repeated|serious|\w+ing)\b)|\b\w+ing\b\s*:", re.IGNORECASE)
+
+
+def _describes_in_place_of(unit: _Unit) -> bool:
+    return (not unit.block.step and not unit.block.cells and bool(_IN_PLACE_OF.search(unit.text))
+            and not _TRIGGER.search(unit.text))
+
+
 def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[dict]:
-    if (unit.block.cells and _row_leaves_room(unit.block, rules)) or _CARE.search(unit.text):
+    if (unit.block.cells and _row_leaves_room(unit.block, rules)) or _CARE.search(unit.text) or _describes_in_place_of(unit):
         return []
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
@@ -477,7 +492,10 @@ _MENU_LEAD = re.compile(r"\b(?:include|includes|including|options|examples?|migh
 _LADDER_LEAD = re.compile(
     r"(?=.*\b(?:consequences?|sanctions?|steps?|stages?|levels?|ladder)\b)"
     r".*\b(?:steps?|stages?|levels?|ladder|hierarchy|sequence|in\s+order|increas\w*\s+in\s+(?:severity|seriousness)|"
-    r"escalat\w*|as\s+follows|the\s+following)\b", re.IGNORECASE)
+    r"escalat\w*|as\s+follows|the\s+following)\b"
+    # or a system said to be applied in a fixed order ("the following system must be applied in order:")
+    r"|\b(?:system|procedure|process|approach)\b.*\b(?:applied|followed|used|work\w*)\s+(?:strictly\s+)?in\s+(?:this\s+)?"
+    r"(?:order|sequence|turn)\b", re.IGNORECASE)
 
 
 def _ladder_items(body: list[Block], rules: _Rules) -> set[int]:
@@ -511,9 +529,13 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
              and len(unit.text.split()) <= MAX_RULE_WORDS and not _not_the_pupils(unit.text, rules)
              and not _STAFF_WONT.search(unit.text) and not _NOT_GIVEN.search(unit.text)
              and not (_STAFF_DUTY.search(unit.text) and not _names_sanction(unit.text, rules))
-             and not ((_NEGATED_MODAL.search(unit.text) or _REWARD.search(unit.text))
-                      and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
-             and not _OFFERED.search(unit.text) and not _CARE.search(unit.text)
+             and not (_NEGATED_MODAL.search(unit.text) and not _names_sanction(unit.text, rules)
+                      and not _LOSS.search(unit.text))
+             # a reward's own length ("30 minutes of free time") is no sanction: only a sanction named beside it counts
+             and not (_REWARD.search(unit.text) and not rules.named_sanction.search(_masked(unit.text, rules))
+                      and not _LOSS.search(unit.text))
+             and not _OFFERED.search(unit.text) and not _CARE.search(unit.text) and not _describes_in_place_of(unit)
+             and not _HANDS_ON_DECISION.search(unit.text)
              and not (_PERMITTED.search(unit.text) and not _names_sanction(unit.text, rules))
              and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
@@ -568,7 +590,8 @@ _STAFF_DUTY = re.compile(
 _NOT_GIVEN = re.compile(
     r"\b(?:will|shall|must|should|would|is|are|do|does|can)\s*(?:not\b|n't)\s+(?:be\s+)?(?:given|issued|set|used|imposed|"
     r"applied|awarded|result|lead)\b|\b(?:is|are|be)\s+never\s+(?:given|issued|set|used|imposed|applied)\b|"
-    r"\bnever\s+(?:results?|leads?)\s+(?:in|to)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b", re.IGNORECASE)
+    r"\bnever\s+(?:results?|leads?)\s+(?:in|to)\b|"
+    r"\b(?:will|shall|must|should|can|is|are)\s+never\s+(?:be\s+)?(?:put|placed|kept|held|sent|removed|isolated|excluded|suspended)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b", re.IGNORECASE)
 
 
 # A negated duty with no sanction in it ("A pupil should not be left in the corridor alone", "Phones
@@ -589,6 +612,11 @@ _REWARD = re.compile(
 _PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
                        r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
                        r"space|time\s+to|chance))\b", re.IGNORECASE)
+
+
+# A step that calls someone in to decide ("A senior leader is called to decide what happens next"): the
+# outcome is left to that decision.
+_HANDS_ON_DECISION = re.compile(r"\bto\s+(?:make\s+(?:a|the)\s+decision|decide)\b", re.IGNORECASE)
 
 
 # Outcomes offered as possibilities ("Possible outcomes include …", "Sanctions can include …").

@@ -798,6 +798,8 @@ def _heading_like(line: str) -> bool:
     if _STEP_CODE.match(line) or _STEP_WORD.match(line):
         line = _SHORT_NOTE.sub("", line)  # "Consequence 3 (C3)": a step's title with its short label
     words = line.split()
+    if words and len(words) <= 12 and line.endswith("?") and line.isupper():
+        return True  # a question in capitals ("WHAT IS GOLDEN TIME?") titles the text under it
     if not words or len(words) > 12 or len(line) > 90 or line[-1] in ".,;:!?\"”'|)":
         return False
     if not re.search(r"[A-Za-z]", line) or re.search(r"[|=:→~]|\s[-–—]\s", line):

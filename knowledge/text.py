@@ -23,6 +23,8 @@ _SPLIT_SEMICOLONS = re.compile(_END + r"|(?<=;)\s+")
 _TITLES = re.compile(r"\b(?:mr|mrs|ms|dr|prof|st|e\.g|i\.e|etc|vs|approx|cf)\.", re.IGNORECASE)
 _NUMBERED = re.compile(r"\b(?:s|ss|reg|regs|para|paras|no)\.(?=\s*\d)", re.IGNORECASE)
 _LIST_NUMBER = re.compile(r"^\s*\d{1,3}\.(?=\s)", re.MULTILINE)  # "1. Ground rules" is one sentence
+# Dotted initials with the sentence going on in lower case ("their P.E. kit", "a D.T. lesson").
+_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}(?=\s+[a-z])")
 # Stands in for a protected full stop while splitting; a private-use character no text uses.
 _HELD = "\ue000"
 # A bullet or dash opening a line is not part of the sentence; "**bold**" is. (The composer uses it to keep a
@@ -42,7 +44,7 @@ def split_sentences(text: str, max_chars: int | None = None, at_semicolons: bool
         return match.group(0).replace(".", _HELD)
 
     held = text.replace(_HELD, "")
-    for protect in (_TITLES, _NUMBERED, _LIST_NUMBER):
+    for protect in (_TITLES, _NUMBERED, _LIST_NUMBER, _INITIALS):
         held = protect.sub(hold, held)
     out: list[str] = []
     for piece in (_SPLIT_SEMICOLONS if at_semicolons else _SPLIT).split(held):

@@ -48,6 +48,8 @@ TARGETS = {
     "moat-house-primary.txt": "pdf",
     "smrchs.txt": "pdf",
     "gilbert-inglefield.txt": "docx",
+    "kingswood-corby.txt": "pdf",
+    "aylward.txt": "docx",
 }
 
 

@@ -43,7 +43,8 @@ _DESCRIBING = frozenset(
 _GENERIC = frozenset(
     "pupil pupils student students child children kid kids boy girl boys girls school schools staff class "
     "lesson lessons teacher teachers behaviour incident situation issue issues problem problems parent parents "
-    "family people person adult adults room classroom policy meeting head deputy".split())
+    "family people person adult adults room classroom policy meeting head deputy mum dad mother father carer "
+    "carers mums dads lad lads lass bloke fella guy man woman gran nan grandma grandad street road".split())
 MIN_RARITY = 3.0  # a word in more than about 1 card sentence in 20 is not particular enough
 MAX_DETAILS = 2
 

@@ -16,8 +16,9 @@ import re
 from assistant import write_ups
 from assistant.answers import Answer
 from assistant.case_questions import case_questions, in_setting, pronouns
+from assistant.cue_match import hits as cue_hits
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
-from assistant.hypotheses import asks_about_needs, hypotheses
+from assistant.cued_replies import asks_about_needs, asks_about_the_room, cued_block
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
@@ -221,6 +222,10 @@ class OfflineComposer:
             draft = self._decision(ctx)
         elif u.roleplay:
             draft = self._roleplay(ctx, start=True)
+        elif mode == "prep" and asks_about_the_room(ctx.message) and u.request != "slides":
+            block, cards = cued_block(ctx.message, self.phrases.data.facilitation,
+                                      context=leader_words(ctx.session, ""))
+            draft = Draft(text=block, lens=ctx.state.current, citations=self._citations(ctx, cards), kind="plan")
         elif u.request and mode == "prep":
             draft = compose_request(ctx, self.phrases, pick_questions, leader_words(ctx.session, ctx.message))
         elif in_scene and not _LEAVE_ROLE.search(ctx.message):  # a question in the scene is in character
@@ -248,7 +253,7 @@ class OfflineComposer:
         """(paragraphs, cited card ids) answering what the message asks: from the school's own
         document first when the message asks about it, then from the cards."""
         if asks_about_needs(ctx.message):  # "what did he need?": hypotheses to test, not "the cards don't settle it"
-            block, cards = hypotheses(leader_words(ctx.session, ctx.message), self.phrases.data.hypotheses)
+            block, cards = cued_block(leader_words(ctx.session, ctx.message), self.phrases.data.hypotheses)
             return [block], cards
         own = _own_document(ctx)
         if own is not None:
@@ -487,7 +492,8 @@ class OfflineComposer:
     def _distress(self, ctx: ReplyContext) -> Draft:
         parts = [self._rotate(ctx, self.talk.distress_ack, "distress")]
         cited = []
-        if self.talk.helpline in ctx.session.said:  # said once is enough: now the person, not the leaflet
+        recent = [t.text for t in ctx.session.turns if t.role == "assistant"][-2:]
+        if any(self.talk.helpline in text for text in recent):  # just said: now the person, not the leaflet
             parts.append(self._rotate(ctx, self.talk.distress_question, "dq"))
             return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="support")
         if ctx.support and ctx.support.sentences:
@@ -574,8 +580,7 @@ class OfflineComposer:
         # The part answers what was just said to it: the unused line whose cues the message uses most, then the
         # one sharing most words with it; the setting-up message of the scene is not "said to it".
         heard = normalise(ctx.message) if not start else ""
-        line = max(fresh, key=lambda ln: (sum(stem_in(w, heard) for w in ln.when), len(_words(heard) & _words(ln.text)),
-                                          -fresh.index(ln)))
+        line = max(fresh, key=lambda ln: (cue_hits(ln, heard), len(_words(heard) & _words(ln.text)), -fresh.index(ln)))
         parts.append(line.text.format(**fields))
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="roleplay", echoes=[role])
 

@@ -108,6 +108,7 @@ PHRASE_FIELDS: dict[str, frozenset[str]] = {
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him", "count"}),
     "hypotheses": frozenset({"he", "him", "his"}),
+    "facilitation": frozenset(),
     "scenario": frozenset({"year", "pupil_word", "need", "event", "in_setting", "him", "he", "response"}),
 }
 
@@ -458,14 +459,15 @@ class Elsewhere(_Strict):
 
 
 class Hypothesis(_Strict):
-    when: tuple[str, ...] = ()  # stems that make it fit this case; none: a general one that fills in
+    when: tuple[str, ...] = ()  # stems that make it fit; none: a general one that fills in
     text: str
-    card: str
-    heading: str
+    card: str | None = None  # the card it draws on, cited beside it
+    heading: str = ""
 
 
 class Hypotheses(_Strict):
-    """Tentative hypotheses about a pupil's needs, offered when someone asks what the child needed."""
+    """Cue-chosen lines with a lead and a closing question: tentative hypotheses about a pupil's needs (asked what
+    the child needed), or a facilitator's moves for the room (prep)."""
 
     lead: str
     close: str
@@ -575,6 +577,7 @@ class Phrases(_Strict):
     case_questions: tuple[CaseQuestion, ...] = ()
     prep_requests: PrepRequests
     hypotheses: Hypotheses
+    facilitation: Hypotheses
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:
@@ -632,6 +635,8 @@ class Phrases(_Strict):
         yield "scenario", (req.scenario,)
         hyp = self.hypotheses
         yield "hypotheses", (hyp.lead, hyp.close, *(h.text for h in hyp.items))
+        tips = self.facilitation
+        yield "facilitation", (tips.lead, tips.close, *(h.text for h in tips.items))
         gov = self.governance_summary
         yield "governance_summary", (gov.title, gov.confirm, gov.lead, gov.footer) + tuple(
             t for s in gov.sections for t in (s.heading, s.lead)

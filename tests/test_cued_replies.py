@@ -1,10 +1,11 @@
 """Asked what a child needed, the assistant offers a few tentative hypotheses built from what the person has
-said, for them to test, instead of saying the cards do not settle it."""
+said, for them to test, instead of saying the cards do not settle it; a trainer asking how to handle the room
+gets a facilitator's moves that fit it."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.hypotheses import asks_about_needs
+from assistant.cued_replies import asks_about_needs
 from tests.engine_helpers import cited_ids, offline_engine
 
 
@@ -44,3 +45,27 @@ def test_hypotheses_fit_what_was_said_and_are_offered_tentatively(tmp_path):
     assert "noise" in said or "crowding" in said  # the loud hall
     assert "autistic" in said  # the need she named
     assert " she " in said or " her " in said  # the pupil as the person named her
+
+
+@pytest.mark.parametrize("message, fits", [
+    ("How do I handle it if a deputy names a pupil in the session and wants a view?", "named pupil"),
+    ("What do I say if someone gets upset and starts crying during the scenario?", "upset or says something personal"),
+    ("Could you give me a prompt sheet for the chair of the governors' panel?", "prompt sheet for a chair"),
+    ("How should I deal with the staff who think all this is soft?", "it's soft"),
+])
+def test_a_trainer_asking_about_the_room_gets_moves_that_fit(tmp_path, message, fits):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Planning a 90-minute session on behaviour and SEND for a junior school's staff.")
+    reply = engine.turn(session, message).reply
+    bullets = [line for line in reply.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 3
+    assert fits in bullets[0]
+
+
+def test_the_room_the_trainer_described_earlier_shapes_the_rest(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "Twilight for secondary staff; several were assaulted last term and morale is raw.")
+    reply = engine.turn(session, "How do I handle it if someone names a pupil?").reply
+    assert "hurt or frightened" in reply

@@ -106,7 +106,8 @@ _HISTORY = re.compile(r"\blast (?:month|week|term|year)\b|\bagain\b|\bpreviously
 _PATTERN = re.compile(r"\b\d+\s+(?:of|out of)\s+(?:the\s+|our\s+|their\s+|its\s+)?\d+\b|\b\d+\s*(?:%|per ?cent)|\b(?:tripled|doubled|"
                       r"trebled|halved|quadrupled)\b|\b\d+\s+(?:times|a day|a week|per day|per week|this term|this year)\b|"
                       r"\btimes as likely\b", re.I)
-_VIEW = re.compile(r"\b(?:says?|said|told|tells|feels?|felt|thinks?|thought|wants?|agrees?|angry|upset|worried|"
+_VIEW = re.compile(r"\b(?:says?|saying|said|told|tells|feels?|felt|thinks?|thought|wants?|agrees?|angry|upset|worried|"
+                   r"claims?|claiming|insists?|reckons?|furious|fuming|unhappy|adamant|convinced|"
                    r"asked|complain\w*|blames?|believes?|didn'?t know|knew|(?:wasn'?t|was) aware)\b", re.I)
 ROLES = [
     ("the supply teacher", r"supply(?: teacher)?|agency teacher"), ("the cover teacher", r"cover (?:teacher|supervisor)"),

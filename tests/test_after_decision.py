@@ -54,3 +54,19 @@ def test_a_safeguarding_point_after_the_decision_is_still_taken_up(tmp_path):
     reply = engine.turn(session, "Her social worker has asked to be kept in the loop about any incidents.").reply
     asked = _questions(reply)
     assert not asked & WEIGHING
+
+
+def test_a_parents_view_said_in_passing_is_heard_and_not_asked_for_again(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 9 boy with an EHCP for autism kicked a TA when she tried to take his phone in the "
+                         "canteen queue. Mum is already on the phone saying we're picking on him.")
+    reply = engine.turn(session, "Decision: a one-day suspension, because he kicked a member of staff.").reply
+    assert "What do the parents think" not in reply
+
+
+def test_a_corridor_is_a_place_not_a_removal_from_class(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 8 girl pushed a boy in the corridor at break; he banged his head on a locker.")
+    assert "removal from class" not in session.case.sanctions

@@ -481,8 +481,8 @@ class OfflineComposer:
         # New facts are grounded in what they raise; an answer, in the questions that follow it.
         if signal:  # the law's point is the grounding this turn: a second quote would say it again
             cited = [signal[1]]
-        elif ctx.understanding.kind == "distress":  # the feelings line named the support; a quote about it is noise
-            cited = []
+        elif ctx.understanding.kind == "distress" or (mode == "practice" and FELT.search(ctx.message)):
+            cited = []  # feelings were met in words; a guidance quote beside them reads as procedure
         else:
             support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)
             parts += support

@@ -32,6 +32,7 @@ COVERED_BY_SEARCH = 0.33
 SEARCH_CARDS = 3
 NEAR = 0.08  # further sentences must be this close to the best one
 SECTION_BONUS = (0.065, 0.04, 0.025)  # for sentences in the first, second, third retrieved section
+CARD_BONUS = (0.08, 0.05, 0.03, 0.0)  # sentences of the cards search ranked 1st, 2nd, 3rd (set on real tuning questions)
 OVERVIEW_PENALTY = 0.03  # a card's overview introduces; a named section answers
 FOLLOW_BONUS = 0.06
 SAME_SECTION = 0.05  # an answer reads best from one section: its other sentences come before a neighbour's
@@ -145,7 +146,8 @@ class SentenceIndex:
         guidance = [h for h in hits if not h.card_id.startswith("doc:")]
         bonus = {(h.card_id, h.heading): SECTION_BONUS[rank] for rank, h in
                  reversed(list(enumerate(guidance[:len(SECTION_BONUS)])))}
-        near_cards = {h.card_id for h in guidance[:4]}
+        card_rank = list(dict.fromkeys(h.card_id for h in guidance))[:len(CARD_BONUS)]
+        card_bonus = {card: CARD_BONUS[n] for n, card in enumerate(card_rank)}
         ranked = []
         for i, (text, card_id, title, heading) in enumerate(self.rows):
             if cards is not None and card_id not in cards:
@@ -153,7 +155,7 @@ class SentenceIndex:
             lexical = sum(self.idf.get(t, 0.0) for t in asked & self.terms[i]) / weight
             named = sum(self.idf.get(t, 0.0) for t in asked & self.heading_terms[i]) / weight
             total = 0.4 * float(scores[i]) + 0.35 * float(section_scores[i]) + 0.25 * lexical + bonus.get((card_id, heading), 0.0) + (
-                0.03 if card_id in near_cards else 0.0) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0) + (
+                card_bonus.get(card_id, 0.0)) - (OVERVIEW_PENALTY if heading == "Overview" else 0.0) + (
                 HEADING_WEIGHT * named) + (TYPE_BONUS if signal is not None and signal.search(text) else 0.0) - (
                 KEY_MISSING if key and key not in self.section_terms[self.section_of[i]] else 0.0) + (
                 ASK_WEIGHT * float(ask_scores[i]))

@@ -8,7 +8,10 @@ from __future__ import annotations
 import pytest
 from guard_helpers import ALLOW, actions, verdict
 
-CRISIS = ("999", "Samaritans", "116 123", "is anyone at risk right now", "may not be safe today")
+from prompts.bank import load_phrases
+
+SAFETY_CHECKS = tuple(load_phrases().safety_check)  # the opening's "is anyone at risk right now? ... 999" lines
+CRISIS = ("999", "Samaritans", "116 123", *SAFETY_CHECKS)
 EDUCATION_SUPPORT = "08000 562 561"
 
 
@@ -98,7 +101,7 @@ def test_after_a_hand_on_the_engine_goes_on_without_repeating_the_signposting(tm
         assert result.verdict.action == "allow", result.verdict
         assert result.handed_on
         assert "Please act on it now" not in result.reply
-        assert "is anyone at risk right now" not in result.reply and "may not be safe today" not in result.reply
+        assert not any(check in result.reply for check in SAFETY_CHECKS)
         # what stays in view is one line (999 and where the concern is), not the steps again
         assert result.kept_in_view and "999" in result.kept_in_view and "Please act" not in result.kept_in_view
     assert "Thank you for passing it on" in handed.reply

@@ -455,7 +455,7 @@ class OfflineComposer:
             heard = self._feelings_line(ctx) or (self._details_line(ctx) if mode != "prep" else None)
             if heard:
                 parts[-1] += " " + heard
-            if mode == "live":
+            if mode == "live" and not ctx.session.escalated:  # the signposting already given is not asked again
                 parts.append(self.phrases.safety_check((ctx.session.id, "0")))
         else:
             line = self._feelings_line(ctx) or self._facts_line(ctx)

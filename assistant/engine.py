@@ -54,6 +54,8 @@ class TurnResult(BaseModel):
     lenses: list[str]  # covered so far
     touched: list[str]
     pinned: str | None
+    handed_on: bool = False  # the leader has said the pinned concern has been passed on: show it folded, not again
+    kept_in_view: str | None = None  # what a client shows of the pinned signposting under a later reply
     notice: str | None = None
     sent_to_model: str | None = None
     redacted: list[str] = []  # "Jake Smith → [Pupil A]": replaced before the text went to a remote model
@@ -75,6 +77,7 @@ class TurnResult(BaseModel):
             "citations": [c.card_id for c in self.citations],
             "lenses": self.lenses,
             "pinned": self.pinned,
+            "handed_on": self.handed_on,
             "notice": self.notice,
             "redacted": self.redacted,
             "sent_to_model": self.sent_to_model,
@@ -452,10 +455,14 @@ class Engine:
         turn = Turn(role="assistant", text=text, mode=session.mode, verdict=record, citations=citations,
                     lens_state=state, lens=lens, kind=kind, notice=notice, sent_to_model=sent)
         self.store.append(session, turn)
+        handed = session.pinned is not None and session.handed_on
+        kept = None if session.pinned is None or kind == "escalation" else (
+            self.composer.talk.pinned_handed_on if handed else session.pinned)
         return TurnResult(
             session=session.id, verdict=record, reply=text, kind=kind, citations=citations,
-            lenses=state.covered(), touched=state.touched(), pinned=session.pinned, notice=notice,
-            sent_to_model=sent, redacted=redacted or [], understanding=understood, case=session.case,
+            lenses=state.covered(), touched=state.touched(), pinned=session.pinned,
+            handed_on=handed, kept_in_view=kept, notice=notice, sent_to_model=sent, redacted=redacted or [],
+            understanding=understood, case=session.case,
         )
 
 

@@ -103,6 +103,24 @@ class Session(BaseModel):
         return self.pinned is not None
 
     @property
+    def handed_on(self) -> bool:
+        """Since the latest escalation about a child or an adult working with children, the leader has said the
+        concern has been passed on (the DSL, the LADO, a referral): its signposting stays pinned, folded, and
+        is not repeated. A risk to the writer's own life is never answered by telling the DSL."""
+        for turn in reversed(self.turns):
+            if turn.role != "user" or turn.verdict is None:
+                continue
+            if turn.verdict.action == "escalate":
+                return False
+            if any(s.startswith("signal:handled:") for s in turn.verdict.signals):
+                return self._last_escalation() not in (None, "risk_to_self")
+        return False
+
+    def _last_escalation(self) -> str | None:
+        return next((t.verdict.category for t in reversed(self.turns)
+                     if t.role == "user" and t.verdict and t.verdict.action == "escalate"), None)
+
+    @property
     def said(self) -> str:
         """Everything the assistant has said in the loaded turns, one reply a line: what a new reply must not
         repeat."""

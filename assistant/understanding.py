@@ -47,6 +47,10 @@ class Understanding(BaseModel):
 
 
 _I = r"\b(i|i'm|im|i've|i'd|me|my|myself)\b"
+# a school's shared loss is the writer's own too ("we lost a Year 10 boy at the weekend")
+_WE_LOST = re.compile(r"\bwe(?:'ve| have)? (?:just |sadly )?lost (?:a|one of our|our) (?:[\w-]+ ){0,3}?(?:pupils?|students?|"
+                      r"boys?|girls?|colleagues?|teachers?|members? of staff)\b(?! (?:on|at|in) the (?:trip|visit|park|museum))",
+                      re.I)
 _DECISION = re.compile(
     rf"^\s*{DECISION_LABEL_WORDS}|\b(?:i|we)(?:'ve| have) decided\b|"
     r"\bmy (?:practice )?(?:target|decision) (?:is|will be)\b|that'?s my target|^\s*(?:we're|we are|i'm|i am) going with\b|"
@@ -59,7 +63,14 @@ _STRAIN = re.compile(
     r"cut out for|a failure|\bcried\b|\bdread|end of my (?:rope|tether)|feel sick|can'?t switch off|"
     r"how much longer|whether to stay|can'?t (?:keep|carry) (?:on|doing)|not sure i can (?:keep|carry on|do)|"
     r"getting to me|falling apart|breaking point|at my limit|terrified|keep (?:replaying|going over) it|"
-    r"can'?t stop (?:thinking|replaying)|i'?m (?:scared|frightened)|(?:really|so) shaken|shaking", re.I)
+    r"can'?t stop (?:thinking|replaying)|i'?m (?:scared|frightened)|(?:really|so) shaken|shaking|"
+    # grief for a pupil or colleague who died, and "can't do this any more" about the job: strain to acknowledge
+    r"\bi'?m (?:\w+ )?(?:grieving|heartbroken|devastated|in bits|in tears|shattered|knackered|drained|worn out|"
+    r"on my knees|running on (?:empty|fumes))|\bi(?:'ve| have)? (?:been )?(?:crying|in tears)|running on (?:empty|fumes)|"
+    r"\b(?:we|i)(?:'ve| have)? lost (?:a|one of (?:our|my)|our|my) (?:[\w-]+ ){0,3}?(?:pupils?|students?|boys?|girls?|colleagues?|teachers?|"
+    r"members? of staff)\b(?! (?:on|at|in) the (?:trip|visit|park|museum))|\b(?:since|after) (?:\w+ ){0,3}?"
+    r"(?:died|passed away)|can'?t do (?:this|the|my) (?:job|role)|"
+    r"can'?t see (?:how|myself) (?:i )?(?:carry(?:ing)? on|keep(?:ing)? going|stay(?:ing)?) (?:in|with|at)", re.I)
 _SMALL = re.compile(r"^\W*(?:hi|hello|hey|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|"
                     r"great|lovely|bye|that'?s all|fine)\b", re.I)
 _ABOUT = re.compile(
@@ -184,7 +195,8 @@ def understand(message: str, vector=None, after_question: bool = False) -> Under
         kind = "correction"
     elif flags.get("roleplay"):  # the part asked for may be upset ("be a dad who is at the end of his tether")
         kind = "case_question"
-    elif any(_STRAIN.search(s) and re.search(_I, s, re.I) for s in re.split(r"(?<=[.!?])\s+", text)):
+    elif any((_STRAIN.search(s) and re.search(_I, s, re.I)) or _WE_LOST.search(s)
+             for s in re.split(r"(?<=[.!?])\s+", text)):
         kind = "distress"
     elif _SMALL.match(first) and len(text.split()) <= 6 and not question:
         kind = "small_talk"

@@ -471,10 +471,15 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
         # on and record (the reply asks whether it was recorded and passed on), not an allegation; the rest of
         # the message is still read without it (a colleague's hold, marks found, a risk to the writer)
         bar = (th.risk_invented if ev.invented else th.risk) if ev.risk_category != "risk_to_self" else (
-            # exhaustion and doubt with no word of death, harm or hopelessness anywhere is strain to acknowledge
-            # (the conversation gives Education Support's number), not by itself a risk to life
+            # exhaustion, doubt and grief with no word of death, harm or hopelessness anywhere is strain to
+            # acknowledge (the conversation gives Education Support's number), not by itself a risk to life
             th.risk_strain if ev.strain and not ev.self_signs else th.risk_self)
-        if ev.risk_score >= bar and ev.risk_category and (not ev.self_account or ev.other_risk >= bar):
+        # a hand-on report ("I rang the LADO this morning") with no word of risk to life anywhere is about someone
+        # else's concern: the model alone does not read it as a risk to the writer
+        handed_on_report = ev.risk_category == "risk_to_self" and passed and not ev.self_signs
+        own_hold = ev.self_account and ev.risk_category != "risk_to_self"  # a hold says nothing of the writer's life
+        if (ev.risk_score >= bar and ev.risk_category and not handed_on_report
+                and (not own_hold or ev.other_risk >= bar)):
             return "escalate", _about_whom(ev, ev.risk_category, th), "layer:risk_head", ev.risk_score
         # read with the turn before, but only when this message itself carries some of the worry:
         # otherwise every follow-up would re-read the last turn's words and escalate them again

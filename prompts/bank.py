@@ -512,6 +512,7 @@ class Conversation(_Strict):
     refusal_questions: dict[Literal["staff", "trainer", "governor"], tuple[str, ...]]  # by who is writing
     after_handover: str  # the turn after an escalation, when the leader says the concern has been passed on
     after_escalation: str  # the turn after an escalation, otherwise: the signposting stays first
+    pinned_handed_on: str  # what stays in view of a pinned escalation once the leader says it has been passed on
     decision_as_heard: dict[Mode, str]
     gaps: dict[str, str]
     target_next: tuple[str, ...]

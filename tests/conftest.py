@@ -59,3 +59,11 @@ def private_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("REFLECT_DATA_DIR", str(tmp_path))
     yield tmp_path
     index._client.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def guard():
+    """The shared guard (the shipped heads), for tests that judge messages; a module may define its own."""
+    from guardrails import get_guard
+
+    return get_guard()

@@ -87,3 +87,19 @@ async def test_tall_the_signposting_folds_only_once_the_user_says_the_dsl_has_it
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert pinned.region.height == full
+
+
+async def test_tall_the_signposting_folds_once_the_conversation_says_it_has_been_passed_on(app_env):
+    app = make_app(app_env)
+    async with app.run_test(size=MEDIUM) as pilot:
+        await ready(pilot)
+        await send(pilot, DISCLOSURE)
+        pinned = app.chat.pinned
+        full = pinned.region.height
+        assert full > 3
+        await send(pilot, "I've told our DSL and she's making the referral now. How do I support the class teacher?")
+        line = app.chat.query_one("#pinned-line")
+        assert pinned.region.height == 1 and on_screen(line) and "999" in str(line.content)  # folded, not gone
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pinned.region.height == full  # the steps are still a key away

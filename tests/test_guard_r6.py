@@ -5,26 +5,7 @@ against hand-on, boundary-crossing by adults told lightly, and what a conversati
 from __future__ import annotations
 
 import pytest
-
-from guardrails import get_guard
-from guardrails.memory import judge_conversation
-
-
-@pytest.fixture(scope="module")
-def guard():
-    return get_guard()
-
-
-def verdict(guard, text):
-    v = guard.check(text)
-    return v.action, v.category
-
-
-def actions(guard, turns):
-    return [(v.action, v.category) for v in judge_conversation(guard, turns)]
-
-
-ALLOW = ("allow", "reflection")
+from guard_helpers import ALLOW, actions, verdict
 
 
 # --- 1. the writer's own hold or guiding, recorded or about to be -----------------------------------------

@@ -12,29 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from guard_helpers import ALLOW, actions, verdict
 
-from guardrails import get_guard
 from guardrails.checker import Guard
-from guardrails.memory import judge_conversation
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def guard():
-    return get_guard()
-
-
-def verdict(guard, text):
-    v = guard.check(text)
-    return v.action, v.category
-
-
-def actions(guard, turns):
-    return [(v.action, v.category) for v in judge_conversation(guard, turns)]
-
-
-ALLOW = ("allow", "reflection")
 
 
 # --- 1. a message's scores do not depend on what was read before it or beside it ----------------------------

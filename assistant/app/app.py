@@ -211,7 +211,7 @@ class ReflectApp(Actions, Documents, App[int]):
 
     async def _show_current(self) -> None:
         session = self._view_session()
-        await self.chat.show_session(session, session.id in self._dsl_has_it)
+        await self.chat.show_session(session, session.id in self._dsl_has_it or session.handed_on)
         self.chat.prompt_input.sent = [t.text for t in session.turns if t.role == "user"]
         self._refresh_side()
 
@@ -272,7 +272,8 @@ class ReflectApp(Actions, Documents, App[int]):
         if result.redaction_note():
             await self.chat.add_notice(result.redaction_note() + " Ctrl+P › Show what was sent to the model shows it all.")
         if result.pinned:
-            await self.chat.set_pinned(result.pinned, self.session.id in self._dsl_has_it)
+            # folded to one line once the user says the DSL has it, here (Ctrl+S) or in the conversation
+            await self.chat.set_pinned(result.pinned, self.session.id in self._dsl_has_it or result.handed_on)
         self._end_turn()
         self._refresh_side()
 

@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
         return 0
-    if result.pinned and result.kind != "escalation":
-        print("── kept in view ──\n" + result.pinned + "\n──────────────────\n")
+    if result.kept_in_view:  # once the leader has passed the concern on, one line rather than the steps again
+        print("── kept in view ──\n" + result.kept_in_view + "\n──────────────────\n")
     print(result.reply)
     if result.notice:
         print(f"\n({result.notice})")

@@ -457,7 +457,7 @@ class OfflineComposer:
                 parts[-1] += " " + heard
             if mode == "live" and not ctx.session.escalated:  # the signposting already given is not asked again
                 parts.append(self.phrases.safety_check((ctx.session.id, "0")))
-        else:
+        elif not ctx.handed_on:  # a hand-on is acknowledged in the lead; its particulars are the DSL's
             line = self._feelings_line(ctx) or self._facts_line(ctx)
             if ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
@@ -481,7 +481,7 @@ class OfflineComposer:
         # New facts are grounded in what they raise; an answer, in the questions that follow it.
         if signal:  # the law's point is the grounding this turn: a second quote would say it again
             cited = [signal[1]]
-        elif ctx.understanding.kind == "distress" or (mode == "practice" and FELT.search(ctx.message)):
+        elif ctx.understanding.kind == "distress" or ctx.handed_on or (mode == "practice" and FELT.search(ctx.message)):
             cited = []  # feelings were met in words; a guidance quote beside them reads as procedure
         else:
             support, cited = self._support_part(ctx, [] if ctx.understanding.kind != "answer" else questions)

@@ -23,6 +23,8 @@ NEEDS_QUESTION = re.compile(
     rf"refuse|shout|swear|throw|lash|bolt|walk)\w*|"
     rf"\bwhat (?:was|is|were|are) {_PUPIL} (?:trying to )?(?:say|communicat|tell|show)\w*|"
     rf"\bwhat (?:might|could|may) (?:have )?(?:been )?(?:be )?(?:behind|underneath|driving) (?:it|this|that|his|her|their|the)\b|"
+    rf"\bwhat(?:'s| is) (?:really )?(?:behind|driving|underneath) (?:it|this|that|his|her|their|the)\b|"
+    rf"\bwhat (?:might|could|would|do you think) (?:the |this |that |his |her |their )(?:[\w-]+ ){{0,5}}(?:be|is) about\b|"
     rf"\bwhat (?:might|could|may) (?:his|her|their|the) behaviour (?:have )?(?:be |been )?(?:telling|saying|communicating)",
     re.I)
 

@@ -304,6 +304,9 @@ class Engine:
             if final in state.lenses:
                 state.lenses[final].status = "covered"
                 lens_tracker._note(state.lenses[final].notes, message)
+        if session.escalated and "safeguarding" in state.lenses:
+            # The concern went to the DSL and the procedures: it is theirs now, not a lens to reflect on here.
+            state.lenses["safeguarding"].status = "covered"
         target = _target(state, answering, understood, session.mode, decided=bool(session.decision))
         hits, found = self._retrieve(query, target)
         shown = _shown(session)  # card sentences already quoted are never quoted again
@@ -315,8 +318,8 @@ class Engine:
                            handed_on=any(sig.startswith("signal:handled:") for sig in verdict.signals),
                            lookup=self.searcher.card_hit, search=self.searcher.search,
                            ground=lambda text, cards: self._ground(vector, text, cards, hits, shown),
-                           first=not session.earlier and not any(
-                               t.role == "assistant" and t.kind != "escalation" for t in session.turns))
+                           first=not session.earlier and not session.escalated and not any(
+                               t.role == "assistant" for t in session.turns))
         draft = self.composer.compose(ctx)
         if draft.lens and draft.questions:
             state.current = draft.lens

@@ -69,3 +69,19 @@ def test_the_room_the_trainer_described_earlier_shapes_the_rest(tmp_path):
     engine.turn(session, "Twilight for secondary staff; several were assaulted last term and morale is raw.")
     reply = engine.turn(session, "How do I handle it if someone names a pupil?").reply
     assert "hurt or frightened" in reply
+
+
+@pytest.mark.usefixtures("prepared")
+def test_after_a_concern_is_handed_on_the_reflection_goes_on_without_it(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    first = engine.turn(session, "Year 5 girl refusing work and hiding under tables all week. This morning she told "
+                                 "her TA that mum's boyfriend hits her when mum is at work.")
+    assert first.verdict.action == "escalate"
+    handed = engine.turn(session, "I've gone straight to our DSL and she's making the referral now.")
+    assert handed.verdict.action == "allow"
+    assert "safeguarding**" not in handed.reply  # the concern is the DSL's now, not a lens to reflect on here
+    assert "referral" not in handed.reply.split("\n\n", 1)[1]  # its particulars are not said back
+    reply = engine.turn(session, "So back to the behaviour: what might the hiding under tables be about?").reply
+    assert "hypotheses, not conclusions" in reply
+    assert "boyfriend" not in reply

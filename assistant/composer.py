@@ -566,9 +566,10 @@ class OfflineComposer:
         document = write_ups.draft(session, ctx.message, leader, said, ctx.state.order if mode == "practice" else None,
                                    self.phrases.data.stage, writer_role(leader_words(session, ctx.message), mode),
                                    dt.date.today())
-        if document is not None:
+        if document is not None:  # cited: what such a document needs, and the guidance the request itself reaches
+            reached = next((h.card_id for h in ctx.hits if h.kind != "case" and not h.card_id.startswith("doc:")), None)
             return Draft(text=document.text, lens=ctx.state.current, kind="document", echoes=document.own_words,
-                         citations=self._citations(ctx, [document.card]))
+                         citations=self._citations(ctx, [document.card, *([reached] if reached else [])]))
         case = session.case
         lines = [f"- **{label}**: {text}" for label, text in case.lines()]
         parts = [self._rotate(ctx, self.talk.draft, "draft"), "\n".join(lines) or "- Nothing yet."]

@@ -151,7 +151,8 @@ def _pattern(old: str) -> re.Pattern[str]:
         return re.compile(rf"\b(?:year|yr|y) ?{m.group(1)}\b", re.I)
     words = old.split()
     if len(words) > 1 and words[0].lower() in _DETERMINERS:  # "the teacher" is also "his teacher"
-        return re.compile(rf"(?<![\w'’])(?:the|a|an|his|her|their|our|my) {re.escape(' '.join(words[1:]))}(?![\w'’])", re.I)
+        return re.compile(rf"(?<![\w'’])(?:the|a|an|his|her|their|our|my) (?:[\w-]+ )?{re.escape(' '.join(words[1:]))}"
+                          rf"(?![\w'’])", re.I)
     return re.compile(rf"(?<![\w'’]){re.escape(old)}(?![\w'’])", re.I)
 
 

@@ -209,7 +209,8 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
         if who["he"] == "they":
             text = text.replace("they is", "they are")
         topic = have.get("topic")
-        topical = _topical_questions(ctx, f"{topic}\n{text}", TOPICAL) if topic else []
+        asked = " ".join(have.get(k, "") for k in ("need", "event", "in_setting"))  # the brief, not the template
+        topical = _topical_questions(ctx, f"{topic}\n{asked}", TOPICAL) if topic else []
         questions = topical + [f"- {q}" for q in req.scenario_questions][:3 - len(topical)]
         lead = req.scenario_lead.rstrip(":") + f", for the session on {topic}:" if topic else req.scenario_lead
         parts = [lead, f"> {text}", req.scenario_close, "\n".join(questions)]

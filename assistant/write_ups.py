@@ -41,9 +41,19 @@ _PRODUCE = re.compile(r"\b(?:draft|write|put together|prepare|make|give me|jot(?
                       r"help me (?:write|draft|prepare|plan)|can i have|could i have|i need|i'd like)\b", re.I)
 
 
+# A short follow-up naming the next document without a verb: "Now a summary for governors please", "And notes
+# for my meeting with the SENCO".
+_NEXT_ONE = re.compile(r"^\W*(?:(?:ok|okay|great|thanks|right|now|and|also|then|next|lovely|perfect)\W+)+"
+                       r"(?:a|an|some|my|the|notes|minutes)\b", re.I)
+NEXT_ONE_WORDS = 20
+_TELLS = re.compile(r"\b(?:is|was|were|are|went|has|had|have|says|said|did|got|came|told|rang|called)\b", re.I)  # telling, not asking
+
+
 def asked_for(message: str) -> bool:
     """The message asks for one of the documents drafted here ("draft my notes for the call with mum")."""
-    return bool(_PRODUCE.search(message)) and any(pattern.search(message) for _, pattern in KINDS)
+    named = any(pattern.search(message) for _, pattern in KINDS)
+    return named and (bool(_PRODUCE.search(message)) or (
+        bool(_NEXT_ONE.search(message)) and len(message.split()) <= NEXT_ONE_WORDS and not _TELLS.search(message)))
 
 
 kind_of = write_up_request.kind_of
@@ -230,15 +240,35 @@ def third_person(text: str, noun: str) -> str:
         verb = m.group(2) or ""
         said = noun if m.start() > 0 and text[m.start() - 2:m.start()].strip() not in (".", "!", "?", "") else \
             noun[:1].upper() + noun[1:]
-        tail = {"'m": " is", "'ve": " has", "'d": " would", "'ll": " will"}.get(m.group(1).lower(), "")
-        return f"{said}{tail}" + (f" {_I_VERBS.get(verb.lower(), verb)}" if verb else "")
+        contraction = (m.group(1) or "").lower().replace("’", "'")
+        if contraction:  # "I'm going" is "... is going": the word after a contraction keeps its form
+            tail = {"'m": " is", "'ve": " has", "'d": " would", "'ll": " will"}[contraction]
+            return f"{said}{tail}" + (f" {verb}" if verb else "")
+        return said + (f" {_I_VERBS.get(verb.lower(), verb)}" if verb else "")
 
-    text = re.sub(r"\bI('m|'ve|'d|'ll)?\b(?: (\w+))?", lambda m: subject(m) if m.group(0).startswith("I") else m.group(0),
+    text = re.sub(r"\bI(['’](?:m|ve|d|ll))?\b(?: (\w+))?", lambda m: subject(m) if m.group(0).startswith("I") else m.group(0),
                   text)
     text = re.sub(r"\bmyself\b", "themselves", text)
     text = re.sub(r"\bmy\b", "their", text)
     text = re.sub(r"\bMy\b", "Their", text)
     return re.sub(r"\bme\b", "them", text)
+
+
+# How a leader names the pupil: "Year 8 girl, Maya, ...", "Kai (Y9)", "a boy called Reggie".
+_NAMED_PUPIL = re.compile(r"\b(?:boy|girl|pupil|child|lad|student|son|daughter)\s*,?\s+(?:called |named )?([A-Z][a-z]{2,})\b|"
+                          r"\b([A-Z][a-z]{2,})\s*\((?:y|yr|year)\s?\d", re.I)
+
+
+def without_names(text: str, said: str) -> str:
+    """The pupil's name, as the leader gave it, left out of a document for governors."""
+    for m in _NAMED_PUPIL.finditer(said):
+        name = m.group(1) or m.group(2)
+        if not name[:1].isupper() or name.lower() in ("with", "who", "has", "and", "was", "the", "year"):
+            continue
+        text = re.sub(rf",\s*{name}\s*,", ",", text)
+        text = re.sub(rf"\b{name}'s\b", "the pupil's", text)
+        text = re.sub(rf"\b{name}\b", "the pupil", text)
+    return text
 
 
 def _count(text: str) -> int:
@@ -443,9 +473,13 @@ def draft(session: Session, message: str, earlier: list[str], all_said: list[str
         document = governors_summary(session, leader)
     else:
         document = staff_briefing(session)
-    if request.person == "third":
+    if request.person == "third":  # the leader's words, not the line that introduces the draft to them
         noun = templates().third_person.get(role, "the writer")
-        document = document.model_copy(update={"text": third_person(document.text, noun)})
+        intro, *body = document.text.split("\n\n")
+        text = "\n\n".join([intro, *(third_person(p, noun) for p in body)]) if body else third_person(intro, noun)
+        document = document.model_copy(update={"text": text})
+    if request.kind == "governors_summary":
+        document = document.model_copy(update={"text": without_names(document.text, " ".join(earlier))})
     if request.words and _count(document.text) > request.words:
         document = document.model_copy(update={"text": _within(document.text, request.words)})
     return document

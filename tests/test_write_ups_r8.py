@@ -134,11 +134,24 @@ def test_senco_meeting_notes_are_not_parent_call_notes(talked):
     assert "ear defenders" in text  # what was in place, from the case
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    ("I think it fits.", "The school leader thinks it fits."),
+    ("I'm going to review it myself with my deputy.", "The school leader is going to review it themselves with their deputy."),
+    ("Mum told me. I’ll ring her.", "Mum told them. The school leader will ring her."),
+])
+def test_first_person_words_are_put_in_the_third_person(words, expected):
+    assert write_ups.third_person(words, "the school leader") == expected
+
+
 def test_a_third_person_draft_has_no_first_person(talked):
     engine, session_with = talked
-    text = engine.turn(session_with(["I think the alarm scared him and I should have warned him myself."]),
+    text = engine.turn(session_with(["Decision: I have decided on no suspension, because I think the alarm was the "
+                                     "trigger and my staff did not warn him."]),
                        "Write a paragraph for the decision log in the third person").reply
-    assert not re.search(r"\bI\b|\bmy\b|\bme\b", text)
+    body = text.split("\n\n", 1)[1]  # the line introducing the draft speaks to the leader; the draft does not
+    assert not re.search(r"\bI\b|\bmy\b|\bme\b", body)
+    assert "the school leader has decided on no suspension" in body.lower()
+    assert "the school leader thinks the alarm was the trigger" in body.lower()
 
 
 def test_a_reflection_in_the_model_named_uses_that_models_stages(talked):
@@ -220,3 +233,21 @@ def test_a_vignette_fits_the_brief_and_does_not_repeat_the_request(talked):
     assert "Year 2" in text and "hides under the table in phonics" in text
     assert "Year 9" not in text
     assert "Can you write me a vignette" not in text
+
+
+@pytest.mark.parametrize(("message", "draft"), [
+    ("Now a summary for governors please", True),
+    ("And notes for my meeting with the SENCO on Friday", True),
+    ("And a meeting with mum tomorrow went badly, she shouted.", False),  # tells; asks for nothing
+])
+def test_a_short_follow_up_naming_the_next_document_asks_for_it(message, draft):
+    from assistant.understanding import understand
+
+    assert (understand(message).kind == "draft_request") is draft
+
+
+def test_a_summary_for_governors_leaves_the_pupils_name_out(talked):
+    engine, session_with = talked
+    text = engine.turn(session_with(), "Now a summary for governors please").reply
+    assert "Kai" not in text and "Summary for governors" in text
+    assert "restorative meeting with the maths teacher" in text

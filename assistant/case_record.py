@@ -13,17 +13,19 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant import corrections
 from knowledge.text import split_sentences
 from prompts.cues import load_cues
 
 PlanStatus = Literal["EHCP", "SEN support", "none"]
 MAX_ITEMS = 4
 FIELDS = ("year_group", "needs", "diagnosis", "plan", "happened", "trigger", "setting", "in_place", "people",
-          "sanctions", "history", "pattern", "decision")
+          "sanctions", "history", "pattern", "safeguarding", "decision")
 LABELS = {
     "year_group": "Year group", "needs": "Needs", "diagnosis": "Diagnosis", "plan": "Plan",
     "happened": "What happened", "trigger": "Trigger", "setting": "Setting", "in_place": "What was in place",
     "people": "Who is involved", "sanctions": "Responses considered", "history": "History", "pattern": "Pattern in the figures",
+    "safeguarding": "Safeguarding concern raised",
     "decision": "Decision or target",
 }
 
@@ -47,6 +49,7 @@ class CaseRecord(BaseModel):
     sanctions: list[str] = Field(default_factory=list)
     history: list[str] = Field(default_factory=list)
     pattern: list[str] = Field(default_factory=list)  # figures the leader gave ("19 of the 28 started at lunchtime")
+    safeguarding: list[str] = Field(default_factory=list)  # a disclosure or concern, never filed as support in place
     decision: str | None = None
     corrected: list[str] = Field(default_factory=list)  # fields the leader set by hand: not overwritten
 
@@ -156,8 +159,64 @@ def _named_patterns(group: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 DIAGNOSES = {"autism": "autism", "ADHD": "ADHD", "dyslexia": "dyslexia", "PDA": "PDA"}
 
 
+# What a child disclosed, or a sign of harm: a safeguarding matter, not support, an account or a trigger.
+DISCLOSURE = re.compile(
+    r"\bdisclos\w*|\b(?:told|said to|says to|tells|confided in) (?:me|us|her|him|staff|a |the |his |her )[^.?!]{0,60}"
+    r"\b(?:hits?|hitting|hurts?|hurting|touch\w*|abus\w*|scared (?:to go|of going) home|smack\w*|beats?|beaten|kicks? (?:him|her)|"
+    r"burn\w*|starv\w*|hungry|cuts? (?:her|him)self|cutting|self-?harm\w*|locks? (?:him|her) in|sexual\w*|nudes?)\b|"
+    r"\bself-?harm\w*|\b(?:bruis\w*|marks?) on (?:her|his) (?:arms?|legs?|neck|back|face)\b|\bsafeguarding concern\b|"
+    r"\bchild protection (?:concern|referral)\b", re.I)
+
+
+# A question without its question mark ("should I have rung dad first", "wondering whether we got it wrong").
+ASKING = re.compile(r"^\W*(?:(?:and|so|ok|okay|but|also|then)\W+)?(?:should|could|would|can|do|does|did|is|are|was|were|"
+                    r"am|must|shall|have|has)\s+(?:i|we|you|he|she|they|it|that|this|the)\b|\bwondering (?:whether|if)\b|"
+                    r"\bnot sure (?:whether|if)\b|\bi don'?t know (?:whether|if)\b|\b(?:can|could|would|will) you\b", re.I)
+
+
+def telling(sentence: str) -> bool:
+    """A sentence that tells, as against one that asks ("was that the right call, looking back"): only what is
+    told is filed."""
+    return not sentence.rstrip().endswith("?") and not ASKING.search(sentence)
+
+
+def _said_before(record: CaseRecord) -> str:
+    return " ".join(str(v) for v in record.model_dump(exclude={"corrected"}).values() if v)
+
+
+def _corrected(record: CaseRecord, found: list[tuple[str, str]]) -> CaseRecord:
+    """The record with each correction the leader made applied to every field they did not set by hand."""
+    data = record.model_dump()
+
+    def fix(value):
+        if isinstance(value, str):
+            return corrections.apply(value, found)
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        return value
+
+    for field in data:
+        if field not in ("corrected", "plan") and field not in record.corrected:
+            data[field] = fix(data[field])
+    new = CaseRecord.model_validate(data)
+    year = next((n for o, n in found if _YEAR.fullmatch(n) or _YEAR.fullmatch(o)), None)
+    if year and _YEAR.fullmatch(year) and "year_group" not in record.corrected:
+        match = _YEAR.fullmatch(year)
+        new.year_group = f"Year {match.group(1)}" if match.group(1) else match.group(2).capitalize()
+    return new
+
+
 def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRecord:
-    """Fold one message into the record; fields the leader corrected by hand stay as they set them."""
+    """Fold one message into the record; fields the leader corrected by hand stay as they set them. A
+    correction ("actually it was Tuesday not Monday") is applied to everything already held, and the sentence
+    that makes it is not filed as a fact of its own."""
+    found = corrections.pairs(message, _said_before(record))
+    if found:
+        record = _corrected(record, found)
+        message = " ".join(s for s in split_sentences(message) if not corrections.is_correction(s))
+        kind = "new_facts" if kind == "correction" else kind
     new = record.model_copy(deep=True)
     keep = set(record.corrected)
     text = " ".join(message.split())
@@ -197,8 +256,12 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
         put("decision", _clip(DECISION_LABEL.sub("", text), DECISION_CHARS))  # the whole decision and its reasons
         return new
     for sentence in split_sentences(text):
-        if sentence.endswith("?"):
+        if not telling(sentence):
             continue  # a question asks; it does not tell
+        if DISCLOSURE.search(sentence):
+            if "safeguarding" not in keep:
+                _add(new.safeguarding, sentence)
+            continue  # never support in place, an account or a trigger
         setting = _SETTING.search(sentence)
         if setting and (kind == "correction" or not new.setting):
             put("setting", setting.group(1).lower())

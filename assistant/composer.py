@@ -24,12 +24,11 @@ from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
 from assistant.replies import Draft, ReplyContext, named_terms
 from assistant.roles import writer_role
-from assistant.practice_stages import FELT, note_by_stage
+from assistant.practice_stages import FELT
 from assistant.salience import details
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
-from prompts.bank import (AFTER_DECISION, DEFAULT_PRACTICE_MODEL, PRACTICE_MODELS, Question, load_bank, load_phrases,
-                          normalise, stem_in)
+from prompts.bank import AFTER_DECISION, Question, load_bank, load_phrases, normalise, stem_in
 from prompts.cues import load_cues
 
 # Which card lenses ground each conversation lens.
@@ -164,10 +163,6 @@ def _gist(message: str) -> str:
 def _gaps(ctx: ReplyContext, decision: str) -> list[str]:
     """What the record does not yet show, given whether this session escalated a concern."""
     return record_gaps(ctx.session.case, decision, escalated=ctx.session.escalated)
-
-
-def _first_sentences(text: str, count: int = 2) -> str:
-    return " ".join(split_sentences(text)[:count])
 
 
 def _join(items: list[str]) -> str:
@@ -590,28 +585,19 @@ class OfflineComposer:
         return Draft(text="\n\n".join(parts + more), lens=ctx.target, questions=questions)
 
     def _draft(self, ctx: ReplyContext) -> Draft:
-        """The document asked for, drafted from the leader's own words; with no document named, what has been
-        heard so far (the case record)."""
+        """The document asked for, drafted from the leader's own words (write_ups); with no document named, what
+        has been heard so far (the case record)."""
         session, mode = ctx.session, ctx.session.mode
-        kind = write_ups.kind_of(ctx.message, mode)
-        leader = [t.text for t in session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"
-                  and not (t.understanding and t.understanding.kind == "draft_request")]
-        if kind == "reflection":  # outside practice, the cycle the practice mode uses by default
-            order = ctx.state.order if mode == "practice" else list(PRACTICE_MODELS[DEFAULT_PRACTICE_MODEL])
-            target = _first_sentences(_gist(session.decision)) if session.decision and mode == "practice" else None
-            document = write_ups.reflection(note_by_stage(leader, order),
-                                            {stage: self.phrases.data.stage(stage) for stage in order}, target)
-        elif kind == "decision_note":
-            document = write_ups.decision_note(session, [*leader, ctx.message], dt.date.today())
-        elif kind == "call_notes":
-            document = write_ups.call_notes(session, ctx.message, leader)
-        elif kind == "staff_briefing":
-            document = write_ups.staff_briefing(session)
-        else:
-            document = None
-        if document is not None:
+        allowed = [t for t in session.turns if t.role == "user" and t.verdict and t.verdict.action == "allow"]
+        leader = [t.text for t in allowed if not (t.understanding and t.understanding.kind == "draft_request")]
+        said = [t.text for t in allowed if t.text != ctx.message] + [ctx.message]
+        document = write_ups.draft(session, ctx.message, leader, said, ctx.state.order if mode == "practice" else None,
+                                   self.phrases.data.stage, writer_role(leader_words(session, ctx.message), mode),
+                                   dt.date.today())
+        if document is not None:  # cited: what such a document needs, and the guidance the request itself reaches
+            reached = next((h.card_id for h in ctx.hits if h.kind != "case" and not h.card_id.startswith("doc:")), None)
             return Draft(text=document.text, lens=ctx.state.current, kind="document", echoes=document.own_words,
-                         citations=self._citations(ctx, [document.card]))
+                         citations=self._citations(ctx, [document.card, *([reached] if reached else [])]))
         case = session.case
         lines = [f"- **{label}**: {text}" for label, text in case.lines()]
         parts = [self._rotate(ctx, self.talk.draft, "draft"), "\n".join(lines) or "- Nothing yet."]

@@ -60,11 +60,13 @@ def note_by_stage(messages: list[str], order: list[str], per_stage: int = 2) -> 
                      and not _META.search(s)]
         if n == 0:  # the account itself before the greeting and the job title: the longest statements first
             sentences.sort(key=lambda s: (not CUES[order[0]].search(s), -len(s.split())))
+        last = None  # a sentence with no cue of its own carries on the one before it in the same message
         for sentence in sentences:
             spoken = [stage for stage in order if stage in CUES and CUES[stage].search(sentence)]
             named = [stage for stage in spoken if re.search(stage.replace("_", " "), sentence, re.I)]
             felt = [stage for stage in spoken if FELT.search(sentence) and stage in ("feelings", "so_what")]
-            stage = (named or felt or [furthest(spoken, order)])[0] or (order[0] if n == 0 else None)
+            stage = (named or felt or [furthest(spoken, order)])[0] or last or (order[0] if n == 0 else None)
+            last = stage
             if stage and len(notes[stage]) < per_stage:
                 notes[stage].append(sentence if sentence[-1] in ".!?" else sentence + ".")
     return {stage: sentences for stage, sentences in notes.items() if sentences}

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from assistant.case_questions import figure, pronouns, slots
+from assistant.case_questions import figure, in_setting, pronouns, slots
+from assistant.case_record import _SETTING, _YEAR, named
 from assistant.replies import Draft, ReplyContext
 from knowledge.card_questions import as_team_question, card_questions
 from knowledge.text import split_sentences
@@ -52,12 +53,42 @@ def _brief(message: str) -> str:
     # ("Great." before the request is a nod, not part of the brief.)
     kept = [p for p in parts if not _REQUEST_SENTENCE.search(p) and not _FRAMING.search(p) and len(p.split()) > 2]
     after_colon = False
-    if not kept and parts:  # one sentence asks and describes: keep what follows the request
+    if not kept and parts:  # one sentence asks and describes: keep what follows "scenario:", never the request
         asking = next((p for p in parts if _REQUEST_SENTENCE.search(p)), parts[0])
         pieces = re.split(r"[:\-–]\s+", asking, maxsplit=1)
-        kept, after_colon = [pieces[-1]], len(pieces) == 2
+        if len(pieces) < 2:
+            return ""  # the scenario is built from what the request names (see `_asked_for`)
+        kept, after_colon = [pieces[-1]], True
     brief = " ".join(kept).strip()
     return brief if len(brief.split()) >= (BRIEF_AFTER_COLON if after_colon else BRIEF_WORDS) else ""
+
+
+_WHO_DOES = re.compile(r"\b(?:who|that)\s+((?:is |keeps |has |won'?t |refuses |runs |hits |walks |shouts |swears |throws |"
+                       r"pushes |kicks |bites |hides |leaves |will not |can'?t |does not |doesn'?t )?[^.,;?!]{3,90}?)"
+                       r"(?=[.,;?!]|\s+(?:for|in|during|at)\s+(?:a|an|my|our|the)\s+(?:session|twilight|inset|training|staff)\b|$)",
+                       re.I)
+_SESSION_TOPIC = (re.compile(r"\b(?:session|twilight|inset|training|cpd|meeting)\s+(?:on|about|covering)\s+(.{4,80}?)"
+                             r"(?=[.?!,;]|$)", re.I),
+                  re.compile(r"\b(?:on|about)\s+(.{4,60}?)\s+for\s+(?:a|an|my|our|the)\s+(?:session|twilight|inset|training)\b",
+                             re.I))
+
+
+def _asked_for(message: str) -> dict[str, str]:
+    """The particulars a scenario request names ("a Year 5 girl with dyslexia who refuses to read aloud, for a
+    session on reasonable adjustments"): year group, need, setting, what the pupil does and the session's topic."""
+    out: dict[str, str] = {}
+    if m := _YEAR.search(message):
+        out["year"] = f"Year {m.group(1)}" if m.group(1) else m.group(2).capitalize()
+    needs = [n for n in named(message, "needs") if n not in ("an EHC plan", "SEN support", "SEND")]
+    if needs:
+        out["need"] = " and ".join(needs[:2])
+    if m := _SETTING.search(message):
+        out["in_setting"] = in_setting(m.group(1).lower())
+    if m := _WHO_DOES.search(message):
+        out["event"] = m.group(1).strip()
+    if m := next((m for rx in _SESSION_TOPIC if (m := rx.search(message))), None):
+        out["topic"] = m.group(1).strip()
+    return out
 
 
 def _asked_number(pattern: re.Pattern[str], message: str, default: int, most: int) -> int:
@@ -169,16 +200,20 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
                 brief += " " + " ".join(twist)
             parts = [req.scenario_lead, f"> {brief}", req.scenario_close, "\n".join(questions)]
             return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="plan")
-        have = slots(case, said)
-        who = pronouns(said)
+        have = {**slots(case, said), **_asked_for(ctx.message)}  # what this request names comes first
+        who = pronouns(ctx.message) if pronouns(ctx.message)["he"] != "they" else pronouns(said)
         text = req.scenario.format(
             year=have.get("year", "Year 9"), pupil_word=who["pupil_word"], need=have.get("need", "SEN support"),
-            event=DEFAULT_EVENT, in_setting=have.get("in_setting", "at lunchtime"), him=who["him"], he=who["he"],
-            response=DEFAULT_RESPONSE.replace("them", who["him"]))
+            event=have.get("event", DEFAULT_EVENT), in_setting=have.get("in_setting", "at lunchtime"), him=who["him"],
+            he=who["he"], response=DEFAULT_RESPONSE.replace("them", who["him"]))
         if who["he"] == "they":
             text = text.replace("they is", "they are")
-        parts = [req.scenario_lead, f"> {text}", req.scenario_close,
-                 "\n".join(f"- {q}" for q in req.scenario_questions)]
+        topic = have.get("topic")
+        asked = " ".join(have.get(k, "") for k in ("need", "event", "in_setting"))  # the brief, not the template
+        topical = _topical_questions(ctx, f"{topic}\n{asked}", TOPICAL) if topic else []
+        questions = topical + [f"- {q}" for q in req.scenario_questions][:3 - len(topical)]
+        lead = req.scenario_lead.rstrip(":") + f", for the session on {topic}:" if topic else req.scenario_lead
+        parts = [lead, f"> {text}", req.scenario_close, "\n".join(questions)]
         return Draft(text="\n\n".join(parts), lens=ctx.state.current, kind="plan")
     wanted = asked_count(ctx.message) if kind == "questions" else DEFAULT_QUESTIONS
     questions = []

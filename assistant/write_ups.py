@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Callable
 
 from pydantic import BaseModel
 
+from assistant import corrections, write_up_request
 from assistant.case_questions import pronouns
-from assistant.case_record import DECISION_LABEL, PARENT_ROLES
+from assistant.case_record import DECISION_LABEL, DISCLOSURE, PARENT_ROLES, telling
+from assistant.write_up_request import Request
 from knowledge.text import split_sentences
 from prompts.bank import StageIntro
 from prompts.write_ups import templates
@@ -22,29 +24,9 @@ from prompts.write_ups import templates
 if TYPE_CHECKING:  # models imports understanding, which asks this module what a request names
     from assistant.models import CaseRecord, Session
 
-DocumentKind = Literal["decision_note", "call_notes", "staff_briefing", "reflection"]
-
-_PEOPLE = r"(?:mum|dad|mother|father|parents?|carers?|foster carers?|grandparents?|gran|nan|family|social worker|" \
-          r"the (?:class )?teacher|colleague|the ta|senco|virtual school head)"
-# What kind of document a request names. Order matters: "notes for the call" are call notes, not a decision note.
-KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
-    ("call_notes", re.compile(
-        rf"\b(?:call|phone ?call|ring|phoning|ringing|meeting|conversation|chat|speak(?:ing)? (?:to|with)|"
-        rf"talk(?:ing)? (?:to|with)|sit down with)\b[^.?!]{{0,40}}\b{_PEOPLE}\b|"
-        rf"\b{_PEOPLE}\b[^.?!]{{0,30}}\b(?:call|meeting|conversation|phone)\b|"
-        r"\b(?:talking points|script|what (?:to|i should|should i) say)\b", re.I)),
-    ("staff_briefing", re.compile(
-        r"\b(?:brief(?:ing)?|email|message|note|update|bulletin)\b[^.?!]{0,25}\b(?:for|to) (?:the |all |his |her |my |our )?"
-        r"(?:[\w-]+ )?(?:staff|team|teachers|tas|colleagues|department|slt|year team|cover staff|supply staff)\b|"
-        r"\bstaff briefing\b", re.I)),
-    ("reflection", re.compile(
-        r"\breflect(?:ion|ive (?:log|account|journal|piece|write-?up))\b|\bcpd (?:log|record|portfolio|journal)\b|"
-        r"\blearning log\b|\bjournal entry\b|\bfor my (?:log|portfolio|appraisal|supervision)\b", re.I)),
-    ("decision_note", re.compile(
-        r"\bdecision (?:note|record|log|summary|letter to file|write-?up)\b|\bwrite (?:that|this|it|my decision|the decision|"
-        r"(?:all )?(?:of )?(?:that|this)) up\b|\bwrite-?up\b|\b(?:for|on|onto|into) (?:cpoms|my ?concern|sims|arbor|the file|"
-        r"the record|the log|file)\b|\brecord of (?:my|the|our) decision\b|\b(?:my|the|our) (?:decision and )?reasons?\b", re.I)),
-)
+DocumentKind = write_up_request.DocumentKind
+_PEOPLE = write_up_request._PEOPLE
+KINDS = write_up_request.KINDS
 
 
 class Document(BaseModel):
@@ -59,17 +41,22 @@ _PRODUCE = re.compile(r"\b(?:draft|write|put together|prepare|make|give me|jot(?
                       r"help me (?:write|draft|prepare|plan)|can i have|could i have|i need|i'd like)\b", re.I)
 
 
+# A short follow-up naming the next document without a verb: "Now a summary for governors please", "And notes
+# for my meeting with the SENCO".
+_NEXT_ONE = re.compile(r"^\W*(?:(?:ok|okay|great|thanks|right|now|and|also|then|next|lovely|perfect)\W+)+"
+                       r"(?:a|an|some|my|the|notes|minutes)\b", re.I)
+NEXT_ONE_WORDS = 20
+_TELLS = re.compile(r"\b(?:is|was|were|are|went|has|had|have|says|said|did|got|came|told|rang|called)\b", re.I)  # telling, not asking
+
+
 def asked_for(message: str) -> bool:
     """The message asks for one of the documents drafted here ("draft my notes for the call with mum")."""
-    return bool(_PRODUCE.search(message)) and any(pattern.search(message) for _, pattern in KINDS)
+    named = any(pattern.search(message) for _, pattern in KINDS)
+    return named and (bool(_PRODUCE.search(message)) or (
+        bool(_NEXT_ONE.search(message)) and len(message.split()) <= NEXT_ONE_WORDS and not _TELLS.search(message)))
 
 
-def kind_of(message: str, mode: str) -> DocumentKind | None:
-    """The document a request names; in practice mode a plain "write this up" is the reflection."""
-    for kind, pattern in KINDS:
-        if pattern.search(message):
-            return kind
-    return "reflection" if mode == "practice" else None
+kind_of = write_up_request.kind_of
 
 
 def to_add(what: str) -> str:
@@ -221,3 +208,309 @@ def reflection(stages: dict[str, list[str]], intros: dict[str, StageIntro], targ
              for stage in order]
     text = "\n\n".join([t.intro, f"### {t.title}", *lines])
     return Document(kind="reflection", text=text, card=t.card, own_words=lines)
+
+
+# --- the request as asked: the leader's words corrected, the kind, form, length and voice -------------------
+
+# A sentence that asks the assistant for something ("can you write this up", "please keep it short").
+_ASKS_ASSISTANT = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:ok\W+|so\W+|now\W+)?(?:draft|write|give|make|"
+                             r"turn|put|keep|help)\b|\bi(?:'d| would) like\b|\b(?:gibbs|rolfe|sch(?:ö|o|oe)n)\b", re.I)
+
+
+def leader_lines(messages: list[str], found: list[tuple[str, str]]) -> list[str]:
+    """The leader's messages as they now stand: every correction applied, and only what they told (not their
+    questions, their requests of the assistant or the sentences that made a correction)."""
+    out = []
+    for message in messages:
+        kept = [corrections.apply(s, found) for s in split_sentences(message) if telling(s)
+                and not corrections.is_correction(s) and not _ASKS_ASSISTANT.search(s)]
+        if kept:
+            out.append(" ".join(kept))
+    return out
+
+
+_I_VERBS = {"think": "thinks", "feel": "feels", "want": "wants", "need": "needs", "know": "knows", "believe": "believes",
+            "have": "has", "do": "does", "am": "is", "go": "goes", "try": "tries", "hope": "hopes", "worry": "worries",
+            "plan": "plans", "intend": "intends", "will": "will", "would": "would", "can": "can", "could": "could"}
+
+
+def third_person(text: str, noun: str) -> str:
+    """The leader's first-person words in the third person ("I think" -> "the school leader thinks")."""
+    def subject(m: re.Match[str]) -> str:
+        verb = m.group(2) or ""
+        said = noun if m.start() > 0 and text[m.start() - 2:m.start()].strip() not in (".", "!", "?", "") else \
+            noun[:1].upper() + noun[1:]
+        contraction = (m.group(1) or "").lower().replace("’", "'")
+        if contraction:  # "I'm going" is "... is going": the word after a contraction keeps its form
+            tail = {"'m": " is", "'ve": " has", "'d": " would", "'ll": " will"}[contraction]
+            return f"{said}{tail}" + (f" {verb}" if verb else "")
+        return said + (f" {_I_VERBS.get(verb.lower(), verb)}" if verb else "")
+
+    text = re.sub(r"\bI(['’](?:m|ve|d|ll))?\b(?: (\w+))?", lambda m: subject(m) if m.group(0).startswith("I") else m.group(0),
+                  text)
+    text = re.sub(r"\bmyself\b", "themselves", text)
+    text = re.sub(r"\bmy\b", "their", text)
+    text = re.sub(r"\bMy\b", "Their", text)
+    return re.sub(r"\bme\b", "them", text)
+
+
+# How a leader names the pupil: "Year 8 girl, Maya, ...", "Kai (Y9)", "a boy called Reggie".
+_NAMED_PUPIL = re.compile(r"\b(?:boy|girl|pupil|child|lad|student|son|daughter)\s*,?\s+(?:called |named )?([A-Z][a-z]{2,})\b|"
+                          r"\b([A-Z][a-z]{2,})\s*\((?:y|yr|year)\s?\d", re.I)
+
+
+def without_names(text: str, said: str) -> str:
+    """The pupil's name, as the leader gave it, left out of a document for governors."""
+    for m in _NAMED_PUPIL.finditer(said):
+        name = m.group(1) or m.group(2)
+        if not name[:1].isupper() or name.lower() in ("with", "who", "has", "and", "was", "the", "year"):
+            continue
+        text = re.sub(rf",\s*{name}\s*,", ",", text)
+        text = re.sub(rf"\b{name}'s\b", "the pupil's", text)
+        text = re.sub(rf"\b{name}\b", "the pupil", text)
+    return text
+
+
+def _count(text: str) -> int:
+    return len(re.findall(r"[\w'’\[\]]+", text))
+
+
+def fit(sections: list[tuple[str, list[str]]], title: str, words: int) -> str:
+    """Headed sections cut to a word limit: each section's later items go first, then whole sections from the
+    end, the first sections (who and what happened) and the decision kept longest."""
+    sections = [(h, list(items)) for h, items in sections]
+
+    def render() -> str:
+        return "\n\n".join([f"### {title}", *(_line(h, items) for h, items in sections if items)])
+
+    while _count(render()) > words:
+        longest = max(range(len(sections)), key=lambda i: (len(sections[i][1]), i))
+        if len(sections[longest][1]) > 1:
+            sections[longest][1].pop()
+            continue
+        blank = [i for i, (_, items) in enumerate(sections) if items and items[0].startswith("[to add")]
+        if blank:
+            sections.pop(blank[-1])
+        elif len(sections) > 1:
+            sections.pop()
+        else:
+            heading, items = sections[0]
+            cut = " ".join(items[0].split()[:max(5, words - _count(title) - 3)]) + " …"
+            sections[0] = (heading, [cut])
+            break
+    return render()
+
+
+def _prose_fit(sentences: list[str], words: int | None) -> str:
+    """Sentences in order of importance, as many as the limit allows, then put back in reading order."""
+    if words is None:
+        return " ".join(s for s in sentences if s)
+    chosen: set[int] = set()
+    for i in sorted(range(len(sentences)), key=lambda i: _PRIORITY[i] if i < len(_PRIORITY) else 99):
+        if sentences[i] and _count(" ".join([*(sentences[j] for j in sorted(chosen)), sentences[i]])) <= words:
+            chosen.add(i)
+    return " ".join(sentences[i] for i in sorted(chosen))
+
+
+# Reading order of a decision paragraph: pupil, happened, in place, views, options, decision, reasons, next;
+# under a word limit the decision and its reasons are kept first.
+_PRIORITY = [3, 2, 6, 5, 4, 0, 1, 7]
+
+
+def _pupil(case: CaseRecord) -> str:
+    bits = [case.year_group and f"a {case.year_group} pupil", ", ".join(case.needs), case.plan and {
+        "none": "no EHC plan or SEN support", "EHCP": "an EHC plan"}.get(case.plan, case.plan), case.plan_note]
+    return ", ".join(b for b in bits if b)
+
+
+def decision_paragraph(session: Session, leader: list[str], words: int | None) -> Document:
+    t = templates().decision_paragraph
+    case = session.case
+    decided, reasons, used = _decision_parts(session.decision or "")
+    said = " ".join(leader)
+    next_steps = [s for s in split_sentences(said) if _NEXT.search(s) and s not in used][:2]
+    views = [f"{p.role[:1].upper()}{p.role[1:]}: {p.view.rstrip('.')}." for p in case.views()]
+    sentences = [
+        t.pupil.format(pupil=_pupil(case)) if _pupil(case) else "",
+        " ".join(case.happened[:2]),
+        " ".join(case.in_place[:2]) if case.in_place and case.in_place != ["nothing in place"] else "",
+        t.views.format(views=" ".join(views[:2])) if views else "",
+        t.options.format(options="; ".join(case.sanctions)) if len(case.sanctions) >= 2 else "",
+        t.decision.format(decision=" ".join(decided)) if decided else t.missing_decision,
+        t.reasons.format(reasons=" ".join(reasons)) if reasons else t.missing_reasons,
+        t.next.format(next=" ".join(next_steps)) if next_steps else "",
+    ]
+    text = _prose_fit(sentences, words)
+    return Document(kind="decision_note", text=text if words else f"{t.intro}\n\n{text}",
+                    card=templates().decision_note.card, own_words=[text])
+
+
+def meeting_notes(session: Session, message: str, leader: list[str], who: str) -> Document:
+    t = templates().meeting_notes
+    case, h = session.case, t.headings
+    decided, _, _ = _decision_parts(session.decision or "")
+    agenda = [s.strip("-• ") for s in re.split(r"\n|(?<=[.!?;])\s+", message.split(":", 1)[1] if ":" in message else "")
+              if len(s.split()) >= 2]
+    sections = [
+        (h["purpose"], [t.purpose.format(who=who)]),
+        *([(h["agenda"], agenda)] if agenda else []),
+        (h["pupil"], [_pupil(case) or to_add("year group, needs and plan status")]),
+        (h["happened"], case.happened[:3] or [to_add("what happened, in plain words")]),
+        (h["in_place"], case.in_place or [to_add("what support was in place, and whether it was delivered")]),
+        *([(h["concerns"], [t.concerns.format(who=who)])] if case.safeguarding or session.escalated else []),
+        (h["decided"], [" ".join(decided)] if decided else [to_add("anything already decided, or that it is open")]),
+        (h["ask"].format(who=who), [q.format(who=who) for q in t.ask]),
+        (h["actions"], [t.actions]),
+    ]
+    return _headed("meeting_notes", t.title.format(who=who), t.intro, sections, t.card)
+
+
+def letter(session: Session, message: str, leader: list[str], who: str, sanction: bool) -> Document:
+    t = templates().letter
+    if sanction:
+        return Document(kind="letter", text=t.refused, card=t.card, own_words=[])
+    topic = re.search(r"\b(?:about|regarding|re|on|explaining)\s+(.{6,120}?)(?=[.?!]|,? (?:and|so|can|could|please)\b|$)",
+                      message, re.I)
+    decided, _, _ = _decision_parts(session.decision or "")
+    doing = decided or [s for s in split_sentences(" ".join(leader)) if _ACTION.search(s) and not DISCLOSURE.search(s)][:3]
+    paragraphs = [
+        t.greeting.format(who=who[:1].upper() + who[1:] if not who.startswith("the ") else who[4:].capitalize()),
+        t.why.format(topic=topic.group(1).strip() if topic else to_add("what the letter is about")),
+        *([" ".join(case_line for case_line in session.case.happened[:1])] if session.case.happened else []),
+        t.doing.format(doing=" ".join(doing)) if doing else t.missing_doing,
+        t.contact, t.sign,
+    ]
+    body = "\n\n".join(p for p in paragraphs if p)
+    return Document(kind="letter", text=f"{t.intro}\n\n### {t.title.format(who=who)}\n\n{body}", card=t.card,
+                    own_words=[body])
+
+
+def governors_summary(session: Session, leader: list[str]) -> Document:
+    t = templates().governors_summary
+    case, h = session.case, t.headings
+    decided, reasons, used = _decision_parts(session.decision or "")
+    said = " ".join(leader)
+    review = [s for s in split_sentences(said) if _NEXT.search(s) and s not in used and not DISCLOSURE.search(s)][:2]
+    views = [f"{p.role[:1].upper()}{p.role[1:]}: {p.view.rstrip('.')}." for p in case.views()]
+    sections = [
+        (h["pupil"], [_pupil(case) or to_add("year group, needs and plan status (no name)")]),
+        (h["happened"], case.happened[:2] or [to_add("what happened, in plain words")]),
+        (h["in_place"], case.in_place or [to_add("what support was in place beforehand")]),
+        (h["views"], views or [to_add("the pupil's and the parents' views")]),
+        (h["options"], case.sanctions if len(case.sanctions) >= 2 else [*case.sanctions, to_add("the options weighed")]),
+        (h["decision"], [" ".join(decided)] if decided else [to_add("the decision")]),
+        (h["reasons"], reasons or [to_add("the reasons for it")]),
+        *([(h["safeguarding"], [t.safeguarding])] if case.safeguarding or session.escalated else []),
+        (h["review"], review or [to_add("when and how it will be reviewed")]),
+    ]
+    return _headed("governors_summary", t.title, t.intro, sections, t.card)
+
+
+def _headed(kind: DocumentKind, title: str, intro: str, sections: list[tuple[str, list[str]]], card: str) -> Document:
+    lines = [_line(heading, items if len(items) > 1 else items[0]) for heading, items in sections if items]
+    return Document(kind=kind, text="\n\n".join([intro, f"### {title}", *lines]), card=card, own_words=lines)
+
+
+def schon(stages: dict[str, list[str]], gibbs_order: list[str], target: str | None) -> Document:
+    """Schön's reflection-in-action and reflection-on-action from what the person said: the account and the
+    feelings in the moment are in action; the looking back, and what they will do next, on action."""
+    t = templates()
+    moment = [s for stage in gibbs_order[:2] for s in stages.get(stage, [])]
+    later = [s for stage in gibbs_order[2:] for s in stages.get(stage, [])] + ([target] if target else [])
+    lines = [_line(stage.name, " ".join(said) if said else to_add(stage.purpose[:1].lower() + stage.purpose[1:].rstrip(".")))
+             for stage, said in ((t.schon["in_action"], moment), (t.schon["on_action"], later))]
+    return Document(kind="reflection", text="\n\n".join([t.reflection.intro, f"### {t.reflection.title}", *lines]),
+                    card=t.reflection.card, own_words=lines)
+
+
+def _who_for(request: Request, message: str, case: CaseRecord) -> str:
+    if request.kind == "meeting_notes":
+        return request.audience or "the SENCO"
+    if request.kind == "letter":
+        found = re.search(rf"\b(?:to|for) ((?:the |all |our |his |her |their )?(?:[\w-]+ )?{write_up_request.PARENTS})\b",
+                          message, re.I)
+        return found.group(1).lower() if found else "parents and carers"
+    return _who(message, case)
+
+
+def draft(session: Session, message: str, earlier: list[str], all_said: list[str], practice_order: list[str] | None,
+          stage_intro: Callable[[str], StageIntro], role: str, today: dt.date) -> Document | None:
+    """The document the message asks for, in the form, length, model and voice asked, from the leader's words
+    with every correction they made applied. `earlier`: what they told before (draft requests aside);
+    `all_said`: every message they sent, this one included (corrections can come anywhere); `practice_order`:
+    the practice session's own model, when there is one. None when no document is named."""
+    request = write_up_request.read(message, session.mode)
+    if request.kind is None:
+        return None
+    found = corrections.across(all_said)
+    leader = leader_lines(earlier, found)
+    if session.decision and found:
+        session = session.model_copy(update={"decision": corrections.apply(session.decision, found)})
+    if request.kind == "reflection":
+        from prompts.bank import PRACTICE_MODELS, DEFAULT_PRACTICE_MODEL
+        from assistant.practice_stages import note_by_stage
+
+        named = request.model
+        order = list(PRACTICE_MODELS[named]) if named in PRACTICE_MODELS else practice_order or list(
+            PRACTICE_MODELS[DEFAULT_PRACTICE_MODEL])
+        gibbs = list(PRACTICE_MODELS["gibbs"])
+        target = _target(session) if session.mode == "practice" else None
+        if named == "schon":
+            document = schon(note_by_stage(leader, gibbs, per_stage=3), gibbs, target)
+        else:
+            document = reflection(note_by_stage(leader, order, per_stage=3), {s: stage_intro(s) for s in order}, target)
+    elif request.kind == "decision_note" and (request.prose or request.words):
+        document = decision_paragraph(session, leader, request.words)
+    elif request.kind == "decision_note":
+        document = decision_note(session, [*leader, *leader_lines([message], found)], today)
+    elif request.kind == "call_notes":
+        document = call_notes(session, message, leader)
+    elif request.kind == "meeting_notes":
+        document = meeting_notes(session, message, leader, _who_for(request, message, session.case))
+    elif request.kind == "letter":
+        document = letter(session, message, leader, _who_for(request, message, session.case), request.sanction_letter)
+    elif request.kind == "governors_summary":
+        document = governors_summary(session, leader)
+    else:
+        document = staff_briefing(session)
+    if request.person == "third":  # the leader's words, not the line that introduces the draft to them
+        noun = templates().third_person.get(role, "the writer")
+        intro, *body = document.text.split("\n\n")
+        text = "\n\n".join([intro, *(third_person(p, noun) for p in body)]) if body else third_person(intro, noun)
+        document = document.model_copy(update={"text": text})
+    if request.kind == "governors_summary":
+        document = document.model_copy(update={"text": without_names(document.text, " ".join(earlier))})
+    if request.words and _count(document.text) > request.words:
+        document = document.model_copy(update={"text": _within(document.text, request.words)})
+    return document
+
+
+def _target(session: Session) -> str | None:
+    if not session.decision:
+        return None
+    text = " ".join(DECISION_LABEL.sub("", session.decision.strip()).split())
+    return " ".join(split_sentences(text)[:2]) or None
+
+
+def _within(text: str, words: int) -> str:
+    """A drafted document cut to the leader's word limit: its framing line goes first, then headed sections are
+    cut from the end and from within (see `fit`)."""
+    parts = text.split("\n\n")
+    body = [p for p in parts if not (p == parts[0] and not p.startswith(("**", "###")))]
+    if _count("\n\n".join(body)) <= words:
+        return "\n\n".join(body)
+    title = next((p[4:] for p in body if p.startswith("### ")), "Draft")
+    sections = []
+    for p in body:
+        m = re.match(r"\*\*(.+?)\*\*:\s*(.*)", p, re.S)
+        if m:
+            items = [i[2:] for i in m.group(2).split("\n") if i.startswith("- ")] or [m.group(2)]
+            sections.append((m.group(1), items))
+    if not sections:  # prose: whole sentences up to the limit
+        kept: list[str] = []
+        for sentence in split_sentences(" ".join(p for p in body if not p.startswith("### "))):
+            if _count(" ".join([*kept, sentence])) > words:
+                break
+            kept.append(sentence)
+        return " ".join(kept)
+    return fit(sections, title, words)

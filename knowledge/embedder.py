@@ -125,16 +125,21 @@ class Embedder:
         vector is the text's own (`embed_each`), so what is remembered is what a fresh call would give."""
         import numpy as np
 
-        with self._recent_lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
+        if not texts:
+            return self.embed([])
+        with self._recent_lock:  # taken out now: adding the missing ones below may push these out of memory
+            have = {t: self._recent[t] for t in texts if t in self._recent}
+            for t in have:
+                self._recent.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in have]
         if missing:
             fresh = self.embed_each(missing)
+            have.update(zip(missing, fresh))
             with self._recent_lock:
                 self._recent.update(zip(missing, fresh))
                 while len(self._recent) > RECENT_TEXTS:
                     self._recent.popitem(last=False)
-        with self._recent_lock:
-            return np.stack([self._recent[t] for t in texts]) if texts else self.embed([])
+        return np.stack([have[t] for t in texts])
 
 
 def _trace(model, features: dict):

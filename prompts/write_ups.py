@@ -55,11 +55,66 @@ class Reflection(_Strict):
     card: str
 
 
+class DecisionParagraph(_Strict):
+    intro: str
+    pupil: str
+    options: str
+    views: str
+    decision: str
+    reasons: str
+    next: str
+    missing_decision: str
+    missing_reasons: str
+
+
+class MeetingNotes(_Strict):
+    title: str
+    intro: str
+    headings: dict[str, str]
+    purpose: str
+    ask: list[str]
+    concerns: str
+    actions: str
+    card: str
+
+
+class Letter(_Strict):
+    title: str
+    intro: str
+    greeting: str
+    why: str
+    doing: str
+    missing_doing: str
+    contact: str
+    sign: str
+    refused: str
+    card: str
+
+
+class GovernorsSummary(_Strict):
+    title: str
+    intro: str
+    headings: dict[str, str]
+    safeguarding: str
+    card: str
+
+
+class Stage(_Strict):
+    name: str
+    purpose: str
+
+
 class Templates(_Strict):
     decision_note: DecisionNote
+    decision_paragraph: DecisionParagraph
     call_notes: CallNotes
+    meeting_notes: MeetingNotes
+    letter: Letter
+    governors_summary: GovernorsSummary
     staff_briefing: StaffBriefing
     reflection: Reflection
+    schon: dict[str, Stage]
+    third_person: dict[str, str]
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from knowledge.lexical import LexicalIndex, tokenize
 from knowledge.loader import load_cards
 from knowledge.models import Chunk, Hit, SearchResult
 from knowledge.query import build_query
-from knowledge.text import expansions_in, lay_terms_in
+from knowledge.text import correct_spelling, expansions_in, lay_terms_in
 from knowledge.vocabulary import card_vocabulary, chunk_rarity
 
 MAX_QUERY_CHARS = 10_000
@@ -62,7 +62,9 @@ def validate_query(query: str) -> str:
 
 
 def expand_query(query: str) -> str:
-    """The query with the field's words for its abbreviations and lay phrasings, in brackets."""
+    """The query, its misspellings corrected towards the cards' words, with the field's words for its
+    abbreviations and lay phrasings in brackets."""
+    query = correct_spelling(query)
     extra = list(dict.fromkeys([*expansions_in(query), *lay_terms_in(query)]))
     return f"{query} ({'; '.join(extra)})" if extra else query
 
@@ -182,7 +184,7 @@ class Searcher:
         total, _, _, _, best_dense = scored
         top = int(np.argmax(total))
         nearest_asks = np.sort(self._asks @ vector)[-ASKED_NEAREST:]
-        stems = [t for t in dict.fromkeys(tokenize(matched)) if not t.isdigit()]
+        stems = [t for t in dict.fromkeys(tokenize(correct_spelling(matched))) if not t.isdigit()]
         weights = [self._rarity.get(t, self._unseen) for t in stems]
         used = self._vocabulary.get(self._card_ids[top], frozenset())
         words = sum(w for t, w in zip(stems, weights) if t in used) / sum(weights) if stems else 0.0

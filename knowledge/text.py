@@ -1,7 +1,8 @@
 """Plain-text helpers shared by search, the guardrails, the conversation and the
 policy review: sentence splitting and the field's abbreviations (read from the
 glossary), and, for search only, the glossary's lay phrasings ("school refuser"
--> emotionally based school avoidance).
+-> emotionally based school avoidance) and spelling correction towards the
+cards' words ("desicion" -> decision).
 
 One home for each, so that no two parts of the product disagree about where a
 sentence ends or what "PEX" means.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 
 from knowledge.glossary import load_glossary
 
@@ -164,3 +166,61 @@ def lay_terms_in(text: str, broad: bool = False) -> list[str]:
             if match:
                 found.append((match.start(), term))
     return list(dict.fromkeys(term for _, term in sorted(found, key=lambda item: item[0])))
+
+
+# Spelling: a word is corrected only when it is not English (the frequency list symspellpy ships), not the
+# cards' or the glossary's, long enough that a near word is likely what was meant, and within one edit (two
+# for longer words) of a word the cards use. Short words are left alone ("sats" is not "sits").
+_WORD_TOKEN = re.compile(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w'’-])")
+_LONG_WORD = 7  # from this length two edits are allowed
+# Negatives typed without the apostrophe keep their "not" ("wouldnt" is not "would").
+_CONTRACTIONS = {w.replace("'", ""): w for w in (
+    "wouldn't", "couldn't", "shouldn't", "doesn't", "didn't", "hasn't", "haven't", "isn't", "aren't",
+    "wasn't", "weren't")}
+
+
+@lru_cache(maxsize=1)
+def _speller():
+    """(known words, a SymSpell over the cards' and glossary's words)."""
+    from symspellpy import SymSpell
+
+    from knowledge.vocabulary import card_words
+
+    listed = (resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
+    english = {line.split(" ", 1)[0] for line in listed.splitlines()}
+    field = set(card_words())
+    for entry in load_glossary():
+        for text in (entry.term, entry.expansion, *entry.aliases, *entry.lay):
+            field.update(w.casefold() for w in re.findall(r"[A-Za-z]+", text))
+    speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    for word in field:
+        if len(word) >= 4:
+            speller.create_dictionary_entry(word, 1)
+    return english | field, speller
+
+
+def correct_spelling(text: str) -> str:
+    """Text with misspelt words replaced by the card word meant ("Health & Safty" -> "Health & Safety").
+
+    Words written in capitals (abbreviations), with digits or apostrophes, shorter than five letters or
+    already English are kept as written; so is a word with no card word near it.
+    """
+    from symspellpy import Verbosity
+
+    known, speller = _speller()
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.casefold()
+        if lower in _CONTRACTIONS:
+            return _CONTRACTIONS[lower]
+        if lower in known or word.isupper():
+            return word
+        found = speller.lookup(lower, Verbosity.TOP, 2 if len(lower) >= _LONG_WORD else 1)
+        # A typo rarely changes the first letter; a joined-up word ("headlice") is not "deadline".
+        if not found or found[0].term[0] != lower[0]:
+            return word
+        better = found[0].term
+        return better.capitalize() if word[0].isupper() else better
+
+    return _WORD_TOKEN.sub(fix, text)

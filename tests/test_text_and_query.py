@@ -81,3 +81,29 @@ def test_lay_wording_brings_the_fields_term_into_a_search():
     assert lay_terms_in("the school refusers' club and a held-him-down-ish story") == []
     assert lay_terms_in("keep pace with the odd pupil") == []
     assert "school refuser" not in abbreviations()
+
+
+def test_parents_everyday_words_for_a_situation_reach_the_fields_term():
+    from knowledge.text import lay_terms_in
+
+    assert "unlawful informal exclusion (sending a pupil home)" in lay_terms_in(
+        "the school keeps ringing me to collect him before lunch")
+    assert "part-time timetable" in lay_terms_in("they've put him on a reduced day")
+    assert "restraint or reasonable force (restrictive intervention)" in lay_terms_in("my son was restrained again")
+    assert "special educational needs" in lay_terms_in("there's no diagnosis yet, we're on the waiting list")
+    # A quiet room a pupil asks for is an adjustment, not seclusion; a class sent out to play is not a sanction.
+    assert lay_terms_in("he'd like a quiet room and a laptop") == []
+    assert lay_terms_in("I sent the class out to play while he calmed down") == []
+
+
+def test_a_misspelt_word_is_read_as_the_card_word_meant_and_nothing_else_changes():
+    from knowledge.search import expand_query
+    from knowledge.text import correct_spelling
+
+    assert correct_spelling("a Health & Safty risk, the desicion was final") == (
+        "a Health & Safety risk, the decision was final")
+    assert "restrained" in expand_query("he was restrianed by two staff")
+    # Kept as written: abbreviations, short words, names, English words, joined-up words, a typed negative.
+    kept = "The SENCO said SATs week, Kacper and the nursery; headlice again"
+    assert correct_spelling(kept) == kept
+    assert correct_spelling("he wouldnt go in") == "he wouldn't go in"

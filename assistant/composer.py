@@ -58,6 +58,8 @@ ROLE_GROUPS = {"parent": ("dad", "mum", "mother", "father", "parent", "carer", "
 _LEAVE_ROLE = re.compile(r"\bstop\b|\bstep (?:out|back)\b|\bpause\b|\bout of (?:role|character)\b|\bthat'?s enough\b|"
                          r"\bend (?:the|this) (?:role|scene)|\bhow did i do\b|\bfeedback\b|\bwhat did i do\b|"
                          r"\bback to (?:the|my|our)\b|\bthanks?,? (?:that|you)\b|\bok(?:ay)? (?:let'?s|so)\b", re.I)
+_ABOUT_SESSION = re.compile(r"\b(?:session|twilight|inset|training|handout|slides?|timings?|delegates|the group|"
+                            r"the room|facilitat|the plan)\b", re.I)
 _DEBRIEF = re.compile(r"\bhow did i do\b|\bfeedback\b|\bwhat did i do\b", re.I)
 # "What should I weigh?", "what am I missing?": the case's open points are the answer.
 _WEIGHING = re.compile(r"\bweigh|\bconsider\b|\bmiss(?:ing|ed)\b|\bfactors?\b|\bbalanc|\bthink about\b", re.I)
@@ -208,7 +210,10 @@ class OfflineComposer:
         return self._finish(ctx, draft)
 
     def _compose(self, ctx: ReplyContext, u, mode: str, last) -> Draft:
-        in_scene = last is not None and last.kind == "roleplay" and not u.request
+        # A trainer asking about the session itself ("how long should the role-play run in the twilight?") has
+        # stepped out of the part, as has anyone asking for a document.
+        in_scene = last is not None and last.kind == "roleplay" and not u.request and u.kind != "draft_request" and not (
+            mode == "prep" and _ABOUT_SESSION.search(ctx.message))
         if u.kind == "distress" and ctx.new_facts and ctx.session.mode != "practice":
             draft = self._listen(ctx)  # strain said alongside the case: met first, then the case goes on
         elif u.kind == "distress":

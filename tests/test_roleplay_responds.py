@@ -34,3 +34,14 @@ def test_the_part_speaks_of_the_pupil_as_the_leader_does(tmp_path):
     spoken = " ".join(replies).lower()
     assert " her " in spoken or "daughter" in spoken
     assert " him " not in spoken and " son" not in spoken
+
+
+def test_a_trainer_asking_about_the_session_steps_out_of_the_part(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("prep")
+    engine.turn(session, "I'm planning a twilight on part-time timetables. Can you play a parent who is angry "
+                         "about her son's reduced day so I can model the conversation?")
+    engine.turn(session, "I hear how frustrating this has been.")
+    reply = engine.turn(session, "Thanks. How long should I give the role-play in the session, and what should the "
+                                 "observers look for?").reply
+    assert "(As " not in reply

@@ -214,8 +214,8 @@ class OfflineComposer:
         # stepped out of the part, as has anyone asking for a document.
         in_scene = last is not None and last.kind == "roleplay" and not u.request and u.kind != "draft_request" and not (
             mode == "prep" and _ABOUT_SESSION.search(ctx.message))
-        if u.kind == "distress" and ctx.new_facts and ctx.session.mode != "practice":
-            draft = self._listen(ctx)  # strain said alongside the case: met first, then the case goes on
+        if u.kind == "distress" and len(ctx.new_facts) >= 2 and ctx.session.mode != "practice":
+            draft = self._listen(ctx)  # strain told with an incident: met first, then the case goes on
         elif u.kind == "distress":
             draft = self._distress(ctx)
         elif u.kind == "decision":
@@ -272,8 +272,8 @@ class OfflineComposer:
         elsewhere = self._elsewhere(ctx) if ctx.understanding.asks else None
         quoted = normalise(" ".join(s.text for s in answer.sentences[:limit]))
         if elsewhere and not any(stem_in(w, quoted) for w in elsewhere[1]):
-            # The question turns on sick pay or a taxi and the best the cards offer never mentions it: a
-            # neighbouring topic, however close it scores.
+            # The question turns on sick pay or a taxi and the answer never mentions it: a neighbouring
+            # topic, however close it scores.
             return [self._not_covered(ctx)], []
         if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
             if _unsettled(ctx) and ctx.understanding.kind != "law_question":

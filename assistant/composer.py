@@ -269,17 +269,17 @@ class OfflineComposer:
                 return [f"{self.talk.case_studies}\n{lines}"], [h.card_id for h in cases]
         if answer is None or not answer.sentences:
             return [self._rotate(ctx, self.talk.nothing_found, "none")], []
-        elsewhere = self._elsewhere(ctx) if ctx.understanding.asks else None
+        elsewhere = self._elsewhere(ctx)
         quoted = normalise(" ".join(s.text for s in answer.sentences[:limit]))
-        if elsewhere and not any(stem_in(w, quoted) for w in elsewhere[1]):
+        if ctx.understanding.asks and elsewhere and not any(stem_in(w, quoted) for w in elsewhere[1]):
             # The question turns on sick pay or a taxi and the answer never mentions it: a neighbouring
             # topic, however close it scores.
-            return [self._not_covered(ctx)], []
+            return [self._not_covered(ctx, elsewhere)], []
         if not answer.covered:  # said plainly: a nearby quote reads as an answer when it is not one
             if _unsettled(ctx) and ctx.understanding.kind != "law_question":
                 # practice or prep: a question the cards do not settle is thought through here, not sent away
                 return [self._rotate(ctx, self.talk.not_settled, "ns")], []
-            return [self._not_covered(ctx)], []
+            return [self._not_covered(ctx, elsewhere)], []
         text = answer_text(answer, limit)
         lead = answer.sentences[0].text
         if lead in ctx.session.said:  # asked again outright: said again, and marked as said before
@@ -296,10 +296,10 @@ class OfflineComposer:
                 return entry.where, words
         return None
 
-    def _not_covered(self, ctx: ReplyContext) -> str:
-        """Said plainly, with the place that does answer it where the question shows which (the DPO for a
-        records request, HR or the union for pay), rather than a general "check with your LA"."""
-        where = self._elsewhere(ctx)
+    def _not_covered(self, ctx: ReplyContext, where: tuple[str, list[str]] | None) -> str:
+        """Said plainly, with the place that does answer it where the question shows which (`where`, from
+        `_elsewhere`: the DPO for a records request, HR or the union for pay), rather than a general "check
+        with your LA"."""
         if where:
             return self.talk.not_covered_at.format(where=where[0])
         return self._rotate(ctx, self.talk.not_covered, "nc")

@@ -49,6 +49,9 @@ _LEANS_BACK = re.compile(r"^(?:(?:it|this|that|these|they|he|she) (?:also|too|th
                          r"likewise|separately|similarly|the case study (?:does|did|also|notes))\b", re.I)
 
 
+_SEND_WORDS = re.compile(r"\bSEND?\b|\bEHC|\bspecial educational|\bdisab|\bSENCO\b|\bgraduated approach\b")
+
+
 class AnswerSentence(BaseModel):
     text: str
     card_id: str
@@ -82,6 +85,7 @@ class SentenceIndex:
         self.terms = [sentence_terms(r) for r in self.rows]
         self.heading_terms = [set(tokenize(r[3])) for r in self.rows]
         self.idf = sentence_rarity()
+        self._send_sentences: frozenset[str] | None = None
         self.matrix = load_or_embed(_sentence_cache_path(self.rows),
                                     [EMBED_FORMAT.format(title=r[2], heading=r[3], sentence=r[0]) for r in self.rows])
         self._sections()
@@ -219,6 +223,14 @@ class SentenceIndex:
         words = {t for t in tokenize(question) if not t.isdigit()}
         return len(words) >= 2 and sum(t not in self.idf for t in words) >= UNKNOWN_SHARE * len(words)
 
+
+    @property
+    def send_sentences(self) -> frozenset[str]:
+        """Sentences about special educational needs, plans or disability: no ground for a pupil the leader
+        says has no SEND (the same point for a pupil who has is a different matter)."""
+        if self._send_sentences is None:
+            self._send_sentences = frozenset(r[0] for r in self.rows if _SEND_WORDS.search(r[0]))
+        return self._send_sentences
 
     def cards_for(self, lenses: set[str]) -> set[str]:
         return {card for card, own in self.card_lenses.items() if own & lenses}

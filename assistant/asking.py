@@ -56,6 +56,20 @@ _FOLLOW_UP = re.compile(r"^\W*(?:and |so |but |ok |okay )?(?:is|does|would|could
 FOLLOW_UP_WORDS = 16  # a question this short leans on the message before it
 
 
+# "What does FTE stand for?", "what's meant by PACE?", "is a SAR the same as...": a question about a term itself.
+_MEANING = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bwhat (?:does|do|is meant by|'s meant by)\b"
+                      r".{0,30}\bmean\b|\bmeaning of\b|\bmeant by\b|"
+                      r"^\W*(?:(?:sorry|quick (?:one|question)|and|so|ok|okay|also|but|remind me)\W+)*(?:what|who)(?:'s|s| is| are)\s+"
+                      r"(?:an?\s+|the\s+)?[\w -]{2,30}\W*$", re.I)
+MEANING_WORDS = 14  # longer, and the term is part of a question about something else
+
+
+def asks_meaning(question: str) -> bool:
+    """The question asks what a term means or stands for, and is short enough to be about the term alone."""
+    asked = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.rstrip().endswith("?")] or [question]
+    return any(len(s.split()) <= MEANING_WORDS and _MEANING.search(s) for s in asked)
+
+
 def is_question(text: str) -> bool:
     """Asked, with or without a question mark ("what's a better thing to do when ...")."""
     from knowledge.query import is_question as asks
@@ -73,8 +87,28 @@ def question_type(question: str) -> str:
 _SECOND = re.compile(r",?\s+and\s+(?=(?:when|who|how|what|where|which|can|could|do|does|is|are|must|should)\b)", re.I)
 
 
+# "What's the difference between a suspension and a managed move?": each side is asked about in its own right.
+_COMPARE = re.compile(r"\b(?:difference|differences|distinction) between (?:an? |the )?(?P<a>[\w' -]{3,40}?) and "
+                      r"(?:an? |the )?(?P<b>[\w' -]{3,40}?)(?=\s*(?:[,?.;]|$|\band (?:which|what|how|when|who|is|should)\b))|"
+                      r"\bis (?:an? |the )?(?P<c>[\w' -]{3,40}?) the same (?:thing )?as (?:an? |the )?(?P<d>[\w' -]{3,40}?)(?=\s*(?:[,?.;]|$))",
+                      re.I)
+
+
+def compared(question: str) -> tuple[str, str] | None:
+    """The two things a question asks the difference between, if it does."""
+    found = _COMPARE.search(question)
+    if not found:
+        return None
+    first, second = (found.group("a"), found.group("b")) if found.group("a") else (found.group("c"), found.group("d"))
+    return first.strip(), second.strip()
+
+
 def parts(question: str) -> list[str]:
-    """A question that asks two things ("who do I tell, and when must governors meet?") as two."""
+    """A question that asks two things ("who do I tell, and when must governors meet?") as two; one that asks
+    how two things differ, as what each is."""
+    sides = compared(question)
+    if sides:
+        return [f"What is {side}?" for side in sides]
     asked = [p.strip() for p in re.split(r"(?<=\?)\s+", question) if p.strip().endswith("?")]
     if len(asked) <= 1:
         asked = [p.strip() for p in _SECOND.split(question) if p.strip()]

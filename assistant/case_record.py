@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from assistant import corrections
 from knowledge.text import split_sentences
-from prompts.cues import load_cues
+from prompts.cues import load_cues, mentions
 
 PlanStatus = Literal["EHCP", "SEN support", "none"]
 MAX_ITEMS = 4
@@ -88,6 +88,12 @@ _NO_DIAGNOSIS = re.compile(r"\bno (?:formal )?diagnosis\b|\bnot (?:been )?diagno
 _NO_PLAN = re.compile(r"\b(?:no|not got an?|hasn'?t got an?|doesn'?t have an?|without an?|isn'?t on an?)\s+"
                       r"(?:ehcp|ehc plan|plan)\b|\bno plan\b|\bnot on the (?:sen )?register\b|"
                       r"\bisn'?t on the (?:sen )?register\b|\bnot on sen support\b|\bno sen\b", re.I)
+# The leader says the pupil has no special educational needs at all ("no SEND", "no additional needs"): there is
+# no plan, and the SEND lens has nothing to ask unless a need is named later.
+_NO_SEND = re.compile(r"\bno (?:known |identified |additional |special |sen(?:d)? )?(?:send|sen|needs|additional needs)\b|"
+                      r"\bnot (?:send|sen)\b|\b(?:doesn'?t|does not|don'?t) have (?:any )?(?:send|sen|additional needs|"
+                      r"special educational needs)\b|\bno special educational needs\b|\bnot on the send register\b", re.I)
+NO_SEND = "no SEND known"
 _EHCP = re.compile(r"\b(?:ehcp|ehc plan|education,? health and care plan)\b", re.I)
 _SEN_SUPPORT = re.compile(r"\bsen support\b|\bon the sen register\b|\bon the register\b", re.I)
 _ASSESSMENT = re.compile(r"\b(?:needs )?assessment\b.*\b(?:request|appl|asked)|\b(?:request|appl|asked)\w*\b.*\bassessment\b",
@@ -146,14 +152,9 @@ def _clip(text: str, limit: int = 220) -> str:
 
 
 def named(text: str, group: str) -> list[str]:
-    return [phrase for phrase, pattern in _named_patterns(group) if pattern.search(text)]
-
-
-@lru_cache(maxsize=None)
-def _named_patterns(group: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each phrase's words as one compiled pattern, built once (not recompiled on every message)."""
-    return tuple((phrase, re.compile("|".join(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" for w in words), re.I))
-                 for phrase, words in load_cues().named[group].items())
+    """What the text names of a group, in the group's order; denied mentions ("no SEND") are not named."""
+    order = list(load_cues().named[group])
+    return sorted((phrase for _, phrase in mentions(text, group)), key=order.index)
 
 
 DIAGNOSES = {"autism": "autism", "ADHD": "ADHD", "dyslexia": "dyslexia", "PDA": "PDA"}
@@ -242,6 +243,9 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
     if sen_support:  # "no EHCP, he's on SEN support" is SEN support
         if kind == "correction" or new.plan in (None, "none"):
             put("plan", "SEN support")
+    elif _NO_SEND.search(text):
+        put("plan", "none")
+        put("plan_note", NO_SEND)
     elif _NO_PLAN.search(text):
         put("plan", "none")
     elif _EHCP.search(text) and not _ASSESSMENT.search(text):
@@ -333,12 +337,17 @@ def correct(record: CaseRecord, field: str, value: str) -> CaseRecord:
 
 
 # What each lens needs from the record before it counts as addressed by the case itself.
+def no_send(record: CaseRecord) -> bool:
+    """The leader said the pupil has no SEND and has named no need since."""
+    return record.plan_note == NO_SEND and not record.needs and record.diagnosis in (None, "none")
+
+
 def lenses_addressed(record: CaseRecord) -> set[str]:
     out = set()
     if record.trigger:
         out.add("needs")
-    if record.plan is not None and record.in_place:
-        out.add("send")
+    if record.plan is not None and record.in_place or no_send(record):
+        out.add("send")  # a plan and what is in place were told, or there is no SEND and no need named
     if any(p.role in ("the pupil", "mum", "dad", "the parents", "grandparent") for p in record.views()):
         out.add("voice")
     if len(record.sanctions) >= 2:

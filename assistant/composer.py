@@ -15,6 +15,7 @@ import re
 
 from assistant import write_ups
 from assistant.answers import Answer
+from assistant.asking import asks_meaning, compared
 from assistant.case_questions import case_questions, in_setting, pronouns
 from assistant.cue_match import hits as cue_hits
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
@@ -26,6 +27,7 @@ from assistant.replies import Draft, ReplyContext, named_terms
 from assistant.roles import writer_role
 from assistant.practice_stages import FELT
 from assistant.salience import details
+from knowledge.glossary import term_named
 from knowledge.text import BULLET, split_sentences
 from knowledge.models import Hit
 from prompts.bank import AFTER_DECISION, Question, load_bank, load_phrases, normalise, stem_in
@@ -63,6 +65,9 @@ _ABOUT_SESSION = re.compile(r"\b(?:session|twilight|inset|training|handout|slide
 _DEBRIEF = re.compile(r"\bhow did i do\b|\bfeedback\b|\bwhat did i do\b", re.I)
 # "What should I weigh?", "what am I missing?": the case's open points are the answer.
 _WEIGHING = re.compile(r"\bweigh|\bconsider\b|\bmiss(?:ing|ed)\b|\bfactors?\b|\bbalanc|\bthink about\b", re.I)
+# "...and which fits here?": the choice asked of the assistant after a comparison stays with the leader.
+_WHICH = re.compile(r"\bwhich (?:one |option )?(?:fits|is (?:right|better|best|more)|should|would|do (?:i|we|you))\b|"
+                    r"\bwhat would you (?:do|go for|choose)\b", re.I)
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -255,6 +260,17 @@ class OfflineComposer:
         if asks_about_needs(ctx.message):  # "what did he need?": hypotheses to test, not "the cards don't settle it"
             block, cards = cued_block(leader_words(ctx.session, ctx.message), self.phrases.data.hypotheses)
             return [block], cards
+        terms = self._terms_asked(ctx.message)
+        if terms:  # "what does FTE stand for?": the term first, then the cards' best sentence on it
+            lines = [self._glossary_line(term) for term in terms]
+            said = " ".join(lines)
+            more = [s for s in (ctx.answer.sentences if ctx.answer and ctx.answer.covered else [])
+                    if _overlap(s.text, said) < 0.5][:1]  # a card sentence that adds to the definition, cited
+            if more:
+                lines.append(answer_text(ctx.answer.model_copy(update={"sentences": more}), 1))
+            if len(terms) > 1 and _WHICH.search(ctx.message):
+                lines.append(self.talk.which_fits)
+            return lines, [more[0].card_id] if more else []
         own = _own_document(ctx)
         if own is not None:
             cards, cited = self._answer_part(ctx.model_copy(update={"hits": []}), max(1, limit - 1))
@@ -285,6 +301,23 @@ class OfflineComposer:
         if lead in ctx.session.said:  # asked again outright: said again, and marked as said before
             text = text.replace(lead, self.talk.again.format(sentence=lead), 1)
         return [text], answer.cited()[:limit]
+
+    @staticmethod
+    def _terms_asked(message: str) -> list:
+        """The glossary terms a question asks about: the one it asks the meaning of, or both sides of a
+        "what's the difference between X and Y?" when the glossary holds each."""
+        sides = compared(message)
+        if sides:
+            terms = [term_named(side) for side in sides]
+            return terms if all(terms) and terms[0] is not terms[1] else []
+        term = term_named(message) if asks_meaning(message) else None
+        return [term] if term else []
+
+    def _glossary_line(self, term) -> str:
+        alone = term.term.lower() == term.expansion.lower()  # a term, not an abbreviation: it heads the line
+        return (self.talk.glossary_term if alone else self.talk.glossary_abbreviation).format(
+            term=term.term, expansion=term.expansion[:1].upper() + term.expansion[1:] if alone else term.expansion,
+            definition=re.sub(r"^(?:The|A|An) ", lambda m: m.group(0).lower(), term.definition))
 
     def _elsewhere(self, ctx: ReplyContext) -> tuple[str, list[str]] | None:
         """Where the question belongs, and the words that show it (sick pay, a taxi, a SAR), if any do."""

@@ -311,7 +311,11 @@ class Engine:
         hits, found = self._retrieve(query, target)
         shown = _shown(session)  # card sentences already quoted are never quoted again
         answer, support = self._sentences(understood, question, vector, qvector, hits, asked, found.covered, shown,
-                                          session.mode)
+                                          session.mode, case_record.no_send(session.case))
+        if case_record.no_send(session.case):  # a pupil with no SEND is not grounded in the SEN duties
+            from assistant.answers import sentence_index
+
+            shown = shown | sentence_index().send_sentences
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            coverage=found.coverage, covered=found.covered,
@@ -369,7 +373,7 @@ class Engine:
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
     def _sentences(self, understood, question, vector, qvector, hits, asked, search_covered: bool, shown: set[str],
-                   mode: str):
+                   mode: str, no_send: bool = False):
         """The card sentences that answer the message, and one that grounds the lens in hand."""
         from assistant.answers import sentence_index
 
@@ -388,7 +392,8 @@ class Engine:
                     and not self.searcher.find(asked or question, k=1).covered):
                 answer = answer.model_copy(update={"covered": False})
         else:  # what the new facts raise, from the sections retrieval found for them
-            support = index.answer(qvector, asked or question, hits, shown, limit=1)
+            support = index.answer(qvector, asked or question, hits, shown | index.send_sentences if no_send else shown,
+                                   limit=1)
         return answer, support
 
     @staticmethod

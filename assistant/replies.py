@@ -61,12 +61,6 @@ def cite_tag(hit: Hit) -> str:
 
 def named_terms(text: str, group: str, limit: int = 3) -> list[str]:
     """Phrases for what the leader named ("autism", "an EHC plan"), in the order they named them."""
-    from prompts.cues import load_cues
+    from prompts.cues import mentions
 
-    found: list[tuple[int, str]] = []
-    for phrase, words in load_cues().named[group].items():
-        positions = [m.start() for w in words
-                     for m in re.finditer(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.IGNORECASE)]
-        if positions:
-            found.append((min(positions), phrase))
-    return [phrase for _, phrase in sorted(found)[:limit]]
+    return [phrase for _, phrase in mentions(text, group)[:limit]]

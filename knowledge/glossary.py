@@ -59,3 +59,16 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> tuple[Term, ...]:
         return tuple(Term.model_validate(item) for item in raw)
     except (yaml.YAMLError, ValidationError, TypeError) as exc:
         raise ReflectError(f"{path.name}: the glossary is malformed: {exc}") from None
+
+
+def term_named(text: str) -> Term | None:
+    """The glossary term a short question names by its abbreviation, its expansion or an alias ("what does FTE
+    stand for?", "what's an EHC plan?"); the longest name wins, so "EHC plan" is not read as "EHC"."""
+    best: tuple[int, Term] | None = None
+    for term in load_glossary():
+        for name in (term.term, term.expansion, *term.aliases):
+            # An abbreviation that is also an ordinary word or initials (DT, CP) counts only in capitals.
+            flags = 0 if term.ambiguous and name == term.term else re.I
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags) and (best is None or len(name) > best[0]):
+                best = (len(name), term)
+    return best[1] if best else None

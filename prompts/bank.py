@@ -102,7 +102,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 PHRASE_FIELDS: dict[str, frozenset[str]] = {
     "openings": frozenset({"named"}),
     "acknowledgements": frozenset({"echo"}),
-    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence", "where",
+    "conversation": frozenset({"facts", "lens", "role", "gist", "details", "Details", "sentence", "where", "term", "expansion", "definition",
                                "he", "He", "him", "his", "child"}),
     "case_questions": frozenset({"he", "him", "his", "setting", "in_setting", "in_place", "plan", "need", "sanction", "trigger",
                                  "person", "view", "figure", "year"}),
@@ -490,6 +490,9 @@ class Conversation(_Strict):
     not_settled: tuple[str, ...] = Field(min_length=2)
     nothing_found: tuple[str, ...] = Field(min_length=1)
     case_studies: str = "The case studies in the cards that fit best:"
+    glossary_abbreviation: str  # {term} {expansion} {definition}
+    glossary_term: str  # {expansion} {definition}
+    which_fits: str  # after a comparison, "which fits here?" is the leader's call
     again: str = "As I said earlier: {sentence}"  # an answer asked for again
     signal_lead: str = "One point the law is clear on:"  # before a legal signal heard in the message
     weigh: str = "From what you've told me so far, these are still open:"

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assistant import draft_omissions
+
 DocumentKind = Literal["decision_note", "call_notes", "meeting_notes", "letter", "staff_briefing", "governors_summary",
                        "reflection"]
 Model = Literal["gibbs", "rolfe", "schon"]
@@ -89,6 +91,7 @@ class Request(BaseModel):
     person: Literal["first", "third"] | None = None
     prose: bool = False  # a paragraph, not headed sections
     sanction_letter: bool = False  # a letter announcing a sanction: not drafted
+    leave_out: list[str] = []  # what the leader asked to be left out, in their words (draft_omissions.NAMES: names)
 
 
 def kind_of(message: str, mode: str) -> DocumentKind | None:
@@ -111,7 +114,7 @@ def read(message: str, mode: str) -> Request:
         audience = next((f"the {m.group(1)}" if m.group(1).lower() not in ("senco", "dsl", "ep", "slt") else
                          f"the {m.group(1).upper()}" for m in [re.search(rf"\b({_STAFF})\b", text, re.I)] if m), None)
     person = "third" if _THIRD.search(text) else "first" if _FIRST.search(text) else None
-    return Request(kind=kind, audience=audience, words=words and max(words, 20), model=model, person=person,
+    return Request(kind=kind, audience=audience, leave_out=draft_omissions.asked(text), words=words and max(words, 20), model=model, person=person,
                    prose=bool(_PROSE.search(text)) or kind == "letter",
                    sanction_letter=kind == "letter" and bool(_ABOUT_SANCTION.search(text) or (
                        _SANCTION.search(text) and re.search(r"\b(?:tell|inform|confirm|announce)\w*\b", text, re.I))))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from pydantic import BaseModel
 
-from assistant import corrections, write_up_request
+from assistant import corrections, draft_omissions, write_up_request
 from assistant.case_questions import pronouns
 from assistant.case_record import DECISION_LABEL, DISCLOSURE, PARENT_ROLES, telling
 from assistant.write_up_request import Request
@@ -95,6 +95,22 @@ def _decision_parts(decision: str) -> tuple[list[str], list[str], set[str]]:
     return decided, reasons, used
 
 
+def _told(leader: list[str]) -> list[str]:
+    """The leader's sentences, a "Decision:" label taken off (the decision is matched without it)."""
+    return [DECISION_LABEL.sub("", s) for m in leader for s in split_sentences(" ".join(m.split()))]
+
+
+def _happened(case: CaseRecord, leader: list[str], used: set[str]) -> list[str]:
+    """What happened and what led up to it, as told: the record's account, trigger and history, then (up to two)
+    other sentences the leader told about it that no field holds ("he'd been dropped from the team that morning")."""
+    held = list(dict.fromkeys([*case.happened[:3], *([case.trigger] if case.trigger else []), *case.history[:2]]))
+    filed = " ".join([*held, *case.in_place, *case.sanctions, *case.pattern, *case.safeguarding,
+                      *(p.view or "" for p in case.people)])
+    told = [s for s in _told(leader) if telling(s) and s not in filed and s not in used and not DISCLOSURE.search(s)
+            and len(s.split()) >= 6 and not _NEXT.search(s) and not DECISION_LABEL.match(s)]
+    return held + told[:2]
+
+
 def _line(heading: str, body: list[str] | str) -> str:
     items = [body] if isinstance(body, str) else body
     if len(items) == 1:
@@ -117,13 +133,12 @@ def decision_note(session: Session, leader: list[str], today: dt.date) -> Docume
     needs = ", ".join(case.needs) or (case.plan if case.plan and case.plan != "none" else "")
     # Each of the leader's sentences appears once, under the first heading it belongs to.
     equality = [s for s in split_sentences(session.decision or "") if _NEEDS_NAMED.search(s) and s not in used]
-    next_steps = [s for s in split_sentences(said) if _NEXT.search(s) and not s.endswith("?") and s not in used
+    next_steps = [s for s in _told(leader) if _NEXT.search(s) and not s.endswith("?") and s not in used
                   and s not in equality]
     safeguarding = m["safeguarding_escalated"] if session.escalated else m["safeguarding"]
     lines = [
         _line(h["pupil"], pupil or to_add(m["pupil"])),
-        _line(h["happened"], [*case.happened[:3], *([case.trigger] if case.trigger and case.trigger not in
-                                                     case.happened else [])] or to_add(m["happened"])),
+        _line(h["happened"], _happened(case, leader, used) or to_add(m["happened"])),
         _line(h["in_place"], case.in_place or to_add(m["in_place"])),
         _line(h["views"], (_views(case, ("the pupil",)) or [to_add(m["pupil_view"])])
               + (_views(case, PARENT_ROLES) or [to_add(m["parent_view"])])
@@ -328,7 +343,7 @@ def decision_paragraph(session: Session, leader: list[str], words: int | None) -
     case = session.case
     decided, reasons, used = _decision_parts(session.decision or "")
     said = " ".join(leader)
-    next_steps = [s for s in split_sentences(said) if _NEXT.search(s) and s not in used][:2]
+    next_steps = [s for s in _told(leader) if _NEXT.search(s) and s not in used][:2]
     views = [f"{p.role[:1].upper()}{p.role[1:]}: {p.view.rstrip('.')}." for p in case.views()]
     sentences = [
         t.pupil.format(pupil=_pupil(case)) if _pupil(case) else "",
@@ -478,8 +493,14 @@ def draft(session: Session, message: str, earlier: list[str], all_said: list[str
         intro, *body = document.text.split("\n\n")
         text = "\n\n".join([intro, *(third_person(p, noun) for p in body)]) if body else third_person(intro, noun)
         document = document.model_copy(update={"text": text})
-    if request.kind == "governors_summary":
+    if request.kind == "governors_summary" or draft_omissions.NAMES in request.leave_out:
         document = document.model_copy(update={"text": without_names(document.text, " ".join(earlier))})
+    if request.leave_out:  # "leave out the bit about his dad": taken out, and said so
+        text = draft_omissions.leave_out(document.text, request.leave_out, session.case.safeguarding)
+        items = ["names" if w == draft_omissions.NAMES else w for w in request.leave_out]
+        note = templates().left_out.format(items=", ".join(f"*{w}*" for w in items))
+        document = document.model_copy(update={"text": text.replace("\n\n", f" {note}\n\n", 1) if "\n\n" in text
+                                                else f"{text} {note}"})
     if request.words and _count(document.text) > request.words:
         document = document.model_copy(update={"text": _within(document.text, request.words)})
     return document

@@ -115,6 +115,7 @@ class Templates(_Strict):
     reflection: Reflection
     schon: dict[str, Stage]
     third_person: dict[str, str]
+    left_out: str  # {items}: what the leader asked to be left out of the draft
 
 
 @lru_cache(maxsize=1)

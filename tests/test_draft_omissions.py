@@ -1,0 +1,60 @@
+"""A draft leaves out what the leader asked it to leave out, and says so; everything else stays."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant import draft_omissions, write_ups
+from tests.engine_helpers import offline_engine
+
+pytestmark = pytest.mark.usefixtures("prepared")
+
+CASE = [
+    "Year 6 boy, Callum, ADHD on SEN support, threw a chair in maths after the TA moved his seat.",
+    "He had been dropped from the football team that morning and was upset about it.",
+    "Decision: no suspension; a restorative meeting with the TA and a seat plan agreed with him, reviewed in two weeks.",
+]
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("Write up my decision, but leave out the bit about his dad please", ["the bit about his dad"]),
+    ("Decision note please, and leave his dad out of it.", ["his dad"]),
+    ("Notes for the call with mum; don't mention the disclosure, the DSL has it.", ["the disclosure"]),
+    ("A summary for governors, anonymised", [draft_omissions.NAMES]),
+    ("Write it up without naming him", [draft_omissions.NAMES]),
+    ("Write up my decision for the log", []),
+])
+def test_what_to_leave_out_is_read_from_the_request(message, expected):
+    assert draft_omissions.asked(message) == expected
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory, prepared):
+    engine = offline_engine(tmp_path_factory.mktemp("omit"))
+    told = engine.new_session("live")
+    for message in CASE:
+        engine.turn(told, message)
+    return told
+
+
+def _draft(session, message):
+    said = [t.text for t in session.turns if t.role == "user"]
+    # Drafted directly: whether a message reaches the drafter is the guard's decision, tested with the guard.
+    return write_ups.draft(session, message, said, [*said, message], None, lambda s: None, "leader",
+                           dt.date(2026, 11, 30)).text
+
+
+def test_a_decision_note_leaves_out_what_was_asked_and_keeps_the_rest(session):
+    whole = _draft(session, "Please write that up as a decision note.")
+    assert "football" in whole.lower()  # the drafter would otherwise carry it
+    text = _draft(session, "Please write that up as a decision note, and leave the football out of it.")
+    assert "leaves out *the football*" in text
+    assert "football" not in text.replace("*the football*", "")  # only the line saying so names it
+    assert "restorative meeting" in text and "ADHD" in text
+
+
+def test_no_names_takes_the_pupils_name_out(session):
+    text = _draft(session, "Write up my decision for the file, no names please.")
+    assert "Callum" not in text
+    assert "restorative meeting" in text

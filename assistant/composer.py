@@ -13,13 +13,13 @@ import datetime as dt
 import hashlib
 import re
 
-from assistant import write_ups
+from assistant import write_up_request, write_ups
 from assistant.answers import Answer
 from assistant.asking import asks_meaning, compared
 from assistant.case_questions import case_questions, in_setting, pronouns
 from assistant.cue_match import hits as cue_hits
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
-from assistant.cued_replies import asks_about_needs, asks_about_the_room, cued_block
+from assistant.cued_replies import asks_about_needs, asks_about_repair, asks_about_the_room, cued_block
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
 from assistant.prep_requests import compose_request
@@ -68,6 +68,8 @@ _WEIGHING = re.compile(r"\bweigh|\bconsider\b|\bmiss(?:ing|ed)\b|\bfactors?\b|\b
 # "...and which fits here?": the choice asked of the assistant after a comparison stays with the leader.
 _WHICH = re.compile(r"\bwhich (?:one |option )?(?:fits|is (?:right|better|best|more)|should|would|do (?:i|we|you))\b|"
                     r"\bwhat would you (?:do|go for|choose)\b", re.I)
+# Where the cards say what a suspension or exclusion notice must tell the family.
+NOTICE_SECTION = ("suspension-exclusion-legal-framework", "Notifications and education during the exclusion")
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -260,6 +262,9 @@ class OfflineComposer:
         if asks_about_needs(ctx.message):  # "what did he need?": hypotheses to test, not "the cards don't settle it"
             block, cards = cued_block(leader_words(ctx.session, ctx.message), self.phrases.data.hypotheses)
             return [block], cards
+        if asks_about_repair(ctx.message):  # "should I apologise?": what repair can look like, not "not covered"
+            block, cards = cued_block(ctx.message, self.phrases.data.repair, context=leader_words(ctx.session, ""))
+            return [block], cards
         terms = self._terms_asked(ctx.message)
         if terms:  # "what does FTE stand for?": the term first, then the cards' best sentence on it
             lines = [self._glossary_line(term) for term in terms]
@@ -430,11 +435,26 @@ class OfflineComposer:
     def fit_refusal(self, session, message: str, refusal: str, lead: str) -> str:
         """A determination refused to a member of staff, a trainer or a governor keeps its boundary but asks
         about their own part in it, not how they will justify a decision that is not theirs."""
+        if write_up_request.read(message, session.mode).sanction_letter:
+            return self._document_refused(refusal, lead)
         role = writer_role(leader_words(session, message), session.mode)
         questions = self.talk.refusal_questions.get(role)
         if not questions or lead not in refusal:
             return refusal
         return refusal.split(lead)[0] + lead + "\n\n" + "\n".join(f"- {q}" for q in questions)
+
+    def _document_refused(self, refusal: str, lead: str) -> str:
+        """A letter announcing a sanction is not drafted (boundaries.md: it belongs to the school's formal
+        process), but what such a letter must contain is said, from the card, with the record offered instead."""
+        from assistant.answers import sentence_index
+
+        card, heading = NOTICE_SECTION
+        # What the family must be told (the period, the reasons, representations, the first five days), not
+        # the notices to others.
+        said = [r[0] for r in sentence_index().rows if r[1] == card and r[3] == heading and re.search(
+            r"\bparents\b", r[0])]
+        contents = f"{' '.join(said)} {cite(card, heading)}" if said else ""
+        return "\n\n".join(p for p in (self.talk.sanction_document, contents, self.talk.sanction_document_offer) if p)
 
     def refused_again(self, session, refusal: str, lead: str) -> str:
         """The same kind of refusal twice running: its boundary sentence, then what this case still leaves open
@@ -472,7 +492,7 @@ class OfflineComposer:
             parts.append(force)
         if (not u.short or _unsettled(ctx)) and not weighing:  # the open points are already the questions
             # Hypotheses end on their own question: one more from the lens is enough.
-            count = 1 if force or asks_about_needs(ctx.message) else QUESTIONS_PER_TURN
+            count = 1 if force or asks_about_needs(ctx.message) or asks_about_repair(ctx.message) else QUESTIONS_PER_TURN
             more, questions = self._questions_part(ctx, ctx.target, count)
             parts += more
         return Draft(text="\n\n".join(parts), lens=ctx.target if questions else ctx.state.current,

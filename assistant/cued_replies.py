@@ -3,9 +3,10 @@
 - "What did he need?": a few tentative hypotheses about a pupil's needs (a change of room, ADHD, being
   challenged in front of the class), for them to test against what they know of the child. A consultant
   offers these rather than deferring to the cards or a legal adviser; never a diagnosis or a conclusion.
+- "Should I apologise?", "was I wrong?": what repair can look like, after a member of staff's own part in it.
 - Prep, "how do I handle it if someone names a pupil?": a facilitator's practical moves for the room.
 
-The wordings live in prompts/phrases.yaml (`hypotheses`, `facilitation`)."""
+The wordings live in prompts/phrases.yaml (`hypotheses`, `repair`, `facilitation`)."""
 from __future__ import annotations
 
 import re
@@ -36,6 +37,21 @@ ROOM_QUESTION = re.compile(
     r"cope with|field|head off)\b|\bwhat (?:do|should|would|can|could) (?:i|we) (?:say|do) (?:if|when)\b|"
     r"\bprompt (?:sheet|card)s?\b|\bif (?:someone|somebody|a delegate|a head|a member of staff|staff|a governor) "
     r"(?:brings up|raises|names|asks|starts|gets|becomes|says)\b", re.I)
+
+
+# A member of staff asking about repair after their own part: "should I apologise?", "was I wrong to shout?".
+REPAIR_QUESTION = re.compile(
+    r"\b(?:should|do|shall|would|could|can|ought) i (?:\w+ ){0,2}(?:apologi[sz]e|say sorry|make it up|put (?:it|things) right)\b|"
+    r"\b(?:do you think|would you|is it (?:ok|okay|right|worth)(?: for me)?)(?: that)? (?:i )?(?:should )?(?:to )?"
+    r"(?:apologi[sz]e|say sorry)\b|"
+    r"\b(?:was|were) i (?:\w+ ){0,1}(?:wrong|out of order|too harsh|unfair|in the wrong)\b|"
+    r"\bdid i (?:get it wrong|do (?:the )?wrong|mess (?:it|this) up|handle it badly|make it worse)\b|"
+    r"\bhow (?:do|can|should) i (?:\w+ ){0,2}(?:repair|fix|mend|rebuild) (?:things|it|this|the relationship|my relationship)\b",
+    re.I)
+
+
+def asks_about_repair(message: str) -> bool:
+    return bool(REPAIR_QUESTION.search(message))
 
 
 def asks_about_needs(message: str) -> bool:

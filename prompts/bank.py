@@ -108,6 +108,7 @@ PHRASE_FIELDS: dict[str, frozenset[str]] = {
                                  "person", "view", "figure", "year"}),
     "prep_requests": frozenset({"focus", "he", "him", "count"}),
     "hypotheses": frozenset({"he", "him", "his"}),
+    "repair": frozenset({"he", "him", "his"}),
     "facilitation": frozenset(),
     "scenario": frozenset({"year", "pupil_word", "need", "event", "in_setting", "him", "he", "response"}),
 }
@@ -493,6 +494,8 @@ class Conversation(_Strict):
     glossary_abbreviation: str  # {term} {expansion} {definition}
     glossary_term: str  # {expansion} {definition}
     which_fits: str  # after a comparison, "which fits here?" is the leader's call
+    sanction_document: str  # a letter announcing a sanction is refused; what it must contain follows
+    sanction_document_offer: str
     again: str = "As I said earlier: {sentence}"  # an answer asked for again
     signal_lead: str = "One point the law is clear on:"  # before a legal signal heard in the message
     weigh: str = "From what you've told me so far, these are still open:"
@@ -581,6 +584,7 @@ class Phrases(_Strict):
     case_questions: tuple[CaseQuestion, ...] = ()
     prep_requests: PrepRequests
     hypotheses: Hypotheses
+    repair: Hypotheses
     facilitation: Hypotheses
 
     @model_validator(mode="after")
@@ -639,6 +643,8 @@ class Phrases(_Strict):
         yield "scenario", (req.scenario,)
         hyp = self.hypotheses
         yield "hypotheses", (hyp.lead, hyp.close, *(h.text for h in hyp.items))
+        fix = self.repair
+        yield "repair", (fix.lead, fix.close, *(h.text for h in fix.items))
         tips = self.facilitation
         yield "facilitation", (tips.lead, tips.close, *(h.text for h in tips.items))
         gov = self.governance_summary

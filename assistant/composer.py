@@ -233,7 +233,9 @@ class OfflineComposer:
             block, cards = cued_block(ctx.message, self.phrases.data.facilitation,
                                       context=leader_words(ctx.session, ""))
             draft = Draft(text=block, lens=ctx.state.current, citations=self._citations(ctx, cards), kind="plan")
-        elif u.request and mode == "prep":
+        elif u.request and (mode == "prep" or u.request in ("outline", "slides", "scenario")):
+            # A session plan, slides or a vignette asked for mid-case ("a 20-minute twilight for my TAs on this")
+            # is produced in any mode, not answered with a summary of the case.
             draft = compose_request(ctx, self.phrases, pick_questions, leader_words(ctx.session, ctx.message))
         elif in_scene and not _LEAVE_ROLE.search(ctx.message):  # a question in the scene is in character
             draft = self._roleplay(ctx, start=False)

@@ -105,8 +105,24 @@ def asked_count(message: str) -> int:
 
 
 def _framing(ctx: ReplyContext) -> str:
-    """The consultant's first words: where they said what the session is for."""
+    """The consultant's first words: where they said what the session is for. In live or practice mode the first
+    words tell a case, and a session asked for mid-case is about that case (`case_topic`)."""
+    if ctx.session.mode != "prep":
+        return case_topic(ctx.session.case) or ""
     return next((t.text for t in ctx.session.turns if t.role == "user"), "")
+
+
+# "A twilight on this", "slides about it": the topic is the case itself.
+_DEICTIC = re.compile(r"^(?:this|that|it|what happened|the incident|this incident|this case|the case)\b", re.I)
+
+
+def case_topic(case) -> str | None:
+    """A session's topic drawn from the case told ("autism and an incident in the dining hall"), never its pupil."""
+    need = case.needs[0] if case.needs else None
+    setting = in_setting(case.setting) if case.setting else None
+    if not need and not setting:
+        return None
+    return " and ".join(p for p in (need, f"an incident {setting}" if setting else "an incident like this one") if p)
 
 
 def session_topic(ctx: ReplyContext) -> str:
@@ -136,8 +152,8 @@ def _topical_questions(ctx: ReplyContext, said: str, count: int) -> list[str]:
 
 
 def topic_of(text: str) -> str | None:
-    """What the consultant said the session (or the slides) is about, in their words."""
-    found = [m.group(1).strip() for m in _TOPIC.finditer(text)]
+    """What the consultant said the session (or the slides) is about, in their words ("this" names none)."""
+    found = [m.group(1).strip() for m in _TOPIC.finditer(text) if not _DEICTIC.match(m.group(1).strip())]
     return max(found, key=len) if found else None
 
 
@@ -146,6 +162,8 @@ def _topic_sections(ctx: ReplyContext, topic: str, count: int) -> list[tuple[str
     if ctx.search is None:
         return []
     out, used = [], set()
+    if ctx.session.mode != "prep":  # a session on the case told: searched with what happened, not only its label
+        topic = f"{topic}. {' '.join(ctx.session.case.happened[:1])}"
     for hit in ctx.search(topic, k=12):
         if hit.kind == "case" or hit.card_id in used or (hit.card_id, hit.heading) not in section_sentences():
             continue
@@ -160,7 +178,7 @@ def _slides(ctx: ReplyContext, req) -> Draft:
     """N slides' worth of points: one guidance section the topic reaches per slide, its first sentences as the
     points, cited; the wording is the guidance's, for the consultant to cut down."""
     count = _asked_number(_SLIDE_COUNT, ctx.message, DEFAULT_SLIDES, MOST_SLIDES)
-    topic = topic_of(ctx.message) or topic_of(_framing(ctx)) or ctx.message
+    topic = topic_of(ctx.message) or topic_of(_framing(ctx)) or (ctx.session.mode != "prep" and _framing(ctx)) or ctx.message
     slides = []
     for n, (card_id, title, heading) in enumerate(_topic_sections(ctx, topic, count), 1):
         points = section_sentences()[(card_id, heading)][:POINTS_PER_SLIDE]
@@ -233,7 +251,7 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
         return Draft(text=f"{lead}\n\n{listed}", lens=ctx.state.current, kind="plan",
                      questions=questions)
     minutes = session_minutes(said)
-    topic = topic_of(_framing(ctx)) or topic_of(ctx.message)
+    topic = topic_of(_framing(ctx)) or topic_of(ctx.message) or (ctx.session.mode != "prep" and _framing(ctx)) or None
     if case.pattern:
         focus = f"“{figure(case).rstrip('.')}”"
     elif topic:  # a training session on a topic: its key points, from the guidance the topic reaches
@@ -243,9 +261,12 @@ def compose_request(ctx: ReplyContext, phrases, pick: Callable, said: str) -> Dr
     else:
         focus = "what the data and the policy show"
     steps, start = [], 0
-    for number, step in enumerate(req.outline_steps, 1):
+    plan = list(req.outline_steps)
+    while len(plan) > 2 and len(plan) * 5 > minutes:  # a short slot loses the practice first, so it ends on time
+        del plan[-2]
+    for number, step in enumerate(plan, 1):
         length = max(5, round(minutes * step.share / 5) * 5)
-        if number == len(req.outline_steps):
+        if number == len(plan):
             length = max(5, minutes - start)  # the close takes what is left, so the outline ends on time
         steps.append(f"{len(steps) + 1}. **{start}–{start + length} min**: {step.text.format(focus=focus)}")
         start += length

@@ -104,7 +104,8 @@ _REQUESTS = (
     ("outline", re.compile(r"\b(?:session )?outline\b|\brunning order\b|\bagenda\b|\bsession plan\b|"
                            r"\bplan (?:for|of) the (?:hour|session|twilight|training|meeting)\b|\bstructure (?:for|of) the "
                            r"(?:session|hour|twilight)\b|\btimings?\b|\btimed (?:plan|outline|agenda|session)\b|"
-                           r"\bplan (?:for|of) (?:a|an|my|our) (?:\d+[- ]?min(?:ute)?s?|hour|half[- ]day|twilight|inset|training)\b",
+                           r"\bplan (?:for|of) (?:a|an|my|our) (?:\d+[- ]?min(?:ute)?s?|hour|half[- ]day|twilight|inset|training)\b|"
+                           r"\b(?:twilight|inset|cpd|training|briefing|staff meeting) (?:session )?(?:plan|outline)\b",
                            re.I)),
     # Questions or prompts for people in a session to discuss: "discussion prompts", "four questions for the
     # table groups", "facilitator prompts", "something for delegates to talk about".

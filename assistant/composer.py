@@ -70,6 +70,16 @@ _WHICH = re.compile(r"\bwhich (?:one |option )?(?:fits|is (?:right|better|best|m
                     r"\bwhat would you (?:do|go for|choose)\b", re.I)
 # Where the cards say what a suspension or exclusion notice must tell the family.
 NOTICE_SECTION = ("suspension-exclusion-legal-framework", "Notifications and education during the exclusion")
+# "It's recorded", "logged on CPOMS", "the incident form's done": the record the force check asks about exists.
+_ALREADY_RECORDED = re.compile(r"(?<!not )(?<!hasn't been )(?<!isn't )\b(?:(?:it'?s|it is|it was|it has been|it's been|"
+                               r"all|been|already|both) (?:recorded|logged|written up|reported)|logged (?:it|on|in)|"
+                               r"recorded (?:it|on|in)|on cpoms|incident form(?:'s| is| has been)? (?:done|in|completed)|"
+                               r"bound book)\b", re.I)
+# A pupil hurting an adult: "bit a TA", "kicked the teacher", "the TA has a bruise".
+_ADULT = r"(?:ta|teacher|teaching assistant|hlta|lsa|member of staff|colleague|staff member|adult|midday|supervisor|cover)"
+_ADULT_HURT = re.compile(rf"\b(?:bit|bitten|kicked|hit|punched|scratched|slapped|injured|hurt|headbutted|assaulted|pushed)"
+                         rf" (?:a |the |my |our |his |her )?(?:\w+ )?{_ADULT}s?\b|\b(?:the |a |my |our )?{_ADULT} "
+                         rf"(?:has|had|got|was left with) (?:a |an )?(?:bruise|bite|cut|injury|black eye|scratch)", re.I)
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -413,12 +423,17 @@ class OfflineComposer:
         mode = ctx.session.mode
         if not ctx.understanding.force or mode == "prep":
             return None
+        if _ALREADY_RECORDED.search(leader_words(ctx.session, ctx.message)):
+            return None  # they have said it is written up: asking again reads as not listening
         if mode == "practice":
             options = self.talk.force_check
-        else:  # live: force by staff has its duties since April 2026; an injury between pupils, its own record
-            options = self.talk.force_check_live if ctx.understanding.staff_force else self.talk.injury_check_live
+        elif ctx.understanding.staff_force:  # live: force by staff has its duties since April 2026
+            options = self.talk.force_check_live
+        else:  # an adult hurt by a pupil, or an injury between pupils: each its own record
+            options = self.talk.staff_injury_check_live if _ADULT_HURT.search(ctx.message) else self.talk.injury_check_live
         earlier = ctx.session.said
-        checks = [*self.talk.force_check, *self.talk.force_check_live, *self.talk.injury_check_live]
+        checks = [*self.talk.force_check, *self.talk.force_check_live, *self.talk.injury_check_live,
+                  *self.talk.staff_injury_check_live]
         if any(option in earlier for option in checks):
             return None
         return self._rotate(ctx, options, "force")

@@ -532,6 +532,7 @@ class Conversation(_Strict):
     force_check: tuple[str, ...] = Field(min_length=2)
     force_check_live: tuple[str, ...] = Field(min_length=2)  # live: recorded, and the parents told
     injury_check_live: list[str]  # live: an injury with no force used by staff
+    staff_injury_check_live: list[str]  # live: an adult hurt by a pupil (with RIDDOR)
     roleplay_start: tuple[str, ...]
     roleplay_lines: dict[str, tuple[RoleLine, ...]]
     roleplay_end: tuple[str, ...]

@@ -90,7 +90,7 @@ _NO_PLAN = re.compile(r"\b(?:no|not got an?|hasn'?t got an?|doesn'?t have an?|wi
                       r"\bisn'?t on the (?:sen )?register\b|\bnot on sen support\b|\bno sen\b", re.I)
 # The leader says the pupil has no special educational needs at all ("no SEND", "no additional needs"): there is
 # no plan, and the SEND lens has nothing to ask unless a need is named later.
-_NO_SEND = re.compile(r"\bno (?:known |identified |additional |special |sen(?:d)? )?(?:send|sen|needs|additional needs)\b|"
+NO_SEND_SAID = re.compile(r"\bno (?:known |identified |additional |special |sen(?:d)? )?(?:send|sen|needs|additional needs)\b|"
                       r"\bnot (?:send|sen)\b|\b(?:doesn'?t|does not|don'?t) have (?:any )?(?:send|sen|additional needs|"
                       r"special educational needs)\b|\bno special educational needs\b|\bnot on the send register\b", re.I)
 NO_SEND = "no SEND known"
@@ -243,7 +243,7 @@ def update(record: CaseRecord, message: str, kind: str = "new_facts") -> CaseRec
     if sen_support:  # "no EHCP, he's on SEN support" is SEN support
         if kind == "correction" or new.plan in (None, "none"):
             put("plan", "SEN support")
-    elif _NO_SEND.search(text):
+    elif NO_SEND_SAID.search(text):
         put("plan", "none")
         put("plan_note", NO_SEND)
     elif _NO_PLAN.search(text):
@@ -405,9 +405,10 @@ def added(before: CaseRecord, after: CaseRecord) -> list[str]:
         out.append(after.year_group)
     out += [need for need in after.needs if need not in before.needs and need not in ("an EHC plan", "SEN support")]
     if after.plan != before.plan and after.plan:
-        out.append({"EHCP": "the EHC plan", "SEN support": "SEN support", "none": "no EHC plan yet"}[after.plan])
+        if after.plan_note != NO_SEND:  # "no SEND" below says it
+            out.append({"EHCP": "the EHC plan", "SEN support": "SEN support", "none": "no EHC plan yet"}[after.plan])
     if after.plan_note and after.plan_note != before.plan_note:
-        out.append("the request for an assessment")
+        out.append("no SEND" if after.plan_note == NO_SEND else "the request for an assessment")
     if after.diagnosis == "none" and before.diagnosis != "none":
         out.append("no diagnosis")
     if after.trigger and after.trigger != before.trigger:

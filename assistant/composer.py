@@ -19,6 +19,7 @@ from assistant.asking import asks_meaning, compared
 from assistant.case_questions import case_questions, in_setting, pronouns
 from assistant.cue_match import hits as cue_hits
 from assistant.case_record import DECISION_LABEL, already_held, record_gaps
+from assistant.case_record import no_send as no_send_known
 from assistant.cued_replies import asks_about_needs, asks_about_repair, asks_about_the_room, cued_block
 from assistant.phrasing import Phrases
 from assistant.prep_plan import compose_plan
@@ -80,6 +81,9 @@ _ADULT = r"(?:ta|teacher|teaching assistant|hlta|lsa|member of staff|colleague|s
 _ADULT_HURT = re.compile(rf"\b(?:bit|bitten|kicked|hit|punched|scratched|slapped|injured|hurt|headbutted|assaulted|pushed)"
                          rf" (?:a |the |my |our |his |her )?(?:\w+ )?{_ADULT}s?\b|\b(?:the |a |my |our )?{_ADULT} "
                          rf"(?:has|had|got|was left with) (?:a |an )?(?:bruise|bite|cut|injury|black eye|scratch)", re.I)
+# A question about the pupil's disability, needs or adjustments: none to ask of a pupil the leader says has no SEND.
+_DISABILITY_QUESTION = re.compile(r"\bdisab|\bSEND?\b|\bEHC|adjustments?\b|\bcondition\b|\bdiagnos|\bthe pupil's needs\b|"
+                                  r"\bsimilar needs\b|\baids the pupil\b|\bSENCO\b", re.I)
 _STAFF_CONTEXT = re.compile(r"\b(?:teacher|colleague|staff|TA|LSA|head of|deputy|SENCO|policy|restorative|meeting)\b", re.I)
 _PARENT_CONTEXT = re.compile(r"\b(?:mum|dad|mother|father|parent|carer)\b", re.I)
 
@@ -117,8 +121,9 @@ def pick_questions(ctx: ReplyContext, lens: str, count: int = QUESTIONS_PER_TURN
     if lens in AFTER_DECISION:  # "what work is set while the pupil is out" only if the decision sends them out
         decided = normalise(_UNDONE.sub(" ", ctx.session.decision or ""))
         candidates = [q for q in candidates if not q.when or any(stem_in(w, decided) for w in q.when)]
+    no_send = no_send_known(ctx.session.case)  # a pupil with no SEND is not asked about their disability
     bank = [q for q in candidates if not already_held(ctx.session.case, q.text) and not any(
-        _overlap(q.text, o.text) > 0.5 for o in own)]
+        _overlap(q.text, o.text) > 0.5 for o in own) and not (no_send and _DISABILITY_QUESTION.search(q.text))]
     return [*own, *bank][:count]
 
 
@@ -519,8 +524,9 @@ class OfflineComposer:
         mode = ctx.session.mode
         parts: list[str] = []
         if ctx.first:
-            named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1) + named_terms(
-                ctx.message, "people", 1)
+            named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1)
+            # A person alone ("I can see the parents") is not what stands out; beside a need or a response it is.
+            named += named_terms(ctx.message, "people", 1) if named else []
             parts.append(self.phrases.opening(mode, named, (ctx.session.id, "0")))
             heard = self._feelings_line(ctx) or (self._details_line(ctx) if mode != "prep" else None)
             if heard:

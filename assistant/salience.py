@@ -29,12 +29,13 @@ _PLAIN = frozenset(
     "your morning afternoon today yesterday tomorrow end start bit kind sort part point fact case matter weekend "
     "term minute minutes mins sec second side page look change note record option options call anyway half quite "
     "either nobody somebody someone everyone anyone mr mrs ms miss monday tuesday wednesday thursday friday "
-    "saturday sunday away instead already ago later tonight together apart around".split())
+    "saturday sunday away instead already ago later tonight together apart around couple few several".split())
 # Common verbs that follow a noun ("her mum says", "the mates keep coming"): the phrase ends before them.
 _VERBS = frozenset(
     "says said say told tells asked asks took takes take keep keeps kept went goes go come comes came called "
     "looks looked know knows knew think thinks thought want wants wanted gets got make makes made did does "
-    "is are was were has had have seems seemed feel feels felt started starts stopped needs needed".split())
+    "is are was were has had have seems seemed feel feels felt started starts stopped needs needed rang rung phoned "
+    "emailed complained arrived turned".split())
 # Describing words that may lead a phrase ("the small playground") but never end one ("the awful").
 _DESCRIBING = frozenset(
     "awful proper short long big small whole new old good bad real actual original main usual same right wrong "

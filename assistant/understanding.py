@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from assistant import write_ups
-from assistant.case_record import DECISION_LABEL_WORDS
+from assistant.case_record import DECISION_LABEL_WORDS, NO_SEND_SAID
 from assistant.text import lenses_in
 from knowledge.query import is_question
 from knowledge.text import split_sentences
@@ -165,7 +165,7 @@ def head_scores(vector, which: str = "kind") -> dict[str, float]:
 
 
 def _lens(text: str, vector) -> str | None:
-    found = lenses_in(text)
+    found = lenses_in(NO_SEND_SAID.sub(" ", text))  # "no SEND" raises no SEND lens
     if found:
         return max(found, key=lambda lens: (len(found[lens]), -list(found).index(lens)))
     scores = head_scores(vector, "lens")

@@ -85,3 +85,15 @@ def test_a_comparison_answers_both_sides_and_leaves_the_choice(tmp_path):
     assert "45 school days" in reply  # what a suspension is
     assert "voluntary" in reply  # what a managed move is
     assert "your call" in reply
+
+
+def test_a_prejudice_incident_keeps_the_targeted_pupil_in_view_and_asks_nothing_of_disability(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    replies = [engine.turn(session, m).reply for m in (
+        "Year 10 girl, no SEND, posted homophobic comments about a Year 8 boy in a group chat.",
+        "She says it was a joke and she didn't think he'd see it.",
+        "It's the second time this term.")]
+    asked = " ".join(line for reply in replies for line in reply.splitlines() if line.startswith("- "))
+    assert "targeted" in asked  # the pupil on the receiving end, and what they need
+    assert "disability" not in asked and "adjustment" not in asked

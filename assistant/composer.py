@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 
-from assistant import write_up_request, write_ups
+from assistant import corrections, write_up_request, write_ups
 from assistant.answers import Answer
 from assistant.asking import asks_meaning, compared
 from assistant.case_questions import case_questions, in_setting, pronouns
@@ -535,7 +535,11 @@ class OfflineComposer:
                 parts.append(self.phrases.safety_check((ctx.session.id, "0")))
         elif not ctx.handed_on:  # a hand-on is acknowledged in the lead; its particulars are the DSL's
             line = self._feelings_line(ctx) or self._facts_line(ctx)
-            if ctx.understanding.kind == "correction":
+            earlier = "\n".join(t.text for t in ctx.session.turns[:-1] if t.role == "user")
+            fixed = corrections.pairs(ctx.message, earlier)
+            if fixed:  # said back, so the leader can see the record now holds the right facts
+                line = self.talk.corrected.format(facts="; ".join(f"{new}, not {old}" for old, new in fixed))
+            elif ctx.understanding.kind == "correction":
                 line = self._rotate(ctx, self.talk.correction, "correct")
             elif mode == "prep" and "the figures" in ctx.new_facts and ctx.session.case.setting:
                 line = self.phrases.data.prep_requests.figure_fold.format(focus=in_setting(ctx.session.case.setting))

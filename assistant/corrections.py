@@ -102,6 +102,8 @@ def _align(new: list[str], old: list[str]) -> tuple[str, str] | None:
 
 
 _I_MEANT = re.compile(r"\bi (?:meant|mean)\b\s*(?:it was\s+|it'?s\s+|she'?s\s+|he'?s\s+|they'?re\s+|in\s+)?", re.I)
+# "actually it was Tuesday", "it was actually the Tuesday": a new value told in place of one said before.
+_IT_WAS = re.compile(r"\b(?:it was|it's|it is|that was|this was)\s+(?:actually\s+|really\s+|on\s+|in\s+|the\s+)*", re.I)
 _INFERABLE = {"day": _DAYS, "month": _MONTHS}
 
 
@@ -134,10 +136,15 @@ def pairs(message: str, earlier: str = "") -> list[tuple[str, str]]:
                     pair = _align(_after(tokens, j), old_after)
                 if pair and pair not in out:
                     out.append(pair)
-        if not out and (m := _I_MEANT.search(sentence)):
-            new = _after(_tokens(sentence[m.end():]), 0)
+        # "I meant Thursday", "actually it was Tuesday": the one other day (month, year group) told before is
+        # the old value; clause by clause, so "it was Tuesday, and she's Year 8 not 7" corrects both.
+        for clause in re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", sentence):
+            m = _I_MEANT.search(clause) or _IT_WAS.search(clause)
+            if not m:
+                continue
+            new = _after(_tokens(clause[m.end():]), 0)
             kind = _category(new)
-            if kind in ("day", "month", "year"):
+            if kind in ("day", "month", "year") and not any(_category(old.split()) == kind for old, _ in out):
                 if kind == "year" and re.fullmatch(r"(?:y|yr) ?\d+", " ".join(new), re.I):
                     new = ["Year", re.sub(r"\D", "", " ".join(new))]
                 others = [v for v in _found(kind, earlier) if v.lower() != " ".join(new).lower()]

@@ -289,6 +289,9 @@ class Engine:
             # The leader's own decision or practice target, in their words (never the assistant's).
             decision = message if practice else (session.case.decision or message)
             self.store.set_fields(session, decision=self._flag_claims(decision))
+        elif understood.kind == "draft_request" and (told := _DECISION_IN.search(message)):
+            # "Write that up as a decision note? Decision: ...": the decision told with the request is recorded too.
+            self.store.set_fields(session, decision=self._flag_claims(told.group(1).strip()))
 
         answering = _last_lens(session)
         if answering is None and practice:
@@ -495,6 +498,10 @@ def _last_lens(session: Session) -> str | None:
 # Once a live decision is recorded, the questions follow it: carrying it out, then the staff. The lenses
 # that weigh a decision (needs, proportionality ...) are not reopened, except a safeguarding point raised.
 _AFTER_DECISION = (*AFTER_DECISION, "staff")
+
+
+# A decision labelled inside a longer message ("...as a decision note? Decision: phone kept till 3pm.").
+_DECISION_IN = re.compile(r"(?:^|[.?!]\s+)(?:my |our |final )*decision\s*[:\-]\s*(.{8,})", re.I | re.S)
 
 
 def _target(state: LensState, answering: str | None, understood: Understanding, mode: str,

@@ -94,8 +94,21 @@ class Request(BaseModel):
     leave_out: list[str] = []  # what the leader asked to be left out, in their words (draft_omissions.NAMES: names)
 
 
+# A document named outright ("as a decision note", "call notes", "a letter to mum") is the one asked for, whatever
+# else the message mentions on the way ("...a restorative chat with the teacher").
+NAMED: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
+    ("decision_note", re.compile(r"\bdecision (?:note|record|log|summary|write-?up)\b", re.I)),
+    ("call_notes", re.compile(r"\bcall notes\b|\bnotes for (?:the|my) (?:call|phone call)\b", re.I)),
+    ("governors_summary", re.compile(r"\bgovernors'? (?:summary|report|briefing|paper|update)\b", re.I)),
+    ("staff_briefing", re.compile(r"\bstaff briefing\b", re.I)),
+)
+
+
 def kind_of(message: str, mode: str) -> DocumentKind | None:
     """The document a request names; in practice mode a plain "write this up" is the reflection."""
+    for kind, pattern in NAMED:
+        if pattern.search(message):
+            return kind
     for kind, pattern in KINDS:
         if kind == "meeting_notes" and re.search(rf"\b{PARENTS}\b", message, re.I):
             continue  # a meeting with a parent is a conversation with the family

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from assistant import corrections, draft_omissions, write_up_request
 from assistant.case_questions import pronouns
-from assistant.case_record import DECISION_LABEL, DISCLOSURE, PARENT_ROLES, telling
+from assistant.case_record import DECISION_LABEL, DISCLOSURE, PARENT_ROLES, named, telling
 from assistant.write_up_request import Request
 from knowledge.text import split_sentences
 from prompts.bank import StageIntro
@@ -107,7 +107,8 @@ def _happened(case: CaseRecord, leader: list[str], used: set[str]) -> list[str]:
     filed = " ".join([*held, *case.in_place, *case.sanctions, *case.pattern, *case.safeguarding,
                       *(p.view or "" for p in case.people)])
     told = [s for s in _told(leader) if telling(s) and s not in filed and s not in used and not DISCLOSURE.search(s)
-            and len(s.split()) >= 6 and not _NEXT.search(s) and not DECISION_LABEL.match(s)]
+            and len(s.split()) >= 6 and not _NEXT.search(s) and not DECISION_LABEL.match(s)
+            and not ((named(s, "needs") or _NEEDS_NAMED.search(s)) and len(s.split()) < 10)]  # "She's on SEN support": the pupil line has it
     return held + told[:2]
 
 

@@ -493,6 +493,7 @@ class Conversation(_Strict):
     case_studies: str = "The case studies in the cards that fit best:"
     glossary_abbreviation: str  # {term} {expansion} {definition}
     glossary_term: str  # {expansion} {definition}
+    corrected: str  # {facts}: "Tuesday, not Monday; Year 8, not Year 7"
     which_fits: str  # after a comparison, "which fits here?" is the leader's call
     sanction_document: str  # a letter announcing a sanction is refused; what it must contain follows
     sanction_document_offer: str

@@ -58,3 +58,17 @@ def test_no_names_takes_the_pupils_name_out(session):
     text = _draft(session, "Write up my decision for the file, no names please.")
     assert "Callum" not in text
     assert "restorative meeting" in text
+
+
+def test_a_correction_is_said_back_and_a_decision_told_with_the_request_is_in_the_note(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    engine.turn(session, "Year 7 boy, Kofi, refused to hand over his phone in geography on Monday and swore at the "
+                         "teacher.")
+    said_back = engine.turn(session, "Sorry, actually it was Wednesday, and he's Year 8 not 7.").reply
+    assert "Wednesday, not Monday" in said_back and "Year 8, not Year 7" in said_back
+    note = engine.turn(session, "Can you write that up as a decision note? Decision: phone kept until the end of "
+                                "the day and a restorative chat with the teacher.").reply
+    assert "### Decision note" in note  # the document named, though the message mentions a chat with the teacher
+    assert "Wednesday" in note and "Monday" not in note and "Year 8" in note
+    assert "**Decision**: phone kept until the end of the day" in note

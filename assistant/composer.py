@@ -524,7 +524,10 @@ class OfflineComposer:
         mode = ctx.session.mode
         parts: list[str] = []
         if ctx.first:
-            named = named_terms(ctx.message, "needs", 2) + named_terms(ctx.message, "responses", 1)
+            needs = named_terms(ctx.message, "needs", 3)
+            if "SEN support" in needs or "an EHC plan" in needs:  # "SEN support" says SEND already
+                needs = [n for n in needs if n != "SEND"]
+            named = needs[:2] + named_terms(ctx.message, "responses", 1)
             # A person alone ("I can see the parents") is not what stands out; beside a need or a response it is.
             named += named_terms(ctx.message, "people", 1) if named else []
             parts.append(self.phrases.opening(mode, named, (ctx.session.id, "0")))

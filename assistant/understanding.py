@@ -24,6 +24,7 @@ from assistant.case_record import DECISION_LABEL_WORDS, NO_SEND_SAID
 from assistant.text import lenses_in
 from knowledge.query import is_question
 from knowledge.text import split_sentences
+from prompts.bank import LIVE_LENSES
 
 HEAD_PATH = Path(__file__).with_name("understanding_head.json")
 
@@ -164,10 +165,15 @@ def head_scores(vector, which: str = "kind") -> dict[str, float]:
     return dict(zip(part["classes"], (exp / exp.sum()).tolist()))
 
 
+_RANK = {lens: n for n, lens in enumerate(LIVE_LENSES)}
+
+
 def _lens(text: str, vector) -> str | None:
     found = lenses_in(NO_SEND_SAID.sub(" ", text))  # "no SEND" raises no SEND lens
     if found:
-        return max(found, key=lambda lens: (len(found[lens]), -list(found).index(lens)))
+        # A tie goes to the lens that comes first in a live conversation: "swore at the teacher; she has SEN
+        # support for anxiety" is about her needs before it is about the staff.
+        return max(found, key=lambda lens: (len(found[lens]), -_RANK.get(lens, len(_RANK))))
     scores = head_scores(vector, "lens")
     best = max(scores, key=scores.get) if scores else "none"
     return None if best == "none" or scores[best] < 0.4 else best

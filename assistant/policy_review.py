@@ -816,9 +816,9 @@ def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
     if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
         start = max(start, condition_end)
     words = re.findall(r"[\w']+", sentence[start:match.start()])[-3:]
-    # "not" negates the match only next to it ("does not (automatically) result in"); further back it is
+    # "not" or "never" negates the match only next to it ("does not (automatically) result in"); further back it is
     # the behaviour's ("Pupils who do not complete homework will be given …")
-    negated = any(w.lower() == "not" for w in words[-2:])
+    negated = any(w.lower() in ("not", "never") for w in words[-2:])
     return bool(negated or rules.hedges_before.search(" ".join(words)) or rules.hedged_verbs.search(match.group(0))
                 or _DECIDED_CASE_BY_CASE.search(sentence[:match.start()]))
 

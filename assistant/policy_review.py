@@ -358,6 +358,8 @@ def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[di
         return []
     if _DOCUMENT_TITLE.match(unit.text) and not _FINITE.search(unit.text):
         return []
+    if not unit.block.cells and unit.text.rstrip().endswith("?"):  # a question ("What happens if …?") sets nothing
+        return []
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
     condition_end = condition.end() if condition else 0
@@ -656,7 +658,7 @@ _REWARD = re.compile(
 # child who ran out will be welcomed back", "given space") with no sanction beside it: help, not a sanction.
 _PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
                        r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
-                       r"space|time\s+to|chance))\b", re.IGNORECASE)
+                       r"space|time\s+to|chance|work|homework|resources|materials))\b", re.IGNORECASE)
 
 
 # What everyone does on arriving ("When pupils arrive, phones are switched off and handed to the tutor"):

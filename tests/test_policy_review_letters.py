@@ -52,6 +52,11 @@ def _element(review, element_id: str) -> str:
     pytest.param("We will not give the earphones back until an adult has signed for them.", id="we-will-not-return-until"),
     pytest.param("Any vape found will be handed to reception and held there until you collect it.",
                  id="held-until-you-collect"),
+    pytest.param("Earphones seen in lessons are taken to reception for collection by a parent.",
+                 id="for-collection-by-a-parent"),
+    # kept somewhere until something is over, said as where the pupil learns
+    pytest.param("Pupils accused of theft will complete their learning in the inclusion room until the matter is closed.",
+                 id="learning-in-a-room-until"),
     # a count said as "instance"
     pytest.param("In the second instance, the pupil is sent out to another class.", id="second-instance"),
     # staying behind is a detention by another name
@@ -90,6 +95,12 @@ def test_sending_a_pupil_home_asks_how_it_is_recorded_as_a_suspension(tmp_path):
     pytest.param("Pupils will not return to school until Tuesday after the bank holiday.", id="holiday-return"),
     pytest.param("Pupils will be collected by their parents from the hall at the end of the concert.",
                  id="collected-after-an-event"),
+    # a question in an FAQ names the topic it answers
+    pytest.param("What happens if my child misses a detention?", id="faq-question"),
+    # work sent for an absent pupil is provision, not a sanction
+    pytest.param("Students who are absent will be given work to complete at home.", id="work-for-absence"),
+    # expectations in a code of conduct set no outcome
+    pytest.param("Students will walk calmly on the left of every corridor.", id="code-of-conduct-expectation"),
     # rationale written to parents
     pytest.param("We have seen more vapes in school this term, and they worry us because of what they contain.",
                  id="rationale"),

@@ -656,7 +656,7 @@ _REWARD = re.compile(
 
 # Something lent, offered or given in support ("Pupils without a blazer are lent one from reception", "A
 # child who ran out will be welcomed back", "given space") with no sanction beside it: help, not a sanction.
-_PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
+_PROVIDED = re.compile(r"\b(?:lent|loaned|borrow\w*|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
                        r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
                        r"space|time\s+to|chance|work|homework|resources|materials))\b", re.IGNORECASE)
 

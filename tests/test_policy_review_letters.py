@@ -57,6 +57,14 @@ def _element(review, element_id: str) -> str:
     # kept somewhere until something is over, said as where the pupil learns
     pytest.param("Pupils accused of theft will complete their learning in the inclusion room until the matter is closed.",
                  id="learning-in-a-room-until"),
+    pytest.param("A confiscated speaker is locked in the office and returned after five school days.",
+                 id="returned-after-a-set-time"),
+    pytest.param("Anyone who will not open their bag will be asked to wait in reception until a parent arrives.",
+                 id="asked-to-wait-until-a-parent-arrives"),
+    # moved up to a harsher outcome
+    pytest.param("Pupils who walk out of the reset room are escalated to a suspension.", id="escalated-to"),
+    # a loss after a condition opened with "where"
+    pytest.param("Where a child kicks another child, they will miss the rest of that playtime.", id="where-condition-loss"),
     # a count said as "instance"
     pytest.param("In the second instance, the pupil is sent out to another class.", id="second-instance"),
     # staying behind is a detention by another name
@@ -101,6 +109,9 @@ def test_sending_a_pupil_home_asks_how_it_is_recorded_as_a_suspension(tmp_path):
     pytest.param("Students who are absent will be given work to complete at home.", id="work-for-absence"),
     # expectations in a code of conduct set no outcome
     pytest.param("Students will walk calmly on the left of every corridor.", id="code-of-conduct-expectation"),
+    # things lent or borrowed and handed back
+    pytest.param("Library books are kept for two weeks and returned after three weeks at the latest.", id="library-books"),
+    pytest.param("Pupils who borrow a calculator will have it taken back at the end of the lesson.", id="borrowed-item"),
     # rationale written to parents
     pytest.param("We have seen more vapes in school this term, and they worry us because of what they contain.",
                  id="rationale"),

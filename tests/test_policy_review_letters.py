@@ -139,3 +139,17 @@ def test_a_step_label_with_its_outcome_on_one_short_line_is_a_step(tmp_path):
 ])
 def test_removal_from_class_is_told_from_rooms_used_at_lunch(text, status, tmp_path):
     assert _element(_review(tmp_path, f"Behaviour\n\n{text}\n"), "removal-recorded") == status
+
+
+@pytest.mark.parametrize("statement, route", [
+    pytest.param("As headteacher I will use my discretion in these matters.", "elsewhere", id="use-my-discretion"),
+    pytest.param("The headteacher has discretion to vary any sanction where a pupil's needs call for it.", "elsewhere",
+                 id="discretion-to-vary"),
+    # discretion over which sanction may be used, or when, gives no room in applying the rule
+    pytest.param("Detentions are held at the head of year's discretion on any weekday.", "none", id="discretion-over-timing"),
+])
+def test_a_general_statement_of_discretion_over_sanctions_is_a_route_elsewhere(statement, route, tmp_path):
+    review = _review(tmp_path, f"# Our approach\n\n{statement}\n\n# Phones\n\n"
+                               "Any phone seen in school will be confiscated for a week.\n", "letter.md")
+    [finding] = review.findings
+    assert finding.pathway.route == route

@@ -600,15 +600,21 @@ def _leaves_room(text: str, rules: _Rules) -> bool:
         return True
     clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
     ruling = next((c for c in clauses if _RULE_CLAUSE.search(c) or rules.sanction.search(_masked(c, rules))), None)
-    return bool(rules.hedged_sentence.search(ruling if ruling is not None else text))
+    return bool(rules.hedged_sentence.search(_RELATIVE_MODAL.sub(" ", ruling if ruling is not None else text)))
+
+
+# A modal inside the subject ("Pupils who might be carrying a lighter will …") describes whom the rule reaches;
+# it does not hedge the outcome.
+_RELATIVE_MODAL = re.compile(r"\b(?:who|that)\s+(?:may|might|could|can)\b", re.IGNORECASE)
 
 
 # The sentence's own verb hedged ("A pupil may be kept in for other reasons, such as … a sanction"): the
-# outcome is left open even when the sanction word stands in a later clause. (Not a leading condition:
-# "If they can't settle, they will be sent out" keeps its rule.)
+# outcome is left open even when the sanction word stands in a later clause. (Not a leading condition,
+# nor a modal inside the subject: "If they can't settle, …" and "Any pupil who may have a vape will be
+# searched" keep their rules.)
 _HEDGED_MAIN_VERB = re.compile(
     r"^\s*(?!(?:if|when|whenever|where|once|unless|while|whilst|after|before|until|as)\b)"
-    r"(?:(?!(?:will|shall|must|is|are)\b)[\w'’()/-]+\s+){1,6}?(?:may|might|could|can(?!\s+only))\s+(?!not\b)",
+    r"(?:(?!(?:will|shall|must|is|are|who|that|which)\b)[\w'’()/-]+\s+){1,6}?(?:may|might|could|can(?!\s+only))\s+(?!not\b)",
     re.IGNORECASE)
 
 

@@ -65,6 +65,9 @@ def _element(review, element_id: str) -> str:
     pytest.param("Pupils who walk out of the reset room are escalated to a suspension.", id="escalated-to"),
     # a loss after a condition opened with "where"
     pytest.param("Where a child kicks another child, they will miss the rest of that playtime.", id="where-condition-loss"),
+    # a modal inside the subject says whom the rule reaches; the outcome is still fixed
+    pytest.param("Students who could not sit still in assembly will eat lunch apart from their friends for the rest of "
+                 "the week.", id="modal-in-the-subject"),
     # a count said as "instance"
     pytest.param("In the second instance, the pupil is sent out to another class.", id="second-instance"),
     # staying behind is a detention by another name

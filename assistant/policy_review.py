@@ -237,9 +237,10 @@ class _Unit(BaseModel):
 
 def review_extracted(doc: Extracted) -> PolicyReview:
     rules = _rules()
-    body = [b for b in doc.blocks if b.kind != "heading"]
+    blocks = _with_step_lines(doc.blocks, rules)
+    body = [b for b in blocks if b.kind != "heading"]
     sections: dict[object, list[Block]] = {}
-    for block in doc.blocks:
+    for block in blocks:
         sections.setdefault(_section_key(block), []).append(block)
     send_clause = _policy_wide(body, rules)
 
@@ -280,6 +281,25 @@ def review_extracted(doc: Extracted) -> PolicyReview:
         send_clause=send_clause, second_look=second_look,
         card_notes={k: " ".join(v.split()) for k, v in rules.cards.items()},
     )
+
+
+# A ladder step's label opening a line ("C3 …", "Level 2 …") with no separator after it
+_STEP_OPENING = re.compile(r"^(?:[A-Z]{1,3}[1-9][a-z]?\+?|(?i:stage|level|step|consequence|tier)\s+[1-9][a-z]?)\s+(?=\S)")
+
+
+def _with_step_lines(blocks: list[Block], rules: _Rules) -> list[Block]:
+    """A short line that opens with a step's label and goes straight on to the step's outcome ("C3 pupil
+    sent to another class – detention set", "Level 4 internal exclusion"), which a Word document or a
+    plain-text reader takes for a heading, is the step itself: read as a step line, not as a title."""
+    out = []
+    for block in blocks:
+        label = _STEP_OPENING.match(block.text) if block.kind == "heading" else None
+        rest = block.text[label.end():] if label else ""
+        if label and len(block.text.split()) <= 12 and not _FINITE.search(rest) and _leads_with_outcome(rest, rules) \
+                and not rules.hedged_sentence.search(rest):
+            block = block.model_copy(update={"kind": "item", "step": label.group(0).strip()})
+        out.append(block)
+    return out
 
 
 def _section_key(block: Block) -> object:
@@ -325,8 +345,20 @@ def _describes_in_place_of(unit: _Unit) -> bool:
             and not _TRIGGER.search(unit.text))
 
 
+# A document's title naming its topic ("Letter to Parents – Detentions", "Update for families: isolation"):
+# the sanction after the dash is what the document is about, not an outcome set for a behaviour.
+_DOCUMENT_TITLE = re.compile(
+    r"^\s*(?:[\w'’&]+\s+){0,4}?(?:letters?|updates?|notices?|information|news(?:letter)?|bulletins?|messages?|notes?|"
+    r"guidance|faqs?|questions|polic(?:y|ies)|procedures?|guides?)(?:\s+(?:to|for)\s+(?:all\s+)?[\w'’/&]+(?:\s+(?:and|&)\s+[\w'’]+)?)?"
+    r"\s*(?:[:–—|]|\s-)\s*[^.!?]{1,60}$", re.IGNORECASE)
+
+
 def _fixed_rules(unit: _Unit, rules: _Rules, in_ladder: bool = False) -> list[dict]:
     if (unit.block.cells and _row_leaves_room(unit.block, rules)) or _CARE.search(unit.text) or _describes_in_place_of(unit):
+        return []
+    if _DOCUMENT_TITLE.match(unit.text) and not _FINITE.search(unit.text):
+        return []
+    if not unit.block.cells and unit.text.rstrip().endswith("?"):  # a question ("What happens if …?") sets nothing
         return []
     sentence = _masked(unit.text, rules)
     condition = _CONDITION.match(sentence)
@@ -416,7 +448,7 @@ _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-h]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGN
 def candidate_units(doc: Extracted) -> list[str]:
     """The sentences and table rows the classifier may be asked about, as the review splits them
     (for building its training sentences from labelled policies)."""
-    body = [b for b in doc.blocks if b.kind != "heading"]
+    body = [b for b in _with_step_lines(doc.blocks, _rules()) if b.kind != "heading"]
     return [u.text for u in _units(body, _rules()) if not _title(u.text) and len(u.text.split()) <= MAX_RULE_WORDS]
 
 
@@ -536,6 +568,7 @@ def _by_meaning(judged: list[tuple[_Unit, list[dict]]], rules: _Rules, menus: se
                       and not _LOSS.search(unit.text))
              and not _OFFERED.search(unit.text) and not _CARE.search(unit.text) and not _describes_in_place_of(unit)
              and not _HANDS_ON_DECISION.search(unit.text)
+             and not (_ARRIVAL_ROUTINE.search(unit.text) and not _names_sanction(unit.text, rules))
              and not (_PERMITTED.search(unit.text) and not _names_sanction(unit.text, rules))
              and not (_PROVIDED.search(unit.text) and not _names_sanction(unit.text, rules) and not _LOSS.search(unit.text))
              and not _sanction_only_as_setting(unit.text, rules) and not _runs_a_sanction(unit.text, rules)
@@ -563,9 +596,26 @@ def _leaves_room(text: str, rules: _Rules) -> bool:
     """Whether the clause that sets the outcome hedges it. A hedge in another clause ("…and
     can be collected at the end of the day", "If neither option is possible, …") leaves the
     rule itself as fixed as before; a sentence with no clause that sets anything is read whole."""
+    if _HEDGED_MAIN_VERB.match(text):
+        return True
     clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
     ruling = next((c for c in clauses if _RULE_CLAUSE.search(c) or rules.sanction.search(_masked(c, rules))), None)
-    return bool(rules.hedged_sentence.search(ruling if ruling is not None else text))
+    return bool(rules.hedged_sentence.search(_RELATIVE_MODAL.sub(" ", ruling if ruling is not None else text)))
+
+
+# A modal inside the subject ("Pupils who might be carrying a lighter will …") describes whom the rule reaches;
+# it does not hedge the outcome.
+_RELATIVE_MODAL = re.compile(r"\b(?:who|that)\s+(?:may|might|could|can)\b", re.IGNORECASE)
+
+
+# The sentence's own verb hedged ("A pupil may be kept in for other reasons, such as … a sanction"): the
+# outcome is left open even when the sanction word stands in a later clause. (Not a leading condition,
+# nor a modal inside the subject: "If they can't settle, …" and "Any pupil who may have a vape will be
+# searched" keep their rules.)
+_HEDGED_MAIN_VERB = re.compile(
+    r"^\s*(?!(?:if|when|whenever|where|once|unless|while|whilst|after|before|until|as)\b)"
+    r"(?:(?!(?:will|shall|must|is|are|who|that|which)\b)[\w'’()/-]+\s+){1,6}?(?:may|might|could|can(?!\s+only))\s+(?!not\b)",
+    re.IGNORECASE)
 
 
 # What staff undertake not to do ("Staff will not exclude a pupil for lateness") limits them; it sets
@@ -578,7 +628,8 @@ _STAFF_WONT = re.compile(
 # What staff do in their job ("The adults on duty deal with problems at playtime", "Teachers greet pupils
 # at the door"), with no sanction named: a duty of staff, not an outcome for a pupil.
 _STAFF_DUTY = re.compile(
-    r"(?:^|[.)]\s+)(?:the\s+|all\s+|our\s+|every\s+|each\s+)?(?:adults?|staff|teachers?|members?\s+of\s+staff|"
+    r"(?:^|[.)]\s+|^(?:if|when|whenever|where|once|should)\b[^,;]{0,80},\s*)(?:the\s+|all\s+|our\s+|every\s+|each\s+)?"
+    r"(?:adults?|staff|teachers?|members?\s+of\s+staff|"
     r"(?:class|form|duty|subject)\s+teachers?|tutors?|(?:lunchtime|midday)\s+(?:staff|supervisors?|adults?)|"
     r"teaching\s+assistants?|(?:the\s+)?(?:headteacher|head\s+teacher|deputy\s+head\w*|SENCO|DSL))"
     r"(?:\s+on\s+duty)?\s+(?:will\s+|must\s+|should\s+|always\s+)?(?!(?:be\s+)?(?:give|issue|send|set|put|place|"
@@ -591,7 +642,9 @@ _NOT_GIVEN = re.compile(
     r"\b(?:will|shall|must|should|would|is|are|do|does|can)\s*(?:not\b|n't)\s+(?:be\s+)?(?:given|issued|set|used|imposed|"
     r"applied|awarded|result|lead)\b|\b(?:is|are|be)\s+never\s+(?:given|issued|set|used|imposed|applied)\b|"
     r"\bnever\s+(?:results?|leads?)\s+(?:in|to)\b|"
-    r"\b(?:will|shall|must|should|can|is|are)\s+never\s+(?:be\s+)?(?:put|placed|kept|held|sent|removed|isolated|excluded|suspended)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b", re.IGNORECASE)
+    r"\b(?:will|shall|must|should|can|is|are)\s+never\s+(?:be\s+)?(?:put|placed|kept|held|sent|removed|isolated|excluded|suspended)\b|\bcancel(?:s|led)?\s+out\b|\bwipes?\s+(?:out|off)\b|"
+    # who a sanction is not used for ("Pupils in Year 1 will not be sent to the quiet room"): an exemption
+    r"\b(?:will|shall|must|should|is|are)\s*(?:not\b|n't)\s+(?:be\s+)?(?:sent|put|placed|moved|isolated|excluded|suspended)\s+(?:to|in(?:to)?|from|out|home)\b", re.IGNORECASE)
 
 
 # A negated duty with no sanction in it ("A pupil should not be left in the corridor alone", "Phones
@@ -609,9 +662,18 @@ _REWARD = re.compile(
 
 # Something lent, offered or given in support ("Pupils without a blazer are lent one from reception", "A
 # child who ran out will be welcomed back", "given space") with no sanction beside it: help, not a sanction.
-_PROVIDED = re.compile(r"\b(?:lent|loaned|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
+_PROVIDED = re.compile(r"\b(?:lent|loaned|borrow\w*|offered|provided(?:\s+with)?|welcomed|supported|helped|comforted|reassured|"
                        r"listened\s+to|given\s+(?:a\s+|an\s+|the\s+|another\s+)?(?:spare|loan|replacement|help|support|"
-                       r"space|time\s+to|chance))\b", re.IGNORECASE)
+                       r"space|time\s+to|chance|work|homework|resources|materials))\b", re.IGNORECASE)
+
+
+# What everyone does on arriving ("When pupils arrive, phones are switched off and handed to the tutor"):
+# a routine for all, set by the time of day rather than by anything a pupil did.
+_ARRIVAL_ROUTINE = re.compile(
+    r"^\s*(?:once|when|on|upon|as\s+soon\s+as)\s+(?:(?:your|their|the|a|each|every)\s+)?(?:child(?:ren)?|pupils?|students?|"
+    r"learners?|they|arrival|entering|entry|arriving)\b(?:\s+(?:\w+\s+){0,2}?(?:arrives?|arrival|enters?|gets?\s+to|reach(?:es)?|"
+    r"comes?\s+(?:in(?:to)?|to)|walks?\s+(?:in(?:to)?|through)))?(?![^.;]*\blate\b)(?=[^.;]*\b(?:site|school|academy|"
+    r"class(?:room)?|building|gates?|morning|day|arrival|arrive)\b)", re.IGNORECASE)
 
 
 # A step that calls someone in to decide ("A senior leader is called to decide what happens next"): the
@@ -762,9 +824,9 @@ def _hedged(sentence: str, match: re.Match, condition_end: int = 0) -> bool:
     if condition_end and match.start() >= condition_end and len(sentence[:condition_end].split()) > 3:
         start = max(start, condition_end)
     words = re.findall(r"[\w']+", sentence[start:match.start()])[-3:]
-    # "not" negates the match only next to it ("does not (automatically) result in"); further back it is
+    # "not" or "never" negates the match only next to it ("does not (automatically) result in"); further back it is
     # the behaviour's ("Pupils who do not complete homework will be given …")
-    negated = any(w.lower() == "not" for w in words[-2:])
+    negated = any(w.lower() in ("not", "never") for w in words[-2:])
     return bool(negated or rules.hedges_before.search(" ".join(words)) or rules.hedged_verbs.search(match.group(0))
                 or _DECIDED_CASE_BY_CASE.search(sentence[:match.start()]))
 
@@ -908,8 +970,10 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
     # a heading naming suspension or exclusion mentions it as much as a sentence does; one naming a
     # removal ("Reflection room") does not say whether it is from lessons, which its text under it decides
     read = [b for blocks in sections.values() for b in blocks] if element["id"] == "exclusion-procedure" else body
+    playtime_rooms = _playtime_rooms(body) if element["id"] == "removal-recorded" else None
     applies = element["applies_if"] is None or any(
-        element["applies_if"].search(_masked(b.text, rules)) and not _outside_lessons(b.text, element)
+        element["applies_if"].search(_masked(_rooms_not_from_lessons(b.text, playtime_rooms), rules))
+        and not _outside_lessons(b.text, element)
         for b in read)
     if element["scope"] == "section":
         scopes = [(blocks, "\n".join(_masked(b.text, rules) for b in blocks)) for blocks in sections.values()]
@@ -944,6 +1008,34 @@ def _expected(element: dict, body: list[Block], sections: dict[object, list[Bloc
         quote=_clip(where.text) if where else None, location=where.location if where else None,
         question=_question(element, body, rules, links, findings), cards=list(element["cards"]),
     )
+
+
+# A room named only to say what it is not ("This is not an isolation room")
+_NOT_A_ROOM = re.compile(r"\b(?:not|never)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:room|unit|base|centre|booth)\b", re.IGNORECASE)
+# A room or system the policy runs at lunch or play ("a lunchtime time-out system", "reflection at playtime")
+_PLAYTIME_ROOM = re.compile(r"\b(?:lunch|play|break|dinner)\s*-?\s*times?\s+(time[- ]out|reflection|thinking|quiet|calm)\b|"
+                            r"\b(time[- ]out|reflection|thinking|quiet|calm)\s+(?:room|space|area|system)?\s*(?:at|during|over)\s+"
+                            r"(?:lunch|play|break|dinner)", re.IGNORECASE)
+
+
+def _playtime_rooms(body: list[Block]) -> set[str]:
+    names = set()
+    for block in body:
+        for m in _PLAYTIME_ROOM.finditer(block.text):
+            names.add(re.sub(r"[- ]", "", (m.group(1) or m.group(2)).lower()))
+    return names
+
+
+def _rooms_not_from_lessons(text: str, playtime_rooms: set[str] | None) -> str:
+    """The text with rooms blanked that take no one out of lessons: one named to say what it is not, and
+    one the policy runs at lunch or play ("the time-out room", after "a lunchtime time-out system")."""
+    if playtime_rooms is None:
+        return text
+    text = _NOT_A_ROOM.sub(" ", text)
+    for name in playtime_rooms:
+        spelled = r"time[- ]out" if name == "timeout" else name
+        text = re.sub(rf"\b{spelled}\s+(?:room|space|area|system|base)\b", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def _outside_lessons(text: str, element: dict) -> bool:

@@ -775,6 +775,10 @@ def _mark_steps(blocks: list[Block]) -> None:
         if block.kind != "table" and _STEP_ALONE.match(block.text):  # "Stage 3:" over the step's lines
             step = block.step = block.text.rstrip(" :~=–—-")
             continue
+        opening = _STEP_CODE.match(block.text) if block.kind != "table" and len(block.text.split()) <= 12 else None
+        if opening and not step_label(block.text):  # "L3 sent out to a partner class": a step line without a separator
+            block.step, step = opening.group(0), None
+            continue
         if block.kind != "table" and step_label(block.text):
             block.step = step_label(block.text)
             # a step line standing as a paragraph titles what follows ("EL3 - Third negative behaviour");
@@ -910,8 +914,10 @@ def _from_lines(lines: list[tuple[int, str]], section: str | None = None) -> tup
             flush()
             continue
         # lines that each open with a label and a colon ("Late after 9.00: detention") are a list, not a wrapped paragraph
+        # and lines that each open with a step's label ("L3 sent out …" under "L2 final reminder") are its steps
         if _BULLET.match(line) or _NUMBERED.match(line) or step_label(line) or (
-                current and _LABEL_LINE.match(line) and _LABEL_LINE.match(current[-1][1])):
+                current and _LABEL_LINE.match(line) and _LABEL_LINE.match(current[-1][1])) or (
+                current and _STEP_CODE.match(line) and _STEP_CODE.match(current[-1][1])):
             flush()
         current.append((number, line))
     flush()

@@ -50,6 +50,8 @@ TARGETS = {
     "gilbert-inglefield.txt": "docx",
     "kingswood-corby.txt": "pdf",
     "aylward.txt": "docx",
+    "king-henry-phones.txt": "pdf",
+    "rossett.txt": "docx",
 }
 
 

@@ -4,7 +4,7 @@ rigid-rule classifier (assistant/policy_sentences.jsonl).
     python -m evals.policies.sentences
 
 Each sentence or table row of a policy in the tuning halves (tune to
-tune6), split as the review splits it, is one example: rigid if it matches a
+tune7), split as the review splits it, is one example: rigid if it matches a
 labelled clear-cut rule, flexible otherwise; sentences labelled borderline are
 left out. The held-out halves are never read here.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from evals.policies.build import BUILT, CORPUS, HERE, build
 from evals.policies.score import _matches
 
-TUNING = ("tune", "tune2", "tune3", "tune4", "tune5", "tune6")
+TUNING = ("tune", "tune2", "tune3", "tune4", "tune5", "tune6", "tune7")
 OUT = Path(__file__).resolve().parents[2] / "assistant" / "policy_sentences.jsonl"
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from knowledge.chunker import embedding_text, index_chunks
 from knowledge.coverage import ASKED_NEAREST, COVERED_AT, CoverageSignals, coverage
 from knowledge.errors import ReflectError
-from knowledge.card_questions import QUESTIONS_HEADING, ask_vectors
+from knowledge.card_questions import QUESTIONS_HEADING, ask_vectors, section_asks
 from knowledge.fusion import fused_order, reciprocal_rank_fusion, standard_score_fusion
 from knowledge.lexical import LexicalIndex, tokenize
 from knowledge.loader import load_cards
@@ -30,10 +30,15 @@ from knowledge.vocabulary import card_vocabulary, chunk_rarity
 MAX_QUERY_CHARS = 10_000
 CANDIDATES = 40
 LENS_NUDGE = 1.0  # standard-score units added for the lens in hand: about a place near the top, never a filter
-# Scorers fused per card: best section (dense), best phrasing (dense), whole card (dense), BM25.
+# Scorers fused per card: best section (dense), best phrasing (dense), whole card (dense), BM25, and the card's
+# nearest section questions (`asks`, dense: the mean of its ASKED_PER_CARD nearest).
 # Phrasing 0.3 -> 0.5 and whole card 0.6 -> 0.5 in round 8: parents' questions meet a card's lay phrasings
 # far better than its legal prose (tune_real3 hit@5 0.733 -> 0.833; tune_real and tune level).
-WEIGHTS = (1.0, 0.5, 0.5, 0.8)
+# The section questions were added in round 9 at 0.5 (chosen 0.4-0.5 in every fold of a cross-validation with
+# whole cards held out): a long lay question meets the questions a card is known to answer better than its
+# prose, and the card's own best section and phrasing still decide most rankings (README, Search and coverage).
+WEIGHTS = (1.0, 0.5, 0.5, 0.8, 0.5)
+ASKED_PER_CARD = 3
 # A card that sits close to everything (a "hub") is pushed down by this much of its
 # typical closeness to other cards' phrasings, so broad cards rank only where they apply:
 # fully on the whole-card score, in part on its best section and best phrasing, where a broad
@@ -103,6 +108,15 @@ class Searcher:
         # For the coverage estimate: the questions the card sections answer, and each card's vocabulary
         # with how rare each word is (a word the cards never use weighs as much as their rarest).
         self._asks = np.asarray(ask_vectors(), dtype=np.float32)
+        # Each card's section questions as rows of a padded table (-1 = none), so a card's nearest few are one lookup.
+        ask_rows: dict[str, list[int]] = {}
+        for row, (_, card_id, _) in enumerate(section_asks()):
+            ask_rows.setdefault(card_id, []).append(row)
+        width = max((len(r) for r in ask_rows.values()), default=1)
+        self._ask_table = np.full((len(self._card_ids), width), -1, dtype=np.int64)
+        for i, card_id in enumerate(self._card_ids):
+            found = ask_rows.get(card_id, [])
+            self._ask_table[i, :len(found)] = found
         self._vocabulary = card_vocabulary()
         self._rarity = chunk_rarity()
         self._unseen = max(self._rarity.values(), default=1.0)
@@ -153,7 +167,7 @@ class Searcher:
         import numpy as np
 
         matched, vector, scored = self._scored(query)
-        total, sims, lexical_scores, _, _ = scored
+        total, sims, lexical_scores, _, _, _ = scored
         if lenses:
             wanted = set(lenses)
             total = [t + LENS_NUDGE if wanted & self._lenses[card_id] else t for t, card_id in zip(total, self._card_ids)]
@@ -183,9 +197,9 @@ class Searcher:
         conversation's emphasis, not evidence that the cards answer the question)."""
         import numpy as np
 
-        total, _, _, _, best_dense = scored
+        total, _, _, _, best_dense, ask_sims = scored
         top = int(np.argmax(total))
-        nearest_asks = np.sort(self._asks @ vector)[-ASKED_NEAREST:]
+        nearest_asks = np.sort(ask_sims)[-ASKED_NEAREST:]
         stems = [t for t in dict.fromkeys(tokenize(correct_spelling(matched))) if not t.isdigit()]
         weights = [self._rarity.get(t, self._unseen) for t in stems]
         used = self._vocabulary.get(self._card_ids[top], frozenset())
@@ -194,7 +208,8 @@ class Searcher:
 
     def _scored(self, query: str):
         """One search's scores: the matched text, its vector, and (fused card scores, chunk similarities,
-        chunk BM25 scores, each card's best BM25 score, each card's best raw dense similarity)."""
+        chunk BM25 scores, each card's best BM25 score, each card's best raw dense similarity, the similarity to
+        every section question)."""
         import numpy as np
 
         matched = validate_query(build_query(query))
@@ -214,9 +229,12 @@ class Searcher:
         whole_card = self._centroids @ vector - HUB_PENALTY * self._hub
         best_lexical = np.zeros(n, dtype=np.float32)
         np.maximum.at(best_lexical, self._card_of_chunk, np.asarray(lexical_scores, dtype=np.float32))
-        total = np.asarray(standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical], WEIGHTS))
+        ask_sims = self._asks @ vector
+        asked = np.where(self._ask_table >= 0, ask_sims[self._ask_table], -1.0)
+        asked = np.sort(asked, axis=1)[:, -ASKED_PER_CARD:].mean(axis=1)
+        total = np.asarray(standard_score_fusion([best_section, best_phrasing, whole_card, best_lexical, asked], WEIGHTS))
         total += self._weight
-        return matched, vector, (total, sims, lexical_scores, best_lexical, best_dense)
+        return matched, vector, (total, sims, lexical_scores, best_lexical, best_dense, ask_sims)
 
     def search(self, query: str, k: int = 5, lenses: list[str] | None = None) -> list[Hit]:
         return self.find(query, k=k, lenses=lenses).hits

@@ -494,12 +494,14 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
         # else's concern: the model alone does not read it as a risk to the writer
         handed_on_report = ev.risk_category == "risk_to_self" and passed and not ev.self_signs
         own_hold = ev.self_account and ev.risk_category != "risk_to_self"  # a hold says nothing of the writer's life
-        if own_recorded and ev.risk_category != "risk_to_self":  # the rest of the message must carry it alone
-            bar = max(bar, th.risk_own)
         # a correction ("actually it was Tuesday"), a question about recording an injury, or a short report that
         # something was recorded or passed on carries no risk by itself: only a rule (a sign of harm said in it)
         # escalates it
         quiet = f.correction or f.report_only or (f.reporting and not ev.self_signs)
+        # the writer's own recorded hold: the model alone escalates it only with a sign of harm a rule reads away
+        # from the writer's account (marks found later, another adult's part); a risk to the writer's life still counts
+        if own_recorded and ev.risk_category != "risk_to_self" and not f.signs_elsewhere:
+            quiet = True
         if (ev.risk_score >= bar and ev.risk_category and not handed_on_report and not quiet
                 and (not own_hold or ev.other_risk >= bar)):
             return "escalate", _about_whom(ev, ev.risk_category, th), "layer:risk_head", ev.risk_score

@@ -39,6 +39,7 @@ _OUTCOME_WORDS = ("exclu", "suspen", "expel", "detention", "sanction", "isolatio
 _INJURY_WORDS = re.compile(r"\b(?:injur\w*|accident\w*|broke|broken|fractur\w*|sprain\w*|bump\w*|fell|fall|fallen|"
                            r"trapped|graze\w*|nosebleed|first aid\w*|a and e|hospital|swollen|twisted|stitches)\b")
 _SUSPICIOUS = re.compile(r"\b(?:unexplained|non-accidental|suspicious|odd|strange|won't say|wouldn't say|keeps? changing)\b")
+_HOLD_RULES = frozenset({"injuries", "staff_hurt", "pupil_alleges"})  # never own_unsafe_hold (knelt on, by the neck)
 # the disclosure rules that name a family member at home
 _HOME_HARM = frozenset({"family_hurts", "told_abuse", "hit_at_home", "domestic_abuse", "family_threat", "home_harm"})
 _SELF_INTRODUCED = re.compile(r"\bi(?:'m| am| work as| was)\b")  # "I'm the class teacher": the writer, not another adult
@@ -48,11 +49,12 @@ class Facts(BaseModel):
     conduct: Conduct = "none"        # whose conduct is in question (the writer's own wins when both are told)
     other_adult: bool = False        # another adult's conduct is told apart from the writer's own account
     rule_by_own: bool = False        # every escalation rule hit sits in or beside the writer's own account
+    signs_elsewhere: bool = False    # a rule reads a sign of harm away from the writer's own account
     recorded: bool = False           # the writer's account is recorded, or told to the line manager / DSL / LADO
     report_only: bool = False        # a short report that something was recorded or passed on, with no sign of harm
     writer: str | None = None        # the writer's role as the engine read it (leader, staff, trainer, governor)
     own_practice: bool = False       # the writer asks about their own practice: "was I wrong?", "should I apologise?"
-    correction: bool = False         # a short message that corrects an earlier fact
+    correction: bool = False         # a short message that corrects an earlier fact, and says no harm itself
     reporting: bool = False          # recording or reporting an injury or accident (RIDDOR, the accident book)
     accident_seen: bool = False      # an injury staff saw happen by accident, and no other sign of harm in rules
     ordinary_draft: bool = False     # an everyday document to draft, naming no sanction
@@ -94,8 +96,12 @@ def read_facts(reading: Reading, writer: str | None = None) -> Facts:
 
     other_adult = any(other_adult_in(i) for i in range(n))
     escalating = [i for i in range(n) if reading.strong(i, _ESCALATE)]
-    rule_by_own = bool(own_idx) and bool(escalating) and all(by_own(i) for i in escalating) and not any(
-        reading.strong(i, ("risk_to_self",)) for i in escalating)
+    signs_elsewhere = any(g in reading.groups(i) and not by_own(i) for i in range(n) for g in _SIGNS)
+    # only the rules a hold itself can set off (a mark where the writer held, "you're hurting me"); a disclosure
+    # of harm at home, sexual harm or a risk to life beside the account is never the writer's own practice
+    rule_by_own = bool(own_idx) and bool(escalating) and all(
+        by_own(i) and {h.name for h in reading.hits[i] if h.kind == "strong" and h.group in _ESCALATE} <= _HOLD_RULES
+        for i in escalating)
     outcome = any(w in text for w in _OUTCOME_WORDS)
     own_practice = reading.any("own_practice") and not outcome
     if own_idx or own_practice:
@@ -110,6 +116,7 @@ def read_facts(reading: Reading, writer: str | None = None) -> Facts:
         conduct = "none"
     short = sum(len(s.split()) for s in reading.sents) <= SHORT_WORDS
     recorded = reading.any("recorded") or reading.any("handled")
+    harm_said = reading.any("harm_words") or any(reading.any(g) for g in _SIGNS)
     reporting = reading.any("reporting") and (
         named(frozenset({"riddor", "record_injury"})) or bool(_INJURY_WORDS.search(text))) and not reading.any("demand")
     # every escalation rule that fires is the plain-injury one ("a bruise on her arm"), never a suspicious one
@@ -120,11 +127,12 @@ def read_facts(reading: Reading, writer: str | None = None) -> Facts:
         conduct=conduct,
         other_adult=other_adult,
         rule_by_own=rule_by_own,
+        signs_elsewhere=signs_elsewhere,
         recorded=recorded,
-        report_only=recorded and short and not any(reading.any(g) for g in _SIGNS),
+        report_only=recorded and short and not harm_said,
         writer=writer,
         own_practice=own_practice,
-        correction=reading.any("correction") and short,
+        correction=reading.any("correction") and short and not harm_said,
         reporting=reporting,
         accident_seen=reading.any("accident") and bool(_INJURY_WORDS.search(text)) and plain_injury,
         ordinary_draft=reading.any("ordinary_draft") and not outcome,

@@ -90,7 +90,6 @@ class Thresholds(BaseModel):
     risk_self: float = 0.5      # the bar when the riskiest window reads as a risk to the writer's own life
     risk_strain: float = 0.8    # the same for work strain with no word of death, harm or hopelessness anywhere
     risk_invented: float = 0.8  # the risk bar in a made-up training vignette with no sign of a real child
-    risk_own: float = 0.9       # the bar beside the writer's own recorded hold (the rest of the message carries it)
     passed_on: float            # P(this concern has reached the DSL / procedures) needed to lift an escalation
     adult_share: float = 0.5    # a child's risk is an allegation when the kind models' adult share reaches this
     determination: float        # P(the message asks for a determination) at or above this refuses

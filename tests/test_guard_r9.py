@@ -51,6 +51,16 @@ def test_another_adults_hold_not_passed_on_still_escalates(guard, text):
     assert verdict(guard, text) == ("escalate", "staff_allegation")
 
 
+@pytest.mark.parametrize("text", [
+    "I knelt on his back to keep him down on the mat until he calmed. It's in the bound book. Was that ok?",
+    "I held Tom's wrists when he lashed out and it's on CPOMS. As I let go he said his dad holds him down like "
+    "that every night and hits him.",
+])
+def test_a_recorded_own_hold_lifts_nothing_else(guard, text):
+    # an unsafe hold is a concern about an adult even when the writer tells it; harm at home beside it is a disclosure
+    assert verdict(guard, text)[0] == "escalate"
+
+
 def test_the_facts_name_whose_conduct_and_that_it_is_recorded(guard):
     own = facts(guard, OWN_RECORDED[0], writer="staff")
     assert own.conduct == "own" and own.recorded and own.own_practice and not own.other_adult

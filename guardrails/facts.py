@@ -96,10 +96,14 @@ def read_facts(reading: Reading, writer: str | None = None) -> Facts:
 
     other_adult = any(other_adult_in(i) for i in range(n))
     escalating = [i for i in range(n) if reading.strong(i, _ESCALATE)]
-    signs_elsewhere = any(g in reading.groups(i) and not by_own(i) for i in range(n) for g in _SIGNS)
+    # a sign a rule reads away from the writer's account, or harm words beside another adult or a family member
+    # in any sentence but the account itself ("he said his dad holds him down like that and hits him")
+    signs_elsewhere = any(g in reading.groups(i) and not by_own(i) for i in range(n) for g in _SIGNS) or any(
+        i not in own_idx and "harm_words" in reading.groups(i) and {"family_named", "adult"} & reading.groups(i)
+        for i in range(n))
     # only the rules a hold itself can set off (a mark where the writer held, "you're hurting me"); a disclosure
     # of harm at home, sexual harm or a risk to life beside the account is never the writer's own practice
-    rule_by_own = bool(own_idx) and bool(escalating) and all(
+    rule_by_own = bool(own_idx) and bool(escalating) and not signs_elsewhere and all(
         by_own(i) and {h.name for h in reading.hits[i] if h.kind == "strong" and h.group in _ESCALATE} <= _HOLD_RULES
         for i in escalating)
     outcome = any(w in text for w in _OUTCOME_WORDS)

@@ -98,9 +98,13 @@ def read_facts(reading: Reading, writer: str | None = None) -> Facts:
     escalating = [i for i in range(n) if reading.strong(i, _ESCALATE)]
     # a sign a rule reads away from the writer's account, or harm words beside another adult or a family member
     # in any sentence but the account itself ("he said his dad holds him down like that and hits him")
+    def harm_beside_someone(i: int) -> bool:  # "I'm the class teacher" names the writer, not another adult
+        g = reading.groups(i)
+        return "harm_words" in g and ("family_named" in g or (
+            "adult" in g and not _SELF_INTRODUCED.search(reading.sents[i])))
+
     signs_elsewhere = any(g in reading.groups(i) and not by_own(i) for i in range(n) for g in _SIGNS) or any(
-        i not in own_idx and "harm_words" in reading.groups(i) and {"family_named", "adult"} & reading.groups(i)
-        for i in range(n))
+        i not in own_idx and harm_beside_someone(i) for i in range(n))
     # only the rules a hold itself can set off (a mark where the writer held, "you're hurting me"); a disclosure
     # of harm at home, sexual harm or a risk to life beside the account is never the writer's own practice
     rule_by_own = bool(own_idx) and bool(escalating) and not signs_elsewhere and all(

@@ -17,6 +17,7 @@ from assistant.composer import CARD_LENSES, OfflineComposer
 from assistant.config import Settings, load_settings
 from assistant.models import CaseRecord, Citation, LensState, Session, SessionSummary, Turn, VerdictRecord
 from assistant.replies import Draft, ReplyContext
+from assistant.roles import writer_role
 from assistant.store import DEFAULT_TITLE, SessionStore
 from prompts.bank import AFTER_DECISION
 from knowledge.text import split_sentences
@@ -247,7 +248,8 @@ class Engine:
 
         recent = recent_turns([Recent(text=t.text, action=t.verdict.action, category=t.verdict.category)
                                for t in session.turns if t.role == "user" and t.verdict])
-        verdict = self.guard.check(message, recent=recent)
+        said = "\n".join([*(t.text for t in session.turns if t.role == "user"), message])
+        verdict = self.guard.check(message, recent=recent, writer=writer_role(said, session.mode))
         record = VerdictRecord(action=verdict.action, category=verdict.category,
                                reason=verdict.reason, signals=list(verdict.signals))
         if session.title == DEFAULT_TITLE:

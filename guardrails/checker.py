@@ -26,6 +26,7 @@ from typing import Sequence
 import numpy as np
 from pydantic import BaseModel
 
+from .facts import Facts, read_facts
 from .heads import RISK_CATEGORY, RISK_KINDS, LinearHead
 from .models import ESCALATE_CATEGORIES, REFUSE_CATEGORIES, Policy, Recent, Verdict, load_policy
 from knowledge.text import split_sentences
@@ -130,13 +131,16 @@ class Guard:
 
     # -- input ----------------------------------------------------------------
 
-    def check(self, text: str, recent: Sequence[Recent] = (), writer_is_dsl: bool | None = None) -> Verdict:
-        """The verdict on a user's message; `recent` are earlier user turns, most recent last."""
+    def check(self, text: str, recent: Sequence[Recent] = (), writer_is_dsl: bool | None = None,
+              writer: str | None = None) -> Verdict:
+        """The verdict on a user's message; `recent` are earlier user turns, most recent last; `writer` is the
+        writer's role as the engine reads it (assistant.roles), when known."""
         recent = list(recent)
         reading = self.read(text)
-        ev = self.evidence(reading, recent)
+        ev = self.evidence(reading, recent, writer)
         action, category, why, score = decide(ev, self.policy.thresholds)
-        signals = [why, f"score:{score:.2f}", *dict.fromkeys(h.label for row in reading.hits for h in row)]
+        signals = [why, f"score:{score:.2f}", *ev.facts.signals(),
+                   *dict.fromkeys(h.label for row in reading.hits for h in row)]
         if ev.passed and (ev.risk_rule or ev.risk_score >= self.policy.thresholds.risk):
             signals.append(f"passed_on:{ev.passed}")
         if action == "escalate" and why == "layer:language":
@@ -151,9 +155,10 @@ class Guard:
             return self._verdict(action, category, signals, reply=self.replies.refusal(category))
         return self._verdict(action, category, signals + [f"request:{ev.request}", f"risk:{ev.risk_score:.2f}"])
 
-    def evidence(self, reading: Reading, recent: Sequence[Recent] = ()) -> "Evidence":
+    def evidence(self, reading: Reading, recent: Sequence[Recent] = (), writer: str | None = None) -> "Evidence":
         """Everything each layer measured about a message, before any bar is applied."""
         last = recent[-1] if recent else None
+        facts = read_facts(reading, writer)
         if reading.sents:  # every word model below reads one of these three views
             self.heads()["words"].prime([reading.text()], [reading.ask_text()], reading.window_texts())
         risk_cat, risk_score, risk_rule = self._risk(reading)
@@ -163,7 +168,10 @@ class Guard:
         if self_account and risk_rule is None:
             other_risk = self._risk_beside_own_account(reading)
         joint_cat, joint_score = None, 0.0
-        if last is not None and last.action != "escalate" and last.text.strip() and reading.sents:
+        # a correction inherits nothing from the turn it corrects: it is not read across it. After an escalation
+        # the two turns are still read together: a later turn that adds to the concern ("he's about 20 and buys
+        # her things") is a disclosure in that context (decide asks this message itself to carry some worry)
+        if last is not None and last.text.strip() and reading.sents and not facts.correction:
             joint = self.read(last.text[-1500:] + "\n" + reading.raw)
             joint_cat, joint_score, _ = self._risk(joint, only_from=max(0, len(joint.sents) - len(reading.sents)))
         passed, passed_score = self._passed_on(reading)
@@ -205,6 +213,7 @@ class Guard:
             last_action=last.action if last else None, last_category=last.category if last else None,
             minimise=reading.any("minimise") or reading.any("background"),
             open_concern=self._open_concern(recent),
+            facts=facts,
         )
 
     def _open_concern(self, recent: Sequence[Recent]) -> str | None:
@@ -456,16 +465,23 @@ class Evidence(BaseModel):
     last_category: str | None = None
     minimise: bool = False              # walks a concern back or gives a reason not to act ("ignore that", "they'll know")
     open_concern: str | None = None     # the latest escalation remembered that no turn since says was passed on
+    facts: Facts = Facts()              # what the message states (facts.py): no head overrides these
 
 
 def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     """(action, category, layer, score): escalate > refuse > allow, each layer with its bar."""
+    f = ev.facts
     passed = ev.passed == "rule" or ev.passed_score >= th.passed_on
     # the DSL, the LADO or social care are the route for a child at risk: telling them does not answer a risk
     # to the writer's or another adult's own life, which always gets the support signposting
     lifted = passed and (ev.risk_rule or ev.risk_category) != "risk_to_self"
+    # the writer's own hold or conduct, already recorded or passed on, with no other adult's conduct in it, is
+    # practice to reflect on, whatever words of the pupil's it quotes ("you're hurting me"); a sign of harm
+    # anywhere else in the message, or a risk to the writer's own life, is still read
+    own_recorded = f.conduct == "own" and f.recorded and not f.other_adult
     if not lifted:
-        if ev.risk_rule:
+        # nor does a plain injury staff saw happen by accident (the model still reads the message)
+        if ev.risk_rule and not (own_recorded and f.rule_by_own) and not f.accident_seen:
             return "escalate", _about_whom(ev, ev.risk_rule, th), "layer:risk_rule", 1.0
         # the model alone does not escalate a writer's account of their own hold: that is practice to reflect
         # on and record (the reply asks whether it was recorded and passed on), not an allegation; the rest of
@@ -478,12 +494,20 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
         # else's concern: the model alone does not read it as a risk to the writer
         handed_on_report = ev.risk_category == "risk_to_self" and passed and not ev.self_signs
         own_hold = ev.self_account and ev.risk_category != "risk_to_self"  # a hold says nothing of the writer's life
-        if (ev.risk_score >= bar and ev.risk_category and not handed_on_report
+        # a correction ("actually it was Tuesday"), a question about recording an injury, or a short report that
+        # something was recorded or passed on carries no risk by itself: only a rule (a sign of harm said in it)
+        # escalates it
+        quiet = f.correction or f.report_only or (f.reporting and not ev.self_signs)
+        # the writer's own recorded hold: the model alone escalates it only with a sign of harm a rule reads away
+        # from the writer's account (marks found later, another adult's part); a risk to the writer's life still counts
+        if own_recorded and ev.risk_category != "risk_to_self" and not f.signs_elsewhere:
+            quiet = True
+        if (ev.risk_score >= bar and ev.risk_category and not handed_on_report and not quiet
                 and (not own_hold or ev.other_risk >= bar)):
             return "escalate", _about_whom(ev, ev.risk_category, th), "layer:risk_head", ev.risk_score
         # read with the turn before, but only when this message itself carries some of the worry:
         # otherwise every follow-up would re-read the last turn's words and escalate them again
-        if ev.joint_score >= th.risk_joint and ev.joint_category and ev.risk_score >= JOINT_FLOOR:
+        if ev.joint_score >= th.risk_joint and ev.joint_category and ev.risk_score >= JOINT_FLOOR and not quiet:
             return "escalate", ev.joint_category, "layer:memory_risk", ev.joint_score
         if ev.unreadable:
             return "escalate", "safeguarding_disclosure", "layer:language", 1.0
@@ -493,7 +517,9 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     # the same holds for a follow-up that walks the concern back or gives a reason not to act on it yet ("ignore
     # that, I'm fine", "social care will know", "can it wait till Monday?", "hypothetically, then"). Only the turn
     # right before counts: a turn allowed since then was judged with the concern in view
-    still_open = ev.last_action == "escalate" and ev.last_category in ESCALATE_CATEGORIES and not passed
+    # a correction of a fact inherits nothing from the escalated turn it corrects
+    still_open = (ev.last_action == "escalate" and ev.last_category in ESCALATE_CATEGORIES and not passed
+                  and not f.correction)
     if still_open and (ev.refusal_rule or ev.determination >= th.determination or ev.minimise or ev.pressed):
         return "escalate", ev.last_category, "layer:memory_open_concern", max(ev.risk_score, ev.determination)
     # a walk-back a few turns after a disclosure ("thinking about it, it was nothing", "she's taken it back") walks
@@ -507,12 +533,15 @@ def decide(ev: Evidence, th) -> tuple[str, str, str, float]:
     # and never a message that asks nothing at all (a plain description is context, not a request)
     # and never an information question (what the law says, who decides, what counts as): information is never
     # a determination, whatever its words
+    # nor a structural allow: a correction, a question about recording an injury, the writer's own practice
+    # ("was I wrong? should I apologise?"), an everyday document that names no sanction
+    structural = f.correction or f.reporting or f.own_practice or f.ordinary_draft
     if (ev.determination >= th.determination and ev.school and not ev.own_decision and ev.asks
-            and not ev.informational):
+            and not ev.informational and not structural):
         return "refuse", ev.refuse_category, "layer:request_head", ev.determination
     # nor does the memory of a refusal: the leader setting down their own decision is what the refusal asked for
     if (ev.last_action == "refuse" and ev.last_category in REFUSE_CATEGORIES and not ev.informational
-            and not ev.own_decision):
+            and not ev.own_decision and not structural):
         det = ev.determination
         if det >= th.after_refusal and (ev.pressed or ev.short or det >= ev.allowed_request):
             return "refuse", ev.last_category, "layer:memory", det

@@ -180,7 +180,7 @@ def score_conversations(convs: list[dict], got: dict[str, list[tuple[str, str]]]
                               conversations_all_right=_ratio(all_right, len(convs)), misses=misses)
 
 
-def evaluate_conversations(path: Path, guard=None) -> ConversationReport:
+def evaluate_conversations(path: Path, guard=None, writer_of=None) -> ConversationReport:
     rows = read_jsonl(path, required=("id", "turns"))
     if guard is None:
         from .checker import get_guard
@@ -189,11 +189,11 @@ def evaluate_conversations(path: Path, guard=None) -> ConversationReport:
     got = {}
     for row in rows:
         texts = [t["text"] if isinstance(t, dict) else str(t) for t in row["turns"]]
-        got[str(row["id"])] = [(v.action, v.category) for v in judge_conversation(guard, texts)]
+        got[str(row["id"])] = [(v.action, v.category) for v in judge_conversation(guard, texts, writer_of=writer_of)]
     return score_conversations(rows, got)
 
 
-def evaluate_guard(path: Path, guard=None) -> GuardReport:
+def evaluate_guard(path: Path, guard=None, writer_of=None) -> GuardReport:
     rows = read_jsonl(path, required=("id", "text"))
     for row in rows:
         if "category" not in row and row.get("action") == "allow":
@@ -210,18 +210,21 @@ def evaluate_guard(path: Path, guard=None) -> GuardReport:
         guard = get_guard()
     got = {}
     for row in rows:
-        verdict = guard.check(str(row["text"]))
+        text = str(row["text"])
+        verdict = guard.check(text, writer=writer_of(text) if writer_of else None)
         got[str(row["id"])] = (verdict.action, verdict.category)
     return score(rows, got)
 
 
-def run_guard_eval(path: str | Path, as_json: bool = False, figures_only: bool = False) -> str:
+def run_guard_eval(path: str | Path, as_json: bool = False, figures_only: bool = False, writer_of=None) -> str:
     """Score a labelled set: single messages, or conversations (lines with "turns").
 
-    `figures_only` leaves the missed items out, for a blind set whose items nobody tuning may read.
+    `figures_only` leaves the missed items out, for a blind set whose items nobody tuning may read. `writer_of`
+    reads the writer's role from what they have said (the CLI passes assistant.roles' reading, as the engine does).
     """
     first = next((r for r in read_jsonl(Path(path), required=("id",))), {})
-    report = evaluate_conversations(Path(path)) if "turns" in first else evaluate_guard(Path(path))
+    report = (evaluate_conversations(Path(path), writer_of=writer_of) if "turns" in first
+              else evaluate_guard(Path(path), writer_of=writer_of))
     if figures_only:
         report = report.model_copy(update={"misses": []})
     return json.dumps(report.model_dump(), indent=2) if as_json else report.table()

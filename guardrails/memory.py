@@ -7,7 +7,7 @@ read a disclosure split across two turns.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .models import Recent
 
@@ -21,12 +21,17 @@ def recent_turns(history: Sequence[Recent]) -> list[Recent]:
             for r in list(history)[-KEEP_TURNS:]]
 
 
-def judge_conversation(guard, turns: Sequence[str], writer_is_dsl: bool | None = None) -> list:
-    """Each turn's verdict, judged with exactly the memory the engine passes."""
+def judge_conversation(guard, turns: Sequence[str], writer_is_dsl: bool | None = None,
+                       writer_of: Callable[[str], str | None] | None = None) -> list:
+    """Each turn's verdict, judged with exactly the memory the engine passes. `writer_of` reads the writer's
+    role from what they have said so far (the engine passes assistant.roles' reading; the guard has none)."""
     history: list[Recent] = []
     verdicts = []
+    said: list[str] = []
     for text in turns:
-        verdict = guard.check(text, recent=recent_turns(history), writer_is_dsl=writer_is_dsl)
+        said.append(text)
+        writer = writer_of("\n".join(said)) if writer_of else None
+        verdict = guard.check(text, recent=recent_turns(history), writer_is_dsl=writer_is_dsl, writer=writer)
         verdicts.append(verdict)
         history.append(Recent(text=text, action=verdict.action, category=verdict.category))
     return verdicts

@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
 
         print(run_retrieval_eval(args.file, args.k, args.json, args.figures_only))
         return 0
+    from assistant.roles import writer_role
     from guardrails.evaluate import run_guard_eval
 
-    print(run_guard_eval(args.file, args.json, args.figures_only))
+    # who writes, read as a live session reads it: the same verdicts as `reflect guard` and the engine
+    print(run_guard_eval(args.file, args.json, args.figures_only, writer_of=lambda said: writer_role(said, "live")))
     return 0

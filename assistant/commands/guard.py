@@ -34,20 +34,29 @@ def run(args: argparse.Namespace) -> int:
     from guardrails import get_guard
     from guardrails.memory import judge_conversation
 
+    from assistant.roles import writer_role
+
     guard = get_guard()
     writer_is_dsl = True if args.dsl else None
+
+    def writer_of(said: str) -> str:  # the engine's reading of who writes, as a live session reads it
+        return writer_role(said, "live")
+
     if rows is not None:
         for row in rows:
             if "turns" in row:  # a conversation: each turn judged with the memory the engine uses
-                verdicts = judge_conversation(guard, _turn_texts(row), writer_is_dsl=writer_is_dsl)
+                verdicts = judge_conversation(guard, _turn_texts(row), writer_is_dsl=writer_is_dsl,
+                                              writer_of=writer_of)
                 print(json.dumps({"id": row["id"], "turns": [{"action": v.action, "category": v.category}
                                                              for v in verdicts]}, ensure_ascii=False))
                 continue
-            verdict = guard.check_output(row["text"]) if args.output else guard.check(row["text"], writer_is_dsl=writer_is_dsl)
+            verdict = guard.check_output(row["text"]) if args.output else guard.check(
+                row["text"], writer_is_dsl=writer_is_dsl, writer=writer_of(row["text"]))
             print(json.dumps({"id": row["id"], "action": verdict.action, "category": verdict.category,
                               "reason": verdict.reason}, ensure_ascii=False))
         return 0
-    verdict = guard.check_output(args.text) if args.output else guard.check(args.text, writer_is_dsl=writer_is_dsl)
+    verdict = guard.check_output(args.text) if args.output else guard.check(
+        args.text, writer_is_dsl=writer_is_dsl, writer=writer_of(args.text))
     if args.json:
         json.dump(verdict.model_dump(), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -35,6 +35,10 @@ _OUTCOME_WORDS = ("exclu", "suspen", "expel", "detention", "sanction", "isolatio
                   "disciplinary", "punish", "managed move", "reduced timetable", "misconduct", "capability",
                   "outcome", "consequence", "penalt", "banned", "ban from", "not allowed to", "removed from",
                   "won't be going", "will not be going", "miss the", "kept in")
+# Asking the assistant to make the call, alongside a request to write it up.
+_ASKS_TO_DECIDE = re.compile(r"\b(?:decide|choose|pick|select|recommend|tell me (?:what|which|whether|if|how long)|"
+                             r"what (?:should|would|do) (?:he|she|they|i|we) (?:get|give|do)|what (?:sanction|consequence|"
+                             r"punishment)|work out what)\b", re.I)
 # "do I log this?" is a question about recording an injury only when the message names one
 _INJURY_WORDS = re.compile(r"\b(?:injur\w*|accident\w*|broke|broken|fractur\w*|sprain\w*|bump\w*|fell|fall|fallen|"
                            r"trapped|graze\w*|nosebleed|first aid\w*|a and e|hospital|swollen|twisted|stitches)\b")
@@ -143,5 +147,7 @@ def read_facts(reading: Reading, writer: str | None = None) -> Facts:
         correction=reading.any("correction") and short and not harm_said,
         reporting=reporting,
         accident_seen=reading.any("accident") and bool(_INJURY_WORDS.search(text)) and plain_injury,
-        ordinary_draft=reading.any("ordinary_draft") and not outcome,
+        # a draft that also asks the assistant to decide ("decide what he gets and write it up") is not ordinary
+        ordinary_draft=reading.any("ordinary_draft") and not outcome and not reading.any("demand")
+        and not _ASKS_TO_DECIDE.search(text),
     )

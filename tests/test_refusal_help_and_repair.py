@@ -47,3 +47,15 @@ def test_should_i_apologise_gets_thoughts_on_repair(tmp_path):
     assert result.verdict.action == "allow"
     assert "cards don't" not in result.reply
     assert "apolog" in result.reply.lower() and "[`" in result.reply  # repair, grounded in a card
+
+
+def test_an_adult_hurt_by_a_pupil_gets_the_staff_injury_check_and_a_record_already_made_is_not_asked_about(tmp_path):
+    engine = offline_engine(tmp_path)
+    session = engine.new_session("live")
+    reply = engine.turn(session, "Year 5 boy with SEMH needs kicked a TA in the shin at the end of PE; "
+                                 "she has a bruise.").reply
+    assert "RIDDOR" in reply and "both pupils" not in reply
+    other = engine.new_session("live")
+    reply = engine.turn(other, "Year 5 boy with SEMH needs kicked a TA in the shin at the end of PE; it's "
+                               "all recorded on CPOMS.").reply
+    assert "RIDDOR" not in reply and "recorded" not in reply.split("?")[0].lower()

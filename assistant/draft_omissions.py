@@ -41,8 +41,25 @@ def asked(message: str) -> list[str]:
     return found
 
 
+# "Leave the school's name out": a school is named as "Ashfield Primary", "St Mary's C of E Academy".
+_SCHOOL_ASKED = re.compile(r"\bschool'?s? name\b|\bname of (?:the|our|my) school\b|\b(?:the|our) school\b", re.I)
+SCHOOL_NAME = re.compile(r"\b(?:[A-Z][\w'’.-]*\s+(?:(?:of|and|upon|on|in|the|de|la)\s+)?){1,6}(?:School|Academy|Primary|"
+                         r"College|High|Infants|Juniors|Federation|Trust)\b")
+_LEADING = re.compile(r"^(?:(?:At|In|On|From|To|The|For|With|By|Our|Their|A|An)\s+)+")
+
+
+def _school_out(text: str) -> str:
+    """Each school's name replaced by "the school", the preposition before it kept ("at the school")."""
+    def plain(match: re.Match[str]) -> str:
+        lead = _LEADING.match(match.group(0))
+        return f"{lead.group(0)}the school" if lead else "the school"
+    return SCHOOL_NAME.sub(plain, text)
+
+
 def _matcher(what: str, safeguarding: list[str]) -> re.Pattern[str] | None:
     """What marks a line as carrying the thing to leave out."""
+    if _SCHOOL_ASKED.search(what):
+        return None  # taken out by name, not line by line (see leave_out)
     if _SAFEGUARDING.search(what):
         held = [re.escape(s[:60]) for s in safeguarding]
         return re.compile("|".join([_SAFEGUARDING_LINES.pattern, DISCLOSURE.pattern, *held]), re.I)
@@ -70,6 +87,8 @@ def leave_out(text: str, items: list[str], safeguarding: list[str]) -> str:
     """The document without what the leader asked to leave out (names are handled by the drafter, which knows
     them); the framing line first, untouched."""
     intro, *body = text.split("\n\n")
+    if any(_SCHOOL_ASKED.search(what) for what in items):  # the school's name goes; the sentence stays
+        body = [_school_out(p) for p in body]
     for what in items:
         marks = None if what == NAMES else _matcher(what, safeguarding)
         if marks is not None:

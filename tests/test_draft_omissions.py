@@ -72,3 +72,12 @@ def test_a_correction_is_said_back_and_a_decision_told_with_the_request_is_in_th
     assert "### Decision note" in note  # the document named, though the message mentions a chat with the teacher
     assert "Wednesday" in note and "Monday" not in note and "Year 8" in note
     assert "**Decision**: phone kept until the end of the day" in note
+
+
+def test_the_schools_name_is_taken_out_when_asked_and_the_sentence_kept():
+    text = ("Here is a draft.\n\n**What happened**: At Ashfield Primary School a Year 4 boy kicked the door.\n\n"
+            "**Next**: Review meeting at St Mary's C of E Academy on Monday.")
+    items = draft_omissions.asked("Write it up for the trust, and leave the school's name out please")
+    out = draft_omissions.leave_out(text, items, [])
+    assert "Ashfield" not in out and "St Mary's" not in out
+    assert "At the school a Year 4 boy kicked the door." in out and "Review meeting at the school" in out

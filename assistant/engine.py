@@ -315,18 +315,20 @@ class Engine:
         target = _target(state, answering, understood, session.mode, decided=bool(session.decision))
         hits, found = self._retrieve(query, target)
         shown = _shown(session)  # card sentences already quoted are never quoted again
-        answer, support = self._sentences(understood, question, vector, qvector, hits, asked, found.covered, shown,
-                                          session.mode, case_record.no_send(session.case))
-        if case_record.no_send(session.case):  # a pupil with no SEND is not grounded in the SEN duties
+        # A pupil with no SEND is not grounded in the SEN duties; a question about them is still answered from them.
+        ground_shown = shown
+        if case_record.no_send(session.case):
             from assistant.answers import sentence_index
 
-            shown = shown | sentence_index().send_sentences
+            ground_shown = shown | sentence_index().send_sentences
+        answer, support = self._sentences(understood, question, vector, qvector, hits, asked, found.covered, shown,
+                                          session.mode, ground_shown)
         ctx = ReplyContext(session=session, message=message, state=state, target=target, hits=hits, query=query,
                            understanding=understood, answer=answer, support=support, new_facts=facts,
                            coverage=found.coverage, covered=found.covered,
                            handed_on=any(sig.startswith("signal:handled:") for sig in verdict.signals),
                            lookup=self.searcher.card_hit, search=self.searcher.search,
-                           ground=lambda text, cards: self._ground(vector, text, cards, hits, shown),
+                           ground=lambda text, cards: self._ground(vector, text, cards, hits, ground_shown),
                            first=not session.earlier and not session.escalated and not any(
                                t.role == "assistant" for t in session.turns))
         draft = self.composer.compose(ctx)
@@ -378,7 +380,7 @@ class Engine:
         return sentence_index().answer(vector, text, hits, shown, limit=1, cards=cards)
 
     def _sentences(self, understood, question, vector, qvector, hits, asked, search_covered: bool, shown: set[str],
-                   mode: str, no_send: bool = False):
+                   mode: str, ground_shown: set[str]):
         """The card sentences that answer the message, and one that grounds the lens in hand."""
         from assistant.answers import sentence_index
 
@@ -397,8 +399,7 @@ class Engine:
                     and not self.searcher.find(asked or question, k=1).covered):
                 answer = answer.model_copy(update={"covered": False})
         else:  # what the new facts raise, from the sections retrieval found for them
-            support = index.answer(qvector, asked or question, hits, shown | index.send_sentences if no_send else shown,
-                                   limit=1)
+            support = index.answer(qvector, asked or question, hits, ground_shown, limit=1)
         return answer, support
 
     @staticmethod

@@ -130,7 +130,6 @@ def decision_note(session: Session, leader: list[str], today: dt.date) -> Docume
         case.plan, case.plan), case.plan_note]
     pupil = "; ".join(b for b in pupil_bits if b)
     decided, reasons, used = _decision_parts(session.decision or "")
-    said = " ".join(leader)
     needs = ", ".join(case.needs) or (case.plan if case.plan and case.plan != "none" else "")
     # Each of the leader's sentences appears once, under the first heading it belongs to.
     equality = [s for s in split_sentences(session.decision or "") if _NEEDS_NAMED.search(s) and s not in used]
@@ -343,7 +342,6 @@ def decision_paragraph(session: Session, leader: list[str], words: int | None) -
     t = templates().decision_paragraph
     case = session.case
     decided, reasons, used = _decision_parts(session.decision or "")
-    said = " ".join(leader)
     next_steps = [s for s in _told(leader) if _NEXT.search(s) and s not in used][:2]
     views = [f"{p.role[:1].upper()}{p.role[1:]}: {p.view.rstrip('.')}." for p in case.views()]
     sentences = [
